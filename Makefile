@@ -53,7 +53,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 .PHONY: all libs progs unit-tests deps check check-unit check-fuzz check-vm \
 	lint demo bench install clean
-all: libs progs
+all: libs progs $(VMPROGS)
 
 libs: $(BUILD)/libmp.a $(BUILD)/$(LIBMP_SONAME)
 progs: $(PROGS)
@@ -85,6 +85,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/main.o $(BUILD)/li
 		$(LDLIBS_SYS) -lcunit -lm
 
 unit-tests: $(UNIT_BINS)
+
+# Small programs the VM integration tests run inside the guest to drive
+# libmp's OS edges against the real kernel (tests/vm/progs/NAME.c).
+VMPROG_SRCS := $(sort $(wildcard tests/vm/progs/*.c))
+VMPROGS := $(patsubst tests/vm/progs/%.c,$(BUILD)/vmprogs/%,$(VMPROG_SRCS))
+$(BUILD)/vmprogs/%: $(BUILD)/tests/vm/progs/%.o $(BUILD)/libmp.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_LDFLAGS) -o $@ $< $(BUILD)/libmp.a $(LDLIBS_SYS) -lm
 
 deps:
 	@scripts/install-deps
