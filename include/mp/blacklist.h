@@ -2,7 +2,16 @@
  * Rules are POSIX extended regexes, as in multipath.conf. A device is
  * excluded when a blacklist rule matches and no exception rule of any kind
  * matches it ("exceptions win"). The config parser fills the lists; the
- * daemon and the udev helper ask mp_blacklist_check(). */
+ * daemon and the udev helper ask mp_blacklist_check().
+ *
+ * Details (libmp/core/blacklist.c has the reasoning):
+ *  - a regex beginning with '!' is negated (matches a known field that the
+ *    rest does not match), for every kind;
+ *  - exceptions of kind devnode, wwid, device and protocol win over every
+ *    blacklist rule; property exceptions are multipath.conf's
+ *    required-property list instead: when any exist and the caller passes
+ *    the device's properties, a device with none matching is excluded, and
+ *    a matching one only excuses property blacklist rules. */
 #ifndef MP_BLACKLIST_H
 #define MP_BLACKLIST_H
 
