@@ -1,0 +1,393 @@
+/* The dm adapter's write side: create, reload (and so resize), suspend,
+ * resume, target messages, remove; and the ops table the daemon holds.
+ *
+ * Every call that makes the kernel send a uevent (create = resume of the
+ * new map, resume, remove) carries a udev cookie. With udev sync on,
+ * libdevmapper waits on the cookie's semaphore until 95-dm-notify.rules
+ * runs "dmsetup udevcomplete", i.e. until udev has finished the rules and
+ * /dev/mapper/NAME is in place (or gone). Without it, libdevmapper makes
+ * the nodes itself. The cookie is always waited for once set, even when
+ * the ioctl failed: libdevmapper then completes it itself, and the wait
+ * releases the semaphore. These calls BLOCK; see include/mp/dm.h.
+ *
+ * Owns nothing beyond a call: tasks are destroyed on every path; message
+ * responses handed out are the caller's to free. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "dm-internal.h"
+#include "util/cleanup.h"
+
+#define MULTIPATH_TARGET "multipath"
+
+uint16_t dm_udev_flags(unsigned int mp_flags)
+{
+	uint16_t f = 0;
+
+	if (mp_flags & MP_DM_UDEV_RELOAD)
+		f |= DM_SUBSYSTEM_UDEV_FLAG0;
+	if (mp_flags & MP_DM_UDEV_NO_KPARTX)
+		f |= DM_SUBSYSTEM_UDEV_FLAG1;
+	if (mp_flags & MP_DM_UDEV_NO_PATHS)
+		f |= DM_SUBSYSTEM_UDEV_FLAG2;
+	/* With udev sync in force udev makes the nodes; libdevmapper's own
+	 * node fallback would race it and leave nodes udev does not know.
+	 * Without sync (udev not running) the fallback is all we have. */
+	if (dm_udev_get_sync_support())
+		f |= DM_UDEV_DISABLE_LIBRARY_FALLBACK;
+	return f;
+}
+
+/* Runs a uevent-making task with a cookie and waits for udev. */
+static int run_with_cookie(struct dm_task *dmt, unsigned int udev_flags)
+{
+	uint32_t cookie = 0;
+	int r;
+
+	if (!dm_task_set_cookie(dmt, &cookie, dm_udev_flags(udev_flags)))
+		return -EIO;
+	r = dm_task_go(dmt);
+	if (!dm_udev_wait(cookie) && r == 0)
+		r = -EIO;
+	return r;
+}
+
+/* ---- create ------------------------------------------------------------------- */
+
+int mp_dm_create(struct mp_dm *dm, const struct mp_dm_create_args *a,
+		 struct mp_dm_map_info *ret_info)
+{
+	_cleanup_dm_task_ struct dm_task *dmt = NULL;
+	struct mp_dm_map_info info;
+	const char *type;
+	int r;
+
+	if (!a || !a->name || !a->name[0] || !a->params || !a->size)
+		return -EINVAL;
+	type = a->target_type ? a->target_type : MULTIPATH_TARGET;
+	dm_enter(dm);
+	dmt = dm_task_for(DM_DEVICE_CREATE, MP_DM_NAME(a->name));
+	if (!dmt) {
+		r = -errno;
+		goto out;
+	}
+	if ((a->uuid && !dm_task_set_uuid(dmt, a->uuid)) ||
+	    !dm_task_add_target(dmt, 0, a->size, type, a->params) ||
+	    (a->read_only && !dm_task_set_ro(dmt))) {
+		r = -ENOMEM;
+		goto out;
+	}
+	/* libdevmapper does create, load, resume in one task and removes the
+	 * new map again if the load or resume fails. */
+	r = run_with_cookie(dmt, a->udev_flags);
+	if (r == -EBUSY)
+		r = -EEXIST;	/* the kernel's answer for a taken name/uuid */
+	else if (r == -EIO && strstr(dm->last_error, "reload"))
+		r = -EINVAL;	/* table refused; errno lost by the revert */
+	if (r < 0)
+		goto out;
+	if (ret_info) {
+		_cleanup_dm_task_ struct dm_task *it = dm_task_for(DM_DEVICE_INFO, MP_DM_NAME(a->name));
+
+		r = it ? dm_task_go(it) : -errno;
+		if (r == 0)
+			r = dm_task_fill_info(it, &info);
+	}
+out:
+	dm_leave(dm);
+	if (r == 0 && ret_info)
+		*ret_info = info;
+	return r;
+}
+
+/* ---- reload, suspend, resume ------------------------------------------------------ */
+
+static int simple_locked(int type, const struct mp_dm_id *id, bool no_flush,
+			 bool skip_lockfs, bool cookie, unsigned int udev_flags)
+{
+	_cleanup_dm_task_ struct dm_task *dmt = NULL;
+
+	dmt = dm_task_for(type, id);
+	if (!dmt)
+		return -errno;
+	if ((no_flush && !dm_task_no_flush(dmt)) || (skip_lockfs && !dm_task_skip_lockfs(dmt)))
+		return -ENOMEM;
+	return cookie ? run_with_cookie(dmt, udev_flags) : dm_task_go(dmt);
+}
+
+static int info_id_locked(const struct mp_dm_id *id, struct mp_dm_map_info *ret)
+{
+	_cleanup_dm_task_ struct dm_task *dmt = dm_task_for(DM_DEVICE_INFO, id);
+	int r;
+
+	if (!dmt)
+		return -errno;
+	r = dm_task_go(dmt);
+	return r < 0 ? r : dm_task_fill_info(dmt, ret);
+}
+
+static int reload_locked(const struct mp_dm_id *id, const struct mp_dm_reload_args *a)
+{
+	_cleanup_dm_task_ struct dm_task *dmt = NULL;
+	const char *type = a->target_type ? a->target_type : MULTIPATH_TARGET;
+	int r;
+
+	dmt = dm_task_for(DM_DEVICE_RELOAD, id);
+	if (!dmt)
+		return -errno;
+	if (!dm_task_add_target(dmt, 0, a->size, type, a->params) ||
+	    (a->read_only && !dm_task_set_ro(dmt)))
+		return -ENOMEM;
+	r = dm_task_go(dmt);
+	if (r < 0)
+		return r;	/* refused: the live table is untouched */
+	/* Resuming with a table in the inactive slot suspends, swaps and
+	 * resumes. The implicit suspend honours no_flush. lockfs is skipped:
+	 * a multipath table swap does not change the data, and freezing a
+	 * filesystem above would write back through a map that may have no
+	 * path left — with queueing on, forever. */
+	r = simple_locked(DM_DEVICE_RESUME, id, a->no_flush, true, true, a->udev_flags);
+	if (r < 0) {
+		/* Do not leave a stale table for the next resume to activate. */
+		_cleanup_dm_task_ struct dm_task *clr = dm_task_for(DM_DEVICE_CLEAR, id);
+
+		if (clr)
+			(void)dm_task_go(clr);
+	}
+	return r;
+}
+
+int mp_dm_reload(struct mp_dm *dm, const struct mp_dm_id *id,
+		 const struct mp_dm_reload_args *a, struct mp_dm_map_info *ret_info)
+{
+	struct mp_dm_map_info info;
+	int r;
+
+	if (!a || !a->params || !a->size)
+		return -EINVAL;
+	dm_enter(dm);
+	r = reload_locked(id, a);
+	if (r == 0 && ret_info)
+		r = info_id_locked(id, &info);
+	dm_leave(dm);
+	if (r == 0 && ret_info)
+		*ret_info = info;
+	return r;
+}
+
+int mp_dm_suspend(struct mp_dm *dm, const struct mp_dm_id *id, bool no_flush)
+{
+	int r;
+
+	dm_enter(dm);
+	r = simple_locked(DM_DEVICE_SUSPEND, id, no_flush, false, false, 0);
+	dm_leave(dm);
+	return r;
+}
+
+int mp_dm_resume(struct mp_dm *dm, const struct mp_dm_id *id, unsigned int udev_flags)
+{
+	int r;
+
+	dm_enter(dm);
+	r = simple_locked(DM_DEVICE_RESUME, id, false, false, true, udev_flags);
+	dm_leave(dm);
+	return r;
+}
+
+/* ---- messages -------------------------------------------------------------------- */
+
+static int message_locked(const struct mp_dm_id *id, const char *msg, char **ret_response)
+{
+	_cleanup_dm_task_ struct dm_task *dmt = NULL;
+	const char *resp;
+	int r;
+
+	dmt = dm_task_for(DM_DEVICE_TARGET_MSG, id);
+	if (!dmt)
+		return -errno;
+	if (!dm_task_set_sector(dmt, 0) || !dm_task_set_message(dmt, msg))
+		return -ENOMEM;
+	r = dm_task_go(dmt);
+	if (r < 0)
+		return r;
+	if (ret_response) {
+		resp = dm_task_get_message_response(dmt);
+		if (resp && resp[0]) {
+			char *p = strdup(resp);
+
+			if (!p)
+				return -ENOMEM;
+			*ret_response = p;
+		} else {
+			*ret_response = NULL;
+		}
+	}
+	return 0;
+}
+
+int mp_dm_message(struct mp_dm *dm, const struct mp_dm_id *id, const char *msg,
+		  char **ret_response)
+{
+	int r;
+
+	if (!msg || !msg[0])
+		return -EINVAL;
+	dm_enter(dm);
+	r = message_locked(id, msg, ret_response);
+	dm_leave(dm);
+	return r;
+}
+
+static int message_path(struct mp_dm *dm, const struct mp_dm_id *id, const char *verb, dev_t path)
+{
+	char msg[64];
+
+	snprintf(msg, sizeof(msg), "%s %u:%u", verb, major(path), minor(path));
+	return mp_dm_message(dm, id, msg, NULL);
+}
+
+int mp_dm_fail_path(struct mp_dm *dm, const struct mp_dm_id *id, dev_t path)
+{
+	return message_path(dm, id, "fail_path", path);
+}
+
+int mp_dm_reinstate_path(struct mp_dm *dm, const struct mp_dm_id *id, dev_t path)
+{
+	return message_path(dm, id, "reinstate_path", path);
+}
+
+int mp_dm_switch_group(struct mp_dm *dm, const struct mp_dm_id *id, unsigned int group)
+{
+	char msg[32];
+
+	if (!group)
+		return -EINVAL;
+	snprintf(msg, sizeof(msg), "switch_group %u", group);
+	return mp_dm_message(dm, id, msg, NULL);
+}
+
+int mp_dm_set_queueing(struct mp_dm *dm, const struct mp_dm_id *id, bool queue_if_no_path)
+{
+	return mp_dm_message(dm, id, queue_if_no_path ? "queue_if_no_path" : "fail_if_no_path", NULL);
+}
+
+/* ---- remove ------------------------------------------------------------------------ */
+
+/* MP_DM_REMOVE_FORCE's first half: stop queueing and put an error table in
+ * place (flushing, so queued I/O is failed now). Best effort: the remove
+ * that follows reports what matters. */
+static void force_fail_locked(const struct mp_dm_id *id)
+{
+	struct mp_dm_map_info info;
+	struct mp_dm_reload_args err = { .target_type = "error", .params = "" };
+	_cleanup_dm_task_ struct dm_task *dmt = NULL;
+	uint64_t start, length;
+	char *ttype = NULL, *params = NULL;
+
+	dmt = dm_task_for(DM_DEVICE_TABLE, id);
+	if (!dmt || dm_task_go(dmt) < 0 || dm_task_fill_info(dmt, &info) < 0 || !info.live_table)
+		return;
+	dm_get_next_target(dmt, NULL, &start, &length, &ttype, &params);
+	if (!ttype)
+		return;
+	if (strcmp(ttype, MULTIPATH_TARGET) == 0)
+		(void)message_locked(id, "fail_if_no_path", NULL);
+	err.size = info.target_count == 1 ? length : 0;
+	if (!err.size)
+		return;
+	(void)reload_locked(id, &err);
+}
+
+int mp_dm_remove(struct mp_dm *dm, const struct mp_dm_id *id, unsigned int flags)
+{
+	_cleanup_dm_task_ struct dm_task *dmt = NULL;
+	int r;
+
+	dm_enter(dm);
+	if (flags & MP_DM_REMOVE_FORCE)
+		force_fail_locked(id);
+	dmt = dm_task_for(DM_DEVICE_REMOVE, id);
+	if (!dmt) {
+		r = -errno;
+		goto out;
+	}
+	if (((flags & MP_DM_REMOVE_RETRY) && !dm_task_retry_remove(dmt)) ||
+	    ((flags & MP_DM_REMOVE_DEFERRED) && !dm_task_deferred_remove(dmt))) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = run_with_cookie(dmt, 0);
+out:
+	dm_leave(dm);
+	return r;
+}
+
+/* ---- the ops table ------------------------------------------------------------------- */
+
+static int op_list(void *ctx, const char *type, struct mp_dm_map_info **ret)
+{
+	return mp_dm_list(ctx, type, ret);
+}
+
+static int op_info(void *ctx, const struct mp_dm_id *id, struct mp_dm_map_info *ret)
+{
+	return mp_dm_info(ctx, id, ret);
+}
+
+static int op_get_table(void *ctx, const struct mp_dm_id *id, struct mp_dm_target *ret)
+{
+	return mp_dm_get_table(ctx, id, ret);
+}
+
+static int op_get_status(void *ctx, const struct mp_dm_id *id, struct mp_dm_target *ret)
+{
+	return mp_dm_get_status(ctx, id, ret);
+}
+
+static int op_create(void *ctx, const struct mp_dm_create_args *a, struct mp_dm_map_info *ret)
+{
+	return mp_dm_create(ctx, a, ret);
+}
+
+static int op_reload(void *ctx, const struct mp_dm_id *id, const struct mp_dm_reload_args *a,
+		     struct mp_dm_map_info *ret)
+{
+	return mp_dm_reload(ctx, id, a, ret);
+}
+
+static int op_suspend(void *ctx, const struct mp_dm_id *id, bool no_flush)
+{
+	return mp_dm_suspend(ctx, id, no_flush);
+}
+
+static int op_resume(void *ctx, const struct mp_dm_id *id, unsigned int udev_flags)
+{
+	return mp_dm_resume(ctx, id, udev_flags);
+}
+
+static int op_message(void *ctx, const struct mp_dm_id *id, const char *msg, char **ret)
+{
+	return mp_dm_message(ctx, id, msg, ret);
+}
+
+static int op_remove(void *ctx, const struct mp_dm_id *id, unsigned int flags)
+{
+	return mp_dm_remove(ctx, id, flags);
+}
+
+const struct mp_dm_ops mp_dm_ops_libdevmapper = {
+	.list = op_list,
+	.info = op_info,
+	.get_table = op_get_table,
+	.get_status = op_get_status,
+	.create = op_create,
+	.reload = op_reload,
+	.suspend = op_suspend,
+	.resume = op_resume,
+	.message = op_message,
+	.remove = op_remove,
+};

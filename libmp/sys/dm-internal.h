@@ -1,0 +1,41 @@
+/* Shared by the dm adapter's files (dm.c, dm-change.c) only: the context,
+ * the adapter-wide lock and the small task helpers that turn libdevmapper's
+ * 1/0 into 0/-errno. Not installed. */
+#ifndef MP_SYS_DM_INTERNAL_H
+#define MP_SYS_DM_INTERNAL_H
+
+#include <libdevmapper.h>
+
+#include "mp/dm.h"
+
+struct mp_dm {
+	bool udev_sync;
+	mp_dm_log_fn log;
+	void *log_userdata;
+	int log_max_level;
+	char last_error[512];	/* libdevmapper's last error of the current call */
+};
+
+/* Every entry point brackets its libdevmapper use with these: they take the
+ * adapter-wide mutex (libdevmapper is not thread-safe) and clear last_error. */
+void dm_enter(struct mp_dm *dm);
+void dm_leave(struct mp_dm *dm);
+
+/* A task of the given type aimed at id (NULL: no target, e.g. LIST).
+ * NULL with errno set on failure. */
+struct dm_task *dm_task_for(int type, const struct mp_dm_id *id);
+/* Runs the task: 0, or -errno of the failed ioctl (-EIO if unknown). */
+int dm_task_go(struct dm_task *dmt);
+/* Fills ret from a task that ran; -ENXIO if the map does not exist. */
+int dm_task_fill_info(struct dm_task *dmt, struct mp_dm_map_info *ret);
+/* The cookie's udev flags for MP_DM_UDEV_* plus what the adapter adds. */
+uint16_t dm_udev_flags(unsigned int mp_flags);
+
+static inline void dm_task_destroyp(struct dm_task **p)
+{
+	if (*p)
+		dm_task_destroy(*p);
+}
+#define _cleanup_dm_task_ __attribute__((cleanup(dm_task_destroyp)))
+
+#endif
