@@ -1,0 +1,196 @@
+/* The built-in hardware table: recommended settings per storage array
+ * family, kept as multipath.conf text and parsed by the same parser as an
+ * administrator's file (a unit test asserts it parses with no diagnostic).
+ * Owns only this constant text; the parsed entries belong to each snapshot.
+ *
+ * Values follow the array vendors' published Linux host guidance and the
+ * facts multipath-tools' table records, restricted to what this stack
+ * implements: where an array's classic setting uses a checker or
+ * prioritizer we do not have (emc_clariion, ontap, hds), the entry uses the
+ * array's ALUA mode, which every family listed here supports. Vendor and
+ * product are extended regexes matched anywhere in the SCSI INQUIRY fields;
+ * a user's devices { device { } } entry that matches wins field by field. */
+#include "core/config-internal.h"
+
+static const char hwtable[] =
+	"devices {\n"
+	/* NetApp ONTAP (FAS, AFF, ASA): ALUA, queue while all paths are down */
+	"	device {\n"
+	"		vendor \"NETAPP\"\n"
+	"		product \"LUN\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		prio alua\n"
+	"		features \"2 pg_init_retries 50\"\n"
+	"		failback immediate\n"
+	"		no_path_retry queue\n"
+	"		flush_on_last_del always\n"
+	"		dev_loss_tmo infinity\n"
+	"		user_friendly_names no\n"
+	"	}\n"
+	/* Dell EMC PowerStore */
+	"	device {\n"
+	"		vendor \"DellEMC\"\n"
+	"		product \"PowerStore\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		prio alua\n"
+	"		hardware_handler \"1 alua\"\n"
+	"		failback immediate\n"
+	"		no_path_retry 3\n"
+	"		fast_io_fail_tmo 15\n"
+	"	}\n"
+	/* Dell EMC PowerVault ME4/ME5 */
+	"	device {\n"
+	"		vendor \"DellEMC\"\n"
+	"		product \"ME[45]\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		prio alua\n"
+	"		hardware_handler \"1 alua\"\n"
+	"		failback immediate\n"
+	"		no_path_retry 18\n"
+	"	}\n"
+	/* Dell EMC Unity, VNX and CLARiiON (DGC), in ALUA failover mode */
+	"	device {\n"
+	"		vendor \"^DGC\"\n"
+	"		product \"^(RAID|DISK|VRAID)\"\n"
+	"		product_blacklist \"LUNZ\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		prio alua\n"
+	"		hardware_handler \"1 alua\"\n"
+	"		failback immediate\n"
+	"		no_path_retry 60\n"
+	"	}\n"
+	/* Dell EMC SC Series (Compellent): all paths active */
+	"	device {\n"
+	"		vendor \"COMPELNT\"\n"
+	"		product \"Compellent Vol\"\n"
+	"		path_grouping_policy multibus\n"
+	"		no_path_retry queue\n"
+	"	}\n"
+	/* Dell EMC PowerMax / Symmetrix */
+	"	device {\n"
+	"		vendor \"EMC\"\n"
+	"		product \"SYMMETRIX\"\n"
+	"		path_grouping_policy multibus\n"
+	"		no_path_retry 6\n"
+	"	}\n"
+	/* Pure Storage FlashArray */
+	"	device {\n"
+	"		vendor \"PURE\"\n"
+	"		product \"FlashArray\"\n"
+	"		path_selector \"service-time 0\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		prio alua\n"
+	"		hardware_handler \"1 alua\"\n"
+	"		failback immediate\n"
+	"		fast_io_fail_tmo 10\n"
+	"	}\n"
+	/* HPE 3PAR, Primera and Alletra 9000 */
+	"	device {\n"
+	"		vendor \"3PARdata\"\n"
+	"		product \"VV\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		prio alua\n"
+	"		hardware_handler \"1 alua\"\n"
+	"		failback immediate\n"
+	"		no_path_retry 18\n"
+	"		fast_io_fail_tmo 10\n"
+	"		dev_loss_tmo infinity\n"
+	"	}\n"
+	/* HPE Nimble and Alletra 5000/6000 */
+	"	device {\n"
+	"		vendor \"Nimble\"\n"
+	"		product \"Server\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		prio alua\n"
+	"		hardware_handler \"1 alua\"\n"
+	"		failback immediate\n"
+	"		no_path_retry 30\n"
+	"	}\n"
+	/* HPE MSA 1040..2060 */
+	"	device {\n"
+	"		vendor \"(HP|HPE)\"\n"
+	"		product \"MSA [12]0[4-6]0\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		prio alua\n"
+	"		failback immediate\n"
+	"		no_path_retry 18\n"
+	"	}\n"
+	/* Hitachi VSP / USP and OEM (OPEN- LUNs): symmetric active/active */
+	"	device {\n"
+	"		vendor \"(HITACHI|HP|HPE)\"\n"
+	"		product \"^OPEN-\"\n"
+	"		path_grouping_policy multibus\n"
+	"	}\n"
+	/* IBM FlashSystem, Storwize and SVC (2145) */
+	"	device {\n"
+	"		vendor \"IBM\"\n"
+	"		product \"^2145\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		prio alua\n"
+	"		hardware_handler \"1 alua\"\n"
+	"		failback immediate\n"
+	"		no_path_retry queue\n"
+	"	}\n"
+	/* IBM DS8000 (2107900) */
+	"	device {\n"
+	"		vendor \"IBM\"\n"
+	"		product \"^2107900\"\n"
+	"		path_grouping_policy multibus\n"
+	"	}\n"
+	/* Huawei OceanStor (XSG1) */
+	"	device {\n"
+	"		vendor \"HUAWEI\"\n"
+	"		product \"XSG1\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		prio alua\n"
+	"		failback immediate\n"
+	"		no_path_retry 15\n"
+	"	}\n"
+	/* Infinidat InfiniBox */
+	"	device {\n"
+	"		vendor \"NFINIDAT\"\n"
+	"		product \"InfiniBox\"\n"
+	"		path_selector \"round-robin 0\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		prio alua\n"
+	"		failback 30\n"
+	"		rr_weight priorities\n"
+	"		no_path_retry fail\n"
+	"		rr_min_io_rq 1\n"
+	"		flush_on_last_del always\n"
+	"		fast_io_fail_tmo 15\n"
+	"		dev_loss_tmo 15\n"
+	"	}\n"
+	/* Linux-IO target (targetcli): ALUA */
+	"	device {\n"
+	"		vendor \"LIO-ORG\"\n"
+	"		product \".*\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		prio alua\n"
+	"		hardware_handler \"1 alua\"\n"
+	"		failback immediate\n"
+	"		no_path_retry 12\n"
+	"	}\n"
+	/* Test devices: the kernel's scsi_debug and QEMU's emulated disk.
+	 * Short timeouts so that path failures show up quickly in tests. */
+	"	device {\n"
+	"		vendor \"Linux\"\n"
+	"		product \"scsi_debug\"\n"
+	"		path_grouping_policy group_by_prio\n"
+	"		path_checker tur\n"
+	"		failback immediate\n"
+	"		no_path_retry 12\n"
+	"	}\n"
+	"	device {\n"
+	"		vendor \"QEMU\"\n"
+	"		product \"QEMU HARDDISK\"\n"
+	"		path_grouping_policy multibus\n"
+	"		path_checker tur\n"
+	"		no_path_retry 12\n"
+	"	}\n"
+	"}\n";
+
+const char *mp_config_hwtable_text(void)
+{
+	return hwtable;
+}
