@@ -119,6 +119,9 @@ int mp_dmtable_format(const struct mp_dmtable *t, char **ret,
  * Leading, trailing and repeated blanks are allowed. */
 int mp_dmtable_parse(const char *line, struct mp_dmtable **ret,
 		     struct mp_dm_error *err);
+/* Same table as the kernel would load: every count and word equal,
+ * has_prefix equal (start and length compared when set), next_group 0
+ * counted as 1 when groups exist (what format writes). Capacities ignored. */
 bool mp_dmtable_equal(const struct mp_dmtable *a, const struct mp_dmtable *b);
 
 /* ---- status ---------------------------------------------------------- */

@@ -65,11 +65,14 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *ret)
 	if (!s || !*s)
 		return -EINVAL;
 	for (; *s; s++) {
+		uint64_t d = (uint64_t)(*s - '0');
+
 		if (*s < '0' || *s > '9')
 			return -EINVAL;
-		if (v > (max - (uint64_t)(*s - '0')) / 10)
+		/* v * 10 + d <= max, without overflowing on the way */
+		if (v > max / 10 || (v == max / 10 && d > max % 10))
 			return -EINVAL;
-		v = v * 10 + (uint64_t)(*s - '0');
+		v = v * 10 + d;
 	}
 	*ret = v;
 	return 0;
@@ -815,6 +818,12 @@ static bool group_equal(const struct mp_dmtable_group *a,
 	return true;
 }
 
+/* The group the kernel starts with: 0 stands for the first (format). */
+static unsigned int effective_next(const struct mp_dmtable *t)
+{
+	return t->next_group == 0 && t->n_groups > 0 ? 1 : t->next_group;
+}
+
 bool mp_dmtable_equal(const struct mp_dmtable *a, const struct mp_dmtable *b)
 {
 	if (a->has_prefix != b->has_prefix ||
@@ -825,7 +834,7 @@ bool mp_dmtable_equal(const struct mp_dmtable *a, const struct mp_dmtable *b)
 	    !str_equal(a->hwhandler, b->hwhandler) ||
 	    a->n_hwhandler_args != b->n_hwhandler_args ||
 	    !strv_equal(a->hwhandler_args, b->hwhandler_args, a->n_hwhandler_args) ||
-	    a->next_group != b->next_group || a->n_groups != b->n_groups)
+	    effective_next(a) != effective_next(b) || a->n_groups != b->n_groups)
 		return false;
 	for (unsigned int i = 0; i < a->n_groups; i++)
 		if (!group_equal(&a->groups[i], &b->groups[i]))
