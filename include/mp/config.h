@@ -191,6 +191,22 @@ int mp_config_find_multipath(const struct mp_config *cfg, const char *wwid,
 size_t mp_config_n_devices(const struct mp_config *cfg);	/* user entries */
 size_t mp_config_n_multipaths(const struct mp_config *cfg);
 
+/* The config_dir a main file names (or the default /etc/multipath/conf.d),
+ * read without validating the rest; "" when it names none. The caller frees
+ * *ret. Returns 0 or -ENOMEM. */
+int mp_config_find_config_dir(const char *text, size_t len, char **ret);
+
+/* ---- reading files (libmp/sys/config-file.c) ---- */
+
+#define MP_CONFIG_FILE_MAX	(4u << 20)	/* larger files are refused */
+
+/* Reads path (and, unless no_config_dir, the *.conf files of its config_dir
+ * in name order) and parses them. A missing main file is an error unless
+ * missing_ok, when the built-in configuration results. Problems reading
+ * files become diagnostics without a line. Returns as mp_config_parse(). */
+int mp_config_load(const char *path, bool missing_ok, bool no_config_dir,
+		   struct mp_diags *diags, struct mp_config **ret);
+
 /* ---- text output ---- */
 
 const char *mp_origin_to_string(enum mp_origin o);

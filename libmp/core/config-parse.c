@@ -516,3 +516,30 @@ int mp_config_parse(const struct mp_config_source *srcs, size_t n,
 	*ret = cfg;
 	return 0;
 }
+
+int mp_config_find_config_dir(const char *text, size_t len, char **ret)
+{
+	struct cfg_node root = { .key = NULL };
+	const char *dir = "/etc/multipath/conf.d";
+	char *p;
+	int r;
+
+	/* syntax errors are the full parse's business; ignore them here */
+	r = mp_cfg_build_ast("", text, len, &root, NULL);
+	for (size_t i = 0; r == 0 && i < root.n; i++) {
+		const struct cfg_node *sec = &root.children[i];
+
+		if (!sec->section || strcmp(sec->key, "defaults"))
+			continue;
+		for (size_t j = 0; j < sec->n; j++)
+			if (!sec->children[j].section && sec->children[j].value &&
+			    !strcmp(sec->children[j].key, "config_dir"))
+				dir = sec->children[j].value;
+	}
+	p = r == 0 ? strdup(dir) : NULL;
+	mp_cfg_node_release(&root);
+	if (!p)
+		return -ENOMEM;
+	*ret = p;
+	return 0;
+}
