@@ -182,7 +182,10 @@ struct mp_naming_input {
 
 /* Chooses the map name. bindings may be NULL (file unreadable or refused);
  * a new binding is added to it, and *ret_source == MP_NAME_NEW_BINDING tells
- * the caller to write the file. Returns 0 with a malloc'ed *ret_name, or
+ * the caller to write the file. Persist it with mp_atomic_file_update() and
+ * mp_bindings_edit_allocate(), which re-reads the file under the lock: if
+ * another process bound a name meanwhile, the edit's alias is the one to
+ * use, not this table's. Returns 0 with a malloc'ed *ret_name, or
  * -EINVAL (invalid wwid or config alias), -ENOSPC, -ENOMEM. */
 int mp_naming_choose(const struct mp_naming_input *in, struct mp_bindings *bindings,
 		     char **ret_name, enum mp_name_source *ret_source);

@@ -8,8 +8,12 @@
  * mp_bindings_free frees everything; pointers returned by lookups stay valid
  * until the table changes.
  *
- * Lookups are linear: a few thousand lines at most, read once per event. */
+ * Two hash indexes (alias -> line, wwid -> line) cover the binding lines,
+ * so parsing a file of N lines costs O(N), not O(N^2): sites with 10,000
+ * LUNs exist, and the file is re-read under the lock for every new map.
+ * Bindings are never removed, so the indexes need no tombstones. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,9 +33,17 @@ struct bline {
 	char *raw;	/* BLINE_PRESERVED only */
 };
 
+/* Open addressing, linear probing; a slot holds line index + 1, 0 = empty.
+ * cap is 0 or a power of two, kept at most half full. */
+struct bindex {
+	size_t *slot;
+	size_t cap, used;
+};
+
 struct mp_bindings {
 	struct bline *v;
 	size_t n, cap;
+	struct bindex by_alias, by_wwid;
 };
 
 static const char header[] =
@@ -60,6 +72,8 @@ void mp_bindings_free(struct mp_bindings *b)
 		free(b->v[i].raw);
 	}
 	free(b->v);
+	free(b->by_alias.slot);
+	free(b->by_wwid.slot);
 	free(b);
 }
 
@@ -79,28 +93,74 @@ static int push_line(struct mp_bindings *b, const struct bline *l)
 	return 0;
 }
 
-static const struct bline *find_binding_by_wwid(const struct mp_bindings *b, const char *wwid,
-						size_t *ret_idx)
+static size_t hash_str(const char *s)
 {
-	for (size_t i = 0; i < b->n; i++)
-		if (b->v[i].kind == BLINE_BINDING && !strcmp(b->v[i].wwid, wwid)) {
-			if (ret_idx)
-				*ret_idx = i;
-			return &b->v[i];
-		}
-	return NULL;
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return (size_t)h;
 }
 
-static const struct bline *find_binding_by_alias(const struct mp_bindings *b, const char *alias,
-						 size_t *ret_idx)
+static const char *key_of(const struct bline *l, bool by_wwid)
 {
-	for (size_t i = 0; i < b->n; i++)
-		if (b->v[i].kind == BLINE_BINDING && !strcmp(b->v[i].alias, alias)) {
-			if (ret_idx)
-				*ret_idx = i;
-			return &b->v[i];
-		}
-	return NULL;
+	return by_wwid ? l->wwid : l->alias;
+}
+
+static const struct bline *bindex_find(const struct mp_bindings *b, const struct bindex *ix,
+				       bool by_wwid, const char *key)
+{
+	if (!ix->cap)
+		return NULL;
+	for (size_t i = hash_str(key) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
+		size_t s = ix->slot[i];
+
+		if (!s)
+			return NULL;
+		if (!strcmp(key_of(&b->v[s - 1], by_wwid), key))
+			return &b->v[s - 1];
+	}
+}
+
+static void bindex_place(size_t *slot, size_t cap, size_t hash, size_t value)
+{
+	size_t i = hash & (cap - 1);
+
+	while (slot[i])
+		i = (i + 1) & (cap - 1);
+	slot[i] = value;
+}
+
+/* Makes room for one more entry; call before pushing the line so that a
+ * failure leaves the table unchanged. */
+static int bindex_reserve(const struct mp_bindings *b, struct bindex *ix, bool by_wwid)
+{
+	size_t cap, *slot;
+
+	if (2 * (ix->used + 1) <= ix->cap)
+		return 0;
+	cap = ix->cap ? ix->cap * 2 : 64;
+	slot = calloc(cap, sizeof(*slot));
+	if (!slot)
+		return -ENOMEM;
+	for (size_t i = 0; i < ix->cap; i++)
+		if (ix->slot[i])
+			bindex_place(slot, cap, hash_str(key_of(&b->v[ix->slot[i] - 1], by_wwid)),
+				     ix->slot[i]);
+	free(ix->slot);
+	ix->slot = slot;
+	ix->cap = cap;
+	return 0;
+}
+
+static const struct bline *find_binding_by_wwid(const struct mp_bindings *b, const char *wwid)
+{
+	return bindex_find(b, &b->by_wwid, true, wwid);
+}
+
+static const struct bline *find_binding_by_alias(const struct mp_bindings *b, const char *alias)
+{
+	return bindex_find(b, &b->by_alias, false, alias);
 }
 
 const char *mp_bindings_lookup_wwid(const struct mp_bindings *b, const char *wwid)
@@ -109,7 +169,7 @@ const char *mp_bindings_lookup_wwid(const struct mp_bindings *b, const char *wwi
 
 	if (!b || !wwid)
 		return NULL;
-	l = find_binding_by_wwid(b, wwid, NULL);
+	l = find_binding_by_wwid(b, wwid);
 	return l ? l->alias : NULL;
 }
 
@@ -119,7 +179,7 @@ const char *mp_bindings_lookup_alias(const struct mp_bindings *b, const char *al
 
 	if (!b || !alias)
 		return NULL;
-	l = find_binding_by_alias(b, alias, NULL);
+	l = find_binding_by_alias(b, alias);
 	return l ? l->wwid : NULL;
 }
 
@@ -176,10 +236,19 @@ static int push_binding(struct mp_bindings *b, const char *alias, size_t alen,
 
 	if (!a || !w)
 		return -ENOMEM;
+	r = bindex_reserve(b, &b->by_alias, false);
+	if (r == 0)
+		r = bindex_reserve(b, &b->by_wwid, true);
+	if (r < 0)
+		return r;
 	l = (struct bline){ .kind = BLINE_BINDING, .alias = a, .wwid = w };
 	r = push_line(b, &l);
 	if (r < 0)
 		return r;
+	bindex_place(b->by_alias.slot, b->by_alias.cap, hash_str(a), b->n);
+	bindex_place(b->by_wwid.slot, b->by_wwid.cap, hash_str(w), b->n);
+	b->by_alias.used++;
+	b->by_wwid.used++;
 	TAKE_PTR(a);
 	TAKE_PTR(w);
 	return 0;
@@ -242,7 +311,6 @@ static int classify(const struct mp_bindings *b, unsigned int line, const char *
 {
 	char alias[MP_ALIAS_MAX + 2], wwid[MP_WWID_MAX + 2];
 	const struct bline *other;
-	size_t idx;
 
 	if (nw != 2)
 		return mp_naming_diags_add(diags, line, -EINVAL,
@@ -267,7 +335,7 @@ static int classify(const struct mp_bindings *b, unsigned int line, const char *
 	if (!mp_naming_wwid_valid(wwid))
 		return mp_naming_diags_add(diags, line, -EINVAL,
 					   "wwid \"%.60s\" has invalid characters; line kept as is", wwid);
-	other = find_binding_by_alias(b, alias, &idx);
+	other = find_binding_by_alias(b, alias);
 	if (other && !strcmp(other->wwid, wwid)) {
 		int r = mp_naming_diags_add(diags, line, -EEXIST,
 					    "repeats the binding %s %.60s; dropped on rewrite",
@@ -278,7 +346,7 @@ static int classify(const struct mp_bindings *b, unsigned int line, const char *
 		return mp_naming_diags_add(diags, line, -EEXIST,
 					   "alias %s is already bound to %.60s; line kept as is",
 					   alias, other->wwid);
-	other = find_binding_by_wwid(b, wwid, &idx);
+	other = find_binding_by_wwid(b, wwid);
 	if (other)
 		return mp_naming_diags_add(diags, line, -EEXIST,
 					   "wwid %.60s is already bound to alias %s; line kept as is",

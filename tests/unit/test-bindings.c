@@ -254,6 +254,14 @@ static void test_allocate_zz_to_aaa(void)
 	}
 	CU_ASSERT_STRING_EQUAL(alias, "mpathaaa");
 	CU_ASSERT_EQUAL(mp_bindings_count(b), 703);
+	/* Both indexes survived their regrowths: every pair maps both ways. */
+	for (size_t i = 0; i < 703; i++) {
+		const char *a, *w;
+
+		CU_ASSERT_EQUAL_FATAL(mp_bindings_get(b, i, &a, &w), 0);
+		CU_ASSERT_PTR_EQUAL(mp_bindings_lookup_wwid(b, w), a);
+		CU_ASSERT_PTR_EQUAL(mp_bindings_lookup_alias(b, a), w);
+	}
 	mp_bindings_free(b);
 }
 
