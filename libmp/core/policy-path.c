@@ -7,15 +7,17 @@
  * adds the overrides: operator fail beats everything, then a DOWN verdict,
  * then the shaky quarantine.
  *
- *                 checker up          checker down/timeout/lun-gone,
- *   UNCHECKED ---------------> UP <-----------------------------+ dm failed
- *       |  ghost / transition  | ^ \______________________      |
- *       v                      v |     down (failure recorded)  v
- *     GHOST <-- ghost ----  PENDING            DOWN  <---- operator fail
- *                (transitioning)               |  ^        (from any state;
- *                                              |  |   held until operator
- *   failures >= threshold in window            v  |   reinstate)
- *   (UP/GHOST) -------------------------->  SHAKY --- gap over + up ---> UP
+ *                     checker ghost                checker transitioning
+ *               +----------------------> GHOST <------------------+
+ *               |                          ^ |                    |
+ *   UNCHECKED --+-- checker up --> UP <----+-+-----> PENDING -----+
+ *               |                  |  ^       (never failed: ALUA)
+ *               |   down, timeout, |  | up (or ghost)
+ *               |   lun-gone,      v  |
+ *               +-- dm-failed --> DOWN  <--- operator fail, from any state;
+ *                                  |  ^      held until operator reinstate
+ *           up/ghost while         v  |  down
+ *           quarantined           SHAKY ---- up/ghost after the gap --> UP
  *
  *   health event             health'    effective state (no overrides)
  *   CHECKER UP               UP         UP, or SHAKY while quarantined
