@@ -1,0 +1,157 @@
+/* Unit tests for REPORT TARGET PORT GROUPS decoding: both header formats,
+ * every access state, locating a path's group, and truncated or lying
+ * responses. Same bytes as tests/fixtures/vpd/rtpg-*.bin. */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "unit.h"
+#include "mp/vpd.h"
+
+const char unit_suite_name[] = "rtpg";
+
+static const uint8_t rtpg_normal[] = {
+	0x00, 0x00, 0x00, 0x1c, 0x80, 0x8f, 0x00, 0x01, 0x00, 0x02, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x01, 0x02, 0x8f, 0x00, 0x02, 0x00, 0x02, 0x00, 0x02,
+	0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03,
+};
+static const uint8_t rtpg_extended[] = {
+	0x00, 0x00, 0x00, 0x28, 0x10, 0x3c, 0x00, 0x00, 0x01, 0x0f, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x03, 0x0f, 0x00, 0x01,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x0f, 0x8f, 0x00, 0x07,
+	0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x09,
+};
+
+static void test_normal_header(void)
+{
+	struct mp_rtpg *r = NULL;
+	const struct mp_rtpg_group *g;
+
+	CU_ASSERT_EQUAL_FATAL(mp_rtpg_decode(rtpg_normal, sizeof(rtpg_normal), &r, NULL, 0), 0);
+	CU_ASSERT_FALSE(r->extended);
+	CU_ASSERT_EQUAL_FATAL(r->n_groups, 2);
+	CU_ASSERT_EQUAL(r->groups[0].tpg_id, 1);
+	CU_ASSERT_EQUAL(r->groups[0].state, MP_ALUA_OPTIMIZED);
+	CU_ASSERT_TRUE(r->groups[0].pref);
+	CU_ASSERT_EQUAL(r->groups[0].status, 2);
+	CU_ASSERT_EQUAL_FATAL(r->groups[0].n_ports, 1);
+	CU_ASSERT_EQUAL(r->groups[0].ports[0], 1);
+	CU_ASSERT_EQUAL(r->groups[1].state, MP_ALUA_STANDBY);
+	CU_ASSERT_FALSE(r->groups[1].pref);
+	CU_ASSERT_EQUAL_FATAL(r->groups[1].n_ports, 2);
+	CU_ASSERT_EQUAL(r->groups[1].ports[1], 3);
+
+	CU_ASSERT_EQUAL(mp_rtpg_find(r, 2, -1, &g), 0);
+	CU_ASSERT_EQUAL(g->state, MP_ALUA_STANDBY);
+	CU_ASSERT_EQUAL(mp_rtpg_find(r, -1, 3, &g), 0);
+	CU_ASSERT_EQUAL(g->tpg_id, 2);
+	CU_ASSERT_EQUAL(mp_rtpg_find(r, -1, 1, &g), 0);
+	CU_ASSERT_EQUAL(g->tpg_id, 1);
+	CU_ASSERT_EQUAL(mp_rtpg_find(r, 9, 1, &g), -ENOENT);	/* TPG id decides */
+	CU_ASSERT_EQUAL(mp_rtpg_find(r, -1, 4, &g), -ENOENT);
+	CU_ASSERT_EQUAL(mp_rtpg_find(r, -1, -1, &g), -ENOENT);
+	mp_rtpg_free(r);
+}
+
+static void test_extended_header(void)
+{
+	struct mp_rtpg *r = NULL;
+	const struct mp_rtpg_group *g;
+
+	CU_ASSERT_EQUAL_FATAL(mp_rtpg_decode(rtpg_extended, sizeof(rtpg_extended), &r,
+					     NULL, 0), 0);
+	CU_ASSERT_TRUE(r->extended);
+	CU_ASSERT_EQUAL(r->transition_time, 60);
+	CU_ASSERT_EQUAL_FATAL(r->n_groups, 3);
+	CU_ASSERT_EQUAL(r->groups[0].state, MP_ALUA_NON_OPTIMIZED);
+	CU_ASSERT_EQUAL(r->groups[1].state, MP_ALUA_UNAVAILABLE);
+	CU_ASSERT_EQUAL(r->groups[2].state, MP_ALUA_TRANSITIONING);
+	CU_ASSERT_FALSE(r->groups[2].pref);
+	CU_ASSERT_EQUAL(mp_rtpg_find(r, -1, 9, &g), 0);
+	CU_ASSERT_EQUAL(g->tpg_id, 7);
+	CU_ASSERT_EQUAL(mp_rtpg_find(r, 0, -1, &g), 0);
+	CU_ASSERT_EQUAL(g->ports[0], 1);
+	mp_rtpg_free(r);
+}
+
+static void test_every_state(void)
+{
+	static const struct {
+		uint8_t code;
+		enum mp_alua_state state;
+	} cases[] = {
+		{ 0x0, MP_ALUA_OPTIMIZED }, { 0x1, MP_ALUA_NON_OPTIMIZED },
+		{ 0x2, MP_ALUA_STANDBY }, { 0x3, MP_ALUA_UNAVAILABLE },
+		{ 0x4, MP_ALUA_LBA_DEPENDENT }, { 0xe, MP_ALUA_OFFLINE },
+		{ 0xf, MP_ALUA_TRANSITIONING }, { 0x7, MP_ALUA_UNKNOWN },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t buf[12] = { 0, 0, 0, 8, cases[i].code, 0xff, 0, 5, 0, 0, 0, 0 };
+		struct mp_rtpg *r = NULL;
+
+		CU_ASSERT_EQUAL_FATAL(mp_rtpg_decode(buf, sizeof(buf), &r, NULL, 0), 0);
+		CU_ASSERT_EQUAL(r->groups[0].state, cases[i].state);
+		CU_ASSERT_EQUAL(r->groups[0].tpg_id, 5);
+		CU_ASSERT_EQUAL(r->groups[0].n_ports, 0);
+		CU_ASSERT_PTR_NOT_NULL(mp_alua_state_to_string(r->groups[0].state));
+		mp_rtpg_free(r);
+	}
+}
+
+static void test_bad_responses(void)
+{
+	static const struct {
+		const char *what;
+		uint8_t buf[24];
+		size_t len;
+		int rc;
+		const char *reason;
+	} cases[] = {
+		{ "length beyond buffer", { 0, 0, 0, 32, 0, 0, 0, 1 }, 16, -EBADMSG,
+		  "re-read with 36" },
+		{ "descriptor cut", { 0, 0, 0, 6, 0, 0, 0, 1, 0, 0 }, 10, -EBADMSG,
+		  "cut by data end" },
+		{ "ports run past", { 0, 0, 0, 12, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 1 }, 16,
+		  -EBADMSG, "runs past" },
+		{ "header cut", { 0, 0 }, 2, -EBADMSG, "need 4" },
+		{ "huge length", { 0xff, 0xff, 0xff, 0xff }, 4, -EBADMSG, "exceeds" },
+		{ "extended header cut", { 0, 0, 0, 2, 0x10, 0 }, 6, -EBADMSG, "cut by data end" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mp_rtpg *r = NULL;
+		char err[128] = "";
+
+		CU_ASSERT_EQUAL(mp_rtpg_decode(cases[i].buf, cases[i].len, &r, err, sizeof(err)),
+				cases[i].rc);
+		if (cases[i].reason) {
+			CU_ASSERT_PTR_NULL(r);
+			CU_ASSERT_PTR_NOT_NULL(strstr(err, cases[i].reason));
+		}
+		mp_rtpg_free(r);
+	}
+	CU_ASSERT_EQUAL(mp_rtpg_decode(NULL, 4, NULL, NULL, 0), -EINVAL);
+}
+
+static void test_empty_response(void)
+{
+	static const uint8_t empty[] = { 0, 0, 0, 0 };
+	struct mp_rtpg *r = NULL;
+	const struct mp_rtpg_group *g;
+
+	CU_ASSERT_EQUAL_FATAL(mp_rtpg_decode(empty, sizeof(empty), &r, NULL, 0), 0);
+	CU_ASSERT_EQUAL(r->n_groups, 0);
+	CU_ASSERT_EQUAL(mp_rtpg_find(r, 0, 0, &g), -ENOENT);
+	mp_rtpg_free(r);
+	mp_rtpg_free(NULL);
+}
+
+const struct unit_test unit_tests[] = {
+	UNIT_TEST(test_normal_header),
+	UNIT_TEST(test_extended_header),
+	UNIT_TEST(test_every_state),
+	UNIT_TEST(test_bad_responses),
+	UNIT_TEST(test_empty_response),
+	UNIT_END,
+};
