@@ -202,7 +202,7 @@ int mp_dm_dev_parse(const char *s, unsigned int *ret_major,
  * character or backslash gets a backslash before it. *ret is the caller's. */
 int mp_dm_word_escape(const char *s, char **ret);
 
-enum mp_dm_message {
+enum mp_dm_msg_kind {
 	MP_DM_MSG_FAIL_PATH,		/* "fail_path <dev>" */
 	MP_DM_MSG_REINSTATE_PATH,	/* "reinstate_path <dev>" */
 	MP_DM_MSG_SWITCH_GROUP,		/* "switch_group <n>" */
@@ -220,7 +220,7 @@ enum mp_dm_message {
  * dev is used by the path messages only (must pass mp_dm_dev_validate),
  * group by the group messages only (1-based, >= 1). -EINVAL for a bad
  * kind, device or group; -ENOBUFS when len is too small. */
-int mp_dm_message_format(enum mp_dm_message kind, const char *dev,
+int mp_dm_message_format(enum mp_dm_msg_kind kind, const char *dev,
 			 unsigned int group, char *buf, size_t len);
 
 /* ---- internal: the word cursor both parsers share -------------------- */

@@ -855,7 +855,7 @@ static const char *const message_verbs[_MP_DM_MSG_MAX] = {
 	[MP_DM_MSG_FAIL_IF_NO_PATH] = "fail_if_no_path",
 };
 
-int mp_dm_message_format(enum mp_dm_message kind, const char *dev,
+int mp_dm_message_format(enum mp_dm_msg_kind kind, const char *dev,
 			 unsigned int group, char *buf, size_t len)
 {
 	int n;

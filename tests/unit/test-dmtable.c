@@ -391,7 +391,7 @@ static void test_escape(void)
 static void test_messages(void)
 {
 	static const struct {
-		enum mp_dm_message kind;
+		enum mp_dm_msg_kind kind;
 		const char *dev;
 		unsigned int group;
 		int ret;
