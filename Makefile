@@ -40,7 +40,7 @@ SAN_LDFLAGS := -fsanitize=address,undefined
 endif
 
 LIBMP_SRCS := $(sort $(wildcard libmp/util/*.c libmp/core/*.c libmp/sys/*.c))
-LIBMP_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIBMP_SRCS))
+LIBMP_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIBMP_SRCS))
 LIBMP_SONAME := libmp.so.0
 
 # Each program folder builds one binary named after the folder, from all of
@@ -58,7 +58,7 @@ all: libs progs $(VMPROGS)
 libs: $(BUILD)/libmp.a $(BUILD)/$(LIBMP_SONAME)
 progs: $(PROGS)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -73,15 +73,15 @@ $(BUILD)/$(LIBMP_SONAME): $(LIBMP_OBJS) libmp/libmp.map
 	ln -sf $(LIBMP_SONAME) $(BUILD)/libmp.so
 
 define prog_rule
-$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(1)/*.c)) $(BUILD)/libmp.a
+$(BUILD)/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(1)/*.c)) $(BUILD)/libmp.a
 	$$(CC) $$(SAN_LDFLAGS) -o $$@ $$(filter %.o,$$^) $(BUILD)/libmp.a $$(LDLIBS_SYS) -lm
 endef
 $(foreach d,$(PROG_DIRS),$(eval $(call prog_rule,$(d))))
 
 # Unit tests: one binary per module, each test-X.c plus the shared runner.
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/main.o $(BUILD)/libmp.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/main.o $(BUILD)/libmp.a
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_LDFLAGS) -o $@ $< $(BUILD)/tests/unit/main.o $(BUILD)/libmp.a \
+	$(CC) $(SAN_LDFLAGS) -o $@ $< $(BUILD)/obj/tests/unit/main.o $(BUILD)/libmp.a \
 		$(LDLIBS_SYS) -lcunit -lm
 
 unit-tests: $(UNIT_BINS)
@@ -90,7 +90,7 @@ unit-tests: $(UNIT_BINS)
 # libmp's OS edges against the real kernel (tests/vm/progs/NAME.c).
 VMPROG_SRCS := $(sort $(wildcard tests/vm/progs/*.c))
 VMPROGS := $(patsubst tests/vm/progs/%.c,$(BUILD)/vmprogs/%,$(VMPROG_SRCS))
-$(BUILD)/vmprogs/%: $(BUILD)/tests/vm/progs/%.o $(BUILD)/libmp.a
+$(BUILD)/vmprogs/%: $(BUILD)/obj/tests/vm/progs/%.o $(BUILD)/libmp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_LDFLAGS) -o $@ $< $(BUILD)/libmp.a $(LDLIBS_SYS) -lm
 
