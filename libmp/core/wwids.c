@@ -6,6 +6,7 @@
  * lines are not stored; the header replaces them on rewrite.
  * mp_wwids_free frees everything. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,8 @@ struct wline {
 struct mp_wwids {
 	struct wline *v;
 	size_t n, cap;
+	size_t *slot;		/* open addressing: line index + 1, 0 = empty */
+	size_t scap, sused;	/* scap is 0 or a power of two, at most half full */
 };
 
 static const char header[] =
@@ -48,7 +51,48 @@ void mp_wwids_free(struct mp_wwids *w)
 		free(w->v[i].raw);
 	}
 	free(w->v);
+	free(w->slot);
 	free(w);
+}
+
+static size_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return (size_t)h;
+}
+
+static void index_place(size_t *slot, size_t cap, const char *key, size_t value)
+{
+	size_t i = hash_str(key) & (cap - 1);
+
+	while (slot[i])
+		i = (i + 1) & (cap - 1);
+	slot[i] = value;
+}
+
+/* Rebuilds the index for the current lines with room for extra more. */
+static int index_rebuild(struct mp_wwids *w, size_t extra)
+{
+	size_t cap = 64, *slot, used = 0;
+
+	for (size_t i = 0; i < w->n; i++)
+		used += w->v[i].wwid != NULL;
+	while (cap < 2 * (used + extra))
+		cap *= 2;
+	slot = calloc(cap, sizeof(*slot));
+	if (!slot)
+		return -ENOMEM;
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].wwid)
+			index_place(slot, cap, w->v[i].wwid, i + 1);
+	free(w->slot);
+	w->slot = slot;
+	w->scap = cap;
+	w->sused = used;
+	return 0;
 }
 
 /* Takes ownership of l's strings on success only. */
@@ -75,6 +119,11 @@ static int push_string(struct mp_wwids *w, const char *s, size_t len, bool prese
 
 	if (!copy)
 		return -ENOMEM;
+	if (!preserved && 2 * (w->sused + 1) > w->scap) {
+		r = index_rebuild(w, w->sused + 1);
+		if (r < 0)
+			return r;
+	}
 	if (preserved)
 		l.raw = copy;
 	else
@@ -82,18 +131,26 @@ static int push_string(struct mp_wwids *w, const char *s, size_t len, bool prese
 	r = push_line(w, &l);
 	if (r < 0)
 		return r;
+	if (!preserved) {
+		index_place(w->slot, w->scap, copy, w->n);
+		w->sused++;
+	}
 	TAKE_PTR(copy);
 	return 0;
 }
 
 bool mp_wwids_contains(const struct mp_wwids *w, const char *wwid)
 {
-	if (!w || !wwid)
+	if (!w || !wwid || !w->scap)
 		return false;
-	for (size_t i = 0; i < w->n; i++)
-		if (w->v[i].wwid && !strcmp(w->v[i].wwid, wwid))
+	for (size_t i = hash_str(wwid) & (w->scap - 1);; i = (i + 1) & (w->scap - 1)) {
+		size_t s = w->slot[i];
+
+		if (!s)
+			return false;
+		if (!strcmp(w->v[s - 1].wwid, wwid))
 			return true;
-	return false;
+	}
 }
 
 size_t mp_wwids_count(const struct mp_wwids *w)
@@ -239,6 +296,16 @@ int mp_wwids_remove(struct mp_wwids *w, const char *wwid)
 		free(w->v[i].wwid);
 		memmove(&w->v[i], &w->v[i + 1], (w->n - i - 1) * sizeof(w->v[0]));
 		w->n--;
+		/* Line numbers shifted: re-place every entry. There are fewer
+		 * than before, so the existing array has room and this cannot
+		 * fail. */
+		memset(w->slot, 0, w->scap * sizeof(*w->slot));
+		w->sused = 0;
+		for (size_t k = 0; k < w->n; k++)
+			if (w->v[k].wwid) {
+				index_place(w->slot, w->scap, w->v[k].wwid, k + 1);
+				w->sused++;
+			}
 		return 1;
 	}
 	return 0;

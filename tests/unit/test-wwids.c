@@ -127,6 +127,9 @@ static void test_add_remove_format(void)
 	CU_ASSERT_EQUAL(mp_wwids_remove(w, "broken line"), 0);
 	CU_ASSERT_EQUAL(mp_wwids_count(w), 2);
 	CU_ASSERT_EQUAL(mp_wwids_preserved_count(w), 1);
+	CU_ASSERT_FALSE(mp_wwids_contains(w, "36001"));
+	CU_ASSERT_TRUE(mp_wwids_contains(w, "36002"));
+	CU_ASSERT_TRUE(mp_wwids_contains(w, "36003"));
 	CU_ASSERT_EQUAL_FATAL(mp_wwids_format(w, &out), 0);
 	CU_ASSERT_EQUAL(mp_strbuf_str(&out)[0], '#');
 	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&out), "\nbroken line\n/36002/\n/36003/\n"));
@@ -137,6 +140,32 @@ static void test_add_remove_format(void)
 	mp_wwids_free(again);
 	mp_wwids_free(w);
 	mp_strbuf_release(&out);
+}
+
+/* Enough entries to regrow the index several times, then removals that
+ * shift every later line: membership must stay exact throughout. */
+static void test_many_add_remove(void)
+{
+	struct mp_wwids *w = NULL;
+	char wwid[32];
+
+	CU_ASSERT_EQUAL_FATAL(mp_wwids_new(&w), 0);
+	for (int i = 0; i < 500; i++) {
+		snprintf(wwid, sizeof(wwid), "3600b%05d", i);
+		CU_ASSERT_EQUAL(mp_wwids_add(w, wwid), 1);
+	}
+	for (int i = 0; i < 500; i += 2) {
+		snprintf(wwid, sizeof(wwid), "3600b%05d", i);
+		CU_ASSERT_EQUAL(mp_wwids_remove(w, wwid), 1);
+	}
+	CU_ASSERT_EQUAL(mp_wwids_count(w), 250);
+	for (int i = 0; i < 500; i++) {
+		snprintf(wwid, sizeof(wwid), "3600b%05d", i);
+		CU_ASSERT_EQUAL(mp_wwids_contains(w, wwid), i % 2 == 1);
+	}
+	CU_ASSERT_EQUAL(mp_wwids_add(w, "3600b00000"), 1);
+	CU_ASSERT_TRUE(mp_wwids_contains(w, "3600b00000"));
+	mp_wwids_free(w);
 }
 
 static void test_edit_apply(void)
@@ -169,6 +198,7 @@ const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_malformed_lines),
 	UNIT_TEST(test_not_text_is_refused),
 	UNIT_TEST(test_add_remove_format),
+	UNIT_TEST(test_many_add_remove),
 	UNIT_TEST(test_edit_apply),
 	UNIT_END
 };
