@@ -31,6 +31,7 @@
 #include "mp/vpd.h"
 
 #define MAX_PATHS 64
+#define DEADLINE_SLACK_MS 3000
 
 static const char *sysroot = "/sys";
 static uint32_t timeout_ms = 5000;
@@ -166,8 +167,10 @@ static int cmd_tur(int argc, char **argv, unsigned int total)
 	per = total ? (total + (unsigned int)n - 1) / (unsigned int)n : 1;
 	mp_sg_cmd_tur(&c, timeout_ms);
 	t0 = now_us();
-	r = run_async(t, n, &c, per, total ? 4 : 1, t0 + (uint64_t)timeout_ms * 1000 *
-		      (total ? per : 1));
+	/* Our deadline sits past the kernel's timeout, so a command the LLD
+	 * dropped comes back through the midlayer's abort (DID_TIME_OUT). */
+	r = run_async(t, n, &c, per, total ? 4 : 1,
+		      t0 + (uint64_t)(timeout_ms + DEADLINE_SLACK_MS) * 1000 * (total ? per : 1));
 	el = now_us() - t0;
 	if (r < 0)
 		goto out;
@@ -221,7 +224,7 @@ static int one_async(const char *kname, const struct mp_sg_cmd *c, struct target
 	r = open_target(t, kname);
 	if (r < 0)
 		return r;
-	r = run_async(t, 1, c, 1, 1, now_us() + (uint64_t)timeout_ms * 1000);
+	r = run_async(t, 1, c, 1, 1, now_us() + (uint64_t)(timeout_ms + DEADLINE_SLACK_MS) * 1000);
 	if (r == 0 && t->last.verdict != MP_CHECK_UP) {
 		printf("%s verdict=%s detail=%s\n", kname,
 		       mp_check_result_to_string(t->last.verdict), t->detail);
