@@ -1,0 +1,632 @@
+/* Map assembly: which paths form a map (blacklist, find_multipaths), the
+ * map's name (config alias, bindings file), path priorities, the dm table
+ * text (mp/dmtable.h), and the create / reload / remove jobs that bring the
+ * kernel in line, including adoption of maps that already exist.
+ *
+ * Owns: nothing beyond the records' table text (m->table, the last table we
+ * loaded or adopted). One create/reload/remove per map is in flight at a
+ * time (m->op_in_flight); further changes set m->want_reload and are
+ * coalesced into one reload when the running job reports back. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "mp/atomic-file.h"
+#include "mp/group.h"
+#include "mp/prio.h"
+#include "mp/strbuf.h"
+#include "daemon.h"
+
+/* ---- priorities ---------------------------------------------------------- */
+
+static int path_prio(struct mpd *d, struct mpd_path *p)
+{
+	enum mp_prio_kind kind = p->set.prio;
+	char err[128];
+	int prio = 0;
+
+	if (p->set.detect_prio && p->mp.tpgs && kind == MP_PRIO_CONST)
+		kind = MP_PRIO_ALUA;
+	switch (kind) {
+	case MP_PRIO_ALUA:
+	case MP_PRIO_SYSFS:
+		/* scsi_dh_alua keeps access_state current; RTPG over sg is not
+		 * wired up yet, so a device without it counts as unknown (0) */
+		return mp_prio_alua(p->mp.alua_state, p->mp.alua_pref);
+	case MP_PRIO_WEIGHTEDPATH:
+		if (mp_prio_weightedpath(p->set.prio_args, &p->mp, NULL, &prio, err, sizeof(err)) < 0) {
+			mpd_log_path(&d->log, LOG_WARNING, p, "weightedpath: %s; prio 0", err);
+			return 0;
+		}
+		return prio;
+	case MP_PRIO_CONST:
+	case MP_PRIO_PATH_LATENCY:	/* not measured yet: const */
+	default:
+		return mp_prio_const();
+	}
+}
+
+/* ---- table text ---------------------------------------------------------- */
+
+/* Splits "w1 w2 ..." into at most max words in place. */
+static unsigned int split_words(char *s, char **words, unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (char *save = NULL, *w = strtok_r(s, " \t", &save); w && n < max;
+	     w = strtok_r(NULL, " \t", &save))
+		words[n++] = w;
+	return n;
+}
+
+static const char *path_hwhandler(const struct mpd_map *m)
+{
+	/* the handler the kernel already attached wins: dm-mpath keeps it
+	 * anyway (retain_attached_hw_handler) and the table then says so */
+	for (size_t i = 0; i < m->model->n_paths; i++) {
+		const struct mpd_path *p = (const struct mpd_path *)m->model->paths[i];
+
+		if (p->dh_state[0] && strcmp(p->dh_state, "detached") != 0)
+			return p->dh_state;
+	}
+	return NULL;
+}
+
+static int build_table(struct mpd *d, struct mpd_map *m, struct mp_dmtable *t)
+{
+	char buf[512], *words[16], rr[16];
+	const char *hw = path_hwhandler(m);
+	unsigned int n, n_sel_args;
+	int r;
+
+	/* features: the config's, with queue_if_no_path decided by no_path_retry */
+	snprintf(buf, sizeof(buf), "%s", m->set.features ? m->set.features : "0");
+	n = split_words(buf, words, 16);
+	for (unsigned int i = 1; i < n; i++) {
+		if (strcmp(words[i], "queue_if_no_path") == 0)
+			continue;
+		r = mp_dmtable_add_feature(t, words[i]);
+		if (r < 0)
+			return r;
+	}
+	if (m->set.no_path_retry.mode != MP_NO_PATH_RETRY_FAIL) {
+		r = mp_dmtable_add_feature(t, "queue_if_no_path");
+		if (r < 0)
+			return r;
+	}
+	if (hw) {
+		r = mp_dmtable_set_hwhandler(t, hw, 0, NULL);
+	} else {
+		snprintf(buf, sizeof(buf), "%s", m->set.hardware_handler ? m->set.hardware_handler : "0");
+		n = split_words(buf, words, 16);
+		r = n >= 2 ? mp_dmtable_set_hwhandler(t, words[1], n - 2, (const char *const *)words + 2) : 0;
+	}
+	if (r < 0)
+		return r;
+
+	snprintf(buf, sizeof(buf), "%s", m->set.path_selector ? m->set.path_selector : "service-time 0");
+	n = split_words(buf, words, 16);
+	n_sel_args = n >= 2 ? (unsigned int)atoi(words[1]) : 0;
+	if (n == 0 || n_sel_args > n - 2)
+		return -EINVAL;
+	snprintf(rr, sizeof(rr), "%u", m->set.rr_min_io_rq ? m->set.rr_min_io_rq : 1);
+	for (size_t g = 0; g < m->model->n_pgs; g++) {
+		const struct mp_pathgroup *pg = &m->model->pgs[g];
+		const char *path_args[1] = { rr };
+		unsigned int gi;
+
+		r = mp_dmtable_add_group(t, words[0], n_sel_args, (const char *const *)words + 2, 1, &gi);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < pg->n_paths; i++) {
+			char dev[32];
+
+			snprintf(dev, sizeof(dev), "%u:%u", pg->paths[i]->major, pg->paths[i]->minor);
+			r = mp_dmtable_add_path(t, gi, dev, path_args);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+int mpd_assemble_table(struct mpd *d, struct mpd_map *m, char **ret)
+{
+	struct mp_dmtable *t = NULL;
+	struct mp_dm_error err = { 0 };
+	uint64_t size = 0;
+	int r;
+
+	for (size_t i = 0; i < m->model->n_paths; i++) {
+		struct mpd_path *p = (struct mpd_path *)m->model->paths[i];
+
+		p->mp.prio = path_prio(d, p);
+		if (p->size && (!size || p->size < size))
+			size = p->size;
+	}
+	if (size)
+		m->model->size = size;
+	r = mp_group_paths(m->model, m->set.path_grouping_policy, m->set.path_selector);
+	if (r < 0)
+		return r;
+	r = mp_dmtable_new(&t);
+	if (r < 0)
+		return r;
+	r = build_table(d, m, t);
+	if (r == 0)
+		r = mp_dmtable_format(t, ret, &err);
+	if (r < 0)
+		mpd_log_map(&d->log, LOG_ERR, m, "cannot build a table: %s%s%s", strerror(-r),
+			    err.expected ? ", expected " : "", err.expected ? err.expected : "");
+	mp_dmtable_free(t);
+	return r;
+}
+
+/* ---- comparing with what the kernel prints back --------------------------- */
+
+static bool feature_sets_equal(const struct mp_dmtable *a, const struct mp_dmtable *b)
+{
+	/* order-insensitive; the kernel may add retain_attached_hw_handler */
+	unsigned int na = 0, nb = 0;
+
+	for (unsigned int i = 0; i < a->n_features; i++) {
+		bool found = false;
+
+		if (strcmp(a->features[i], "retain_attached_hw_handler") == 0)
+			continue;
+		na++;
+		for (unsigned int j = 0; j < b->n_features && !found; j++)
+			found = strcmp(a->features[i], b->features[j]) == 0;
+		if (!found)
+			return false;
+	}
+	for (unsigned int j = 0; j < b->n_features; j++)
+		if (strcmp(b->features[j], "retain_attached_hw_handler") != 0)
+			nb++;
+	return na == nb;
+}
+
+bool mpd_tables_equivalent(const char *text_a, const char *text_b)
+{
+	struct mp_dmtable *a = NULL, *b = NULL;
+	bool same = false;
+
+	if (!text_a || !text_b)
+		return false;
+	if (mp_dmtable_parse(text_a, &a, NULL) < 0 || mp_dmtable_parse(text_b, &b, NULL) < 0)
+		goto out_free;
+	if (!feature_sets_equal(a, b))
+		goto out_free;
+	/* the handler by name: the kernel prints it without its arguments */
+	if (!a->hwhandler != !b->hwhandler || (a->hwhandler && strcmp(a->hwhandler, b->hwhandler)))
+		goto out_free;
+	if (a->n_groups != b->n_groups)
+		goto out_free;
+	/* next_group is not compared: the kernel prints the current group */
+	for (unsigned int g = 0; g < a->n_groups; g++) {
+		const struct mp_dmtable_group *ga = &a->groups[g], *gb = &b->groups[g];
+
+		if (strcmp(ga->selector, gb->selector) || ga->n_selector_args != gb->n_selector_args ||
+		    ga->n_paths != gb->n_paths)
+			goto out_free;
+		for (unsigned int i = 0; i < ga->n_selector_args; i++)
+			if (strcmp(ga->selector_args[i], gb->selector_args[i]))
+				goto out_free;
+		for (unsigned int i = 0; i < ga->n_paths; i++) {
+			/* selectors print defaults for per-path args they were not
+			 * given (service-time: "1 1" for "1"): compare the first */
+			if (strcmp(ga->paths[i].dev, gb->paths[i].dev))
+				goto out_free;
+			if (ga->n_path_args && gb->n_path_args &&
+			    strcmp(ga->paths[i].args[0], gb->paths[i].args[0]))
+				goto out_free;
+		}
+	}
+	same = true;
+out_free:
+	mp_dmtable_free(a);
+	mp_dmtable_free(b);
+	return same;
+}
+
+/* ---- naming and find_multipaths ------------------------------------------- */
+
+static void remember_wwid(struct mpd *d, const char *wwid)
+{
+	struct mp_wwids_edit edit = { .wwid = wwid };
+	char dir[4096], *slash;
+	int r;
+
+	if (mp_wwids_contains(d->wwids, wwid))
+		return;
+	snprintf(dir, sizeof(dir), "%s", mpd_wwids_path(d));
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+	}
+	r = mp_atomic_file_update(mpd_wwids_path(d), MP_NAMING_FILE_MAX, 0600, mp_wwids_edit_apply, &edit);
+	if (r < 0)
+		mpd_log(&d->log, LOG_WARNING, "%s: cannot record wwid %s: %s", mpd_wwids_path(d), wwid,
+			strerror(-r));
+	mp_wwids_add(d->wwids, wwid);
+}
+
+static int choose_name(struct mpd *d, struct mpd_map *m)
+{
+	const char *alias = NULL;
+	enum mp_name_source src;
+	char *name = NULL, dir[4096], *slash;
+	int r;
+
+	mp_config_find_multipath(d->cfg, m->model->wwid, &alias);
+	const struct mp_naming_input in = {
+		.wwid = m->model->wwid,
+		.user_friendly_names = m->set.user_friendly_names,
+		.config_alias = alias,
+	};
+
+	r = mp_naming_choose(&in, d->bindings, &name, &src);
+	if (r < 0)
+		return r;
+	if (src == MP_NAME_NEW_BINDING) {
+		struct mp_bindings_edit edit = { .wwid = m->model->wwid };
+
+		snprintf(dir, sizeof(dir), "%s", mpd_bindings_path(d));
+		slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			mkdir(dir, 0755);
+		}
+		r = mp_atomic_file_update(mpd_bindings_path(d), MP_NAMING_FILE_MAX, 0600,
+					  mp_bindings_edit_allocate, &edit);
+		if (r >= 0 && strcmp(edit.alias, name) != 0) {
+			/* another writer bound a name meanwhile: the file wins */
+			free(name);
+			name = strdup(edit.alias);
+			mp_bindings_add(d->bindings, edit.alias, m->model->wwid);
+		} else if (r < 0) {
+			mpd_log_map(&d->log, LOG_WARNING, m, "%s: cannot persist binding %s: %s",
+				    mpd_bindings_path(d), name, strerror(-r));
+		}
+	}
+	if (!name)
+		return -ENOMEM;
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	mp_map_set_alias(m->model, name);
+	free(name);
+	return 0;
+}
+
+/* find_multipaths: does this WWID, seen through n usable paths, get a map? */
+static bool wants_map(struct mpd *d, const struct mpd_path *p, unsigned int n, char *why, size_t len)
+{
+	switch (p->set.find_multipaths) {
+	case MP_FIND_MULTIPATHS_OFF:
+	case MP_FIND_MULTIPATHS_GREEDY:
+		return true;
+	case MP_FIND_MULTIPATHS_STRICT:
+		if (mp_wwids_contains(d->wwids, p->mp.wwid))
+			return true;
+		snprintf(why, len, "find_multipaths strict: wwid not in %s", mpd_wwids_path(d));
+		return false;
+	case MP_FIND_MULTIPATHS_ON:
+	case MP_FIND_MULTIPATHS_SMART:
+	default:
+		if (n >= 2 || mp_wwids_contains(d->wwids, p->mp.wwid))
+			return true;
+		snprintf(why, len, "find_multipaths %s: single path, wwid not in %s",
+			 mp_find_multipaths_to_string(p->set.find_multipaths), mpd_wwids_path(d));
+		return false;
+	}
+}
+
+/* ---- jobs ------------------------------------------------------------------ */
+
+static void submit_create_or_reload(struct mpd *d, struct mpd_map *m)
+{
+	char *params = NULL;
+	struct mpd_job *j;
+
+	if (m->op_in_flight) {
+		m->want_reload = true;
+		return;
+	}
+	m->want_reload = false;
+	if (mpd_assemble_table(d, m, &params) < 0)
+		return;
+	if (m->in_kernel && mpd_tables_equivalent(params, m->table) &&
+	    (!m->model->size || !m->status || m->model->size == m->status->length)) {
+		free(params);
+		return;
+	}
+	j = mpd_job_new(m->in_kernel ? MPD_JOB_RELOAD : MPD_JOB_CREATE, m->uuid, m->name);
+	if (!j) {
+		free(params);
+		return;
+	}
+	j->params = params;
+	j->size = m->model->size;
+	j->no_flush = true;
+	j->flags = m->in_kernel ? MP_DM_UDEV_RELOAD : 0;
+	if (!mpd_map_usable_paths(m) && m->model->n_paths)
+		j->flags |= 0;
+	m->op_in_flight = true;
+	mpd_log_map(&d->log, LOG_INFO, m, "%s: %s", mpd_job_kind_to_string(j->kind), params);
+	mpd_workers_submit(d->workers, j);
+}
+
+void mpd_map_schedule_reload(struct mpd *d, struct mpd_map *m)
+{
+	submit_create_or_reload(d, m);
+}
+
+int mpd_map_message(struct mpd *d, struct mpd_map *m, const char *msg, uint64_t path_id)
+{
+	struct mpd_job *j;
+
+	if (!m->in_kernel && !m->op_in_flight)
+		return -ENXIO;
+	j = mpd_job_new(MPD_JOB_MESSAGE, m->uuid, m->name);
+	if (!j)
+		return -ENOMEM;
+	snprintf(j->msg, sizeof(j->msg), "%s", msg);
+	j->path_id = path_id;
+	d->n_messages++;
+	return mpd_workers_submit(d->workers, j);
+}
+
+int mpd_map_refresh(struct mpd *d, struct mpd_map *m)
+{
+	struct mpd_job *j = mpd_job_new(MPD_JOB_STATUS, m->uuid, m->name);
+
+	if (!j)
+		return -ENOMEM;
+	return mpd_workers_submit(d->workers, j);
+}
+
+void mpd_map_last_path_gone(struct mpd *d, struct mpd_map *m)
+{
+	bool flush = m->set.flush_on_last_del != MP_FLUSH_NEVER;
+	struct mpd_job *j;
+
+	if (!m->in_kernel) {
+		if (!m->op_in_flight)
+			mpd_map_delete(d, m);
+		return;
+	}
+	if (!flush) {
+		mpd_log_map(&d->log, LOG_NOTICE, m, "last path gone; kept (flush_on_last_del never)%s",
+			    m->set.no_path_retry.mode != MP_NO_PATH_RETRY_FAIL ? ", I/O queues" : "");
+		mpd_map_schedule_reload(d, m);
+		return;
+	}
+	/* not forced and not deferred: the kernel refuses (EBUSY) while the
+	 * map is open, and then we keep it */
+	j = mpd_job_new(MPD_JOB_REMOVE, m->uuid, m->name);
+	if (!j)
+		return;
+	m->removing = true;
+	m->op_in_flight = true;
+	mpd_log_map(&d->log, LOG_NOTICE, m, "last path gone; removing the map (flush_on_last_del %s)",
+		    mp_flush_on_last_del_to_string(m->set.flush_on_last_del));
+	mpd_workers_submit(d->workers, j);
+}
+
+static void apply_path_message_result(struct mpd *d, struct mpd_job *j)
+{
+	struct mpd_path *p = NULL;
+
+	for (size_t i = 0; i < d->n_paths && j->path_id; i++)
+		if (d->paths[i]->id == j->path_id)
+			p = d->paths[i];
+	if (j->rc < 0) {
+		mpd_log(&d->log, LOG_ERR, "%s: message \"%s\" failed: %s%s%s", j->name, j->msg,
+			strerror(-j->rc), j->error[0] ? ": " : "", j->error);
+		return;
+	}
+	if (!p)
+		return;
+	if (strncmp(j->msg, "fail_path", 9) == 0)
+		p->mp.dm_state = MP_DM_PATH_FAILED;
+	else if (strncmp(j->msg, "reinstate_path", 14) == 0)
+		p->mp.dm_state = MP_DM_PATH_ACTIVE;
+	mpd_log_path(&d->log, LOG_NOTICE, p, "%s: %s done", j->name, j->msg);
+	if (p->map)
+		mpd_checker_map_update(d, p->map);
+}
+
+void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
+{
+	struct mpd_map *m = mpd_map_find_uuid(d, j->uuid);
+
+	if (j->kind == MPD_JOB_MESSAGE) {
+		apply_path_message_result(d, j);
+		return;
+	}
+	if (j->kind == MPD_JOB_STATUS) {
+		mpd_dmevents_status_done(d, j);
+		return;
+	}
+	if (!m)
+		return;
+	m->op_in_flight = false;
+	if (j->rc < 0) {
+		mpd_log_map(&d->log, LOG_ERR, m, "%s failed: %s%s%s", mpd_job_kind_to_string(j->kind),
+			    strerror(-j->rc), j->error[0] ? ": " : "", j->error);
+		if (j->kind == MPD_JOB_REMOVE) {
+			m->removing = false;
+			if (j->rc == -EBUSY)
+				mpd_log_map(&d->log, LOG_NOTICE, m, "map is open; kept without paths");
+			mpd_map_schedule_reload(d, m);
+		}
+		return;
+	}
+	switch (j->kind) {
+	case MPD_JOB_CREATE:
+	case MPD_JOB_RELOAD:
+		free(m->table);
+		m->table = j->params;
+		j->params = NULL;
+		m->in_kernel = true;
+		m->devnum = j->info.devnum;
+		m->event_nr = j->info.event_nr;
+		m->open_count = j->info.open_count;
+		if (j->kind == MPD_JOB_CREATE) {
+			d->n_creates++;
+			remember_wwid(d, m->model->wwid);
+			/* a new table has every path active */
+			for (size_t i = 0; i < m->model->n_paths; i++)
+				m->model->paths[i]->dm_state = MP_DM_PATH_ACTIVE;
+		} else {
+			d->n_reloads++;
+		}
+		mpd_log_map(&d->log, LOG_NOTICE, m, "%s with %zu paths in %zu groups",
+			    j->kind == MPD_JOB_CREATE ? "created" : "reloaded", m->model->n_paths,
+			    m->model->n_pgs);
+		/* the new table's A/F may differ from the path policies: resync */
+		mpd_map_refresh(d, m);
+		break;
+	case MPD_JOB_REMOVE:
+		mpd_log_map(&d->log, LOG_NOTICE, m, "removed");
+		m->in_kernel = false;
+		if (m->model->n_paths == 0) {
+			mpd_map_delete(d, m);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	if (m->want_reload)
+		submit_create_or_reload(d, m);
+}
+
+/* ---- membership -------------------------------------------------------------- */
+
+void mpd_assemble_wwid(struct mpd *d, const char *wwid)
+{
+	struct mpd_map *m = mpd_map_find_wwid(d, wwid);
+	struct mpd_path *first = NULL;
+	unsigned int n = 0;
+	bool changed = false;
+	char why[160] = "";
+
+	for (size_t i = 0; i < d->n_paths; i++) {
+		struct mpd_path *p = d->paths[i];
+
+		if (strcmp(p->mp.wwid, wwid) || p->blacklisted)
+			continue;
+		if (!first)
+			first = p;
+		n++;
+	}
+	/* paths now blacklisted leave their map */
+	for (size_t i = 0; m && i < d->n_paths; i++)
+		if (d->paths[i]->map == m && d->paths[i]->blacklisted) {
+			mpd_map_detach_path(d, d->paths[i]);
+			changed = true;
+		}
+	if (!first) {
+		if (m && changed && m->model->n_paths == 0)
+			mpd_map_last_path_gone(d, m);
+		return;
+	}
+	if (!m && !wants_map(d, first, n, why, sizeof(why))) {
+		for (size_t i = 0; i < d->n_paths; i++)
+			if (strcmp(d->paths[i]->mp.wwid, wwid) == 0 && !d->paths[i]->blacklisted)
+				snprintf(d->paths[i]->why_not, sizeof(d->paths[i]->why_not), "%s", why);
+		mpd_log_path(&d->log, LOG_INFO, first, "no map: %s", why);
+		return;
+	}
+	if (!m) {
+		if (mpd_map_add(d, wwid, &m) < 0)
+			return;
+		m->set = first->set;
+		if (choose_name(d, m) < 0) {
+			mpd_log_map(&d->log, LOG_ERR, m, "cannot choose a name");
+			mpd_map_delete(d, m);
+			return;
+		}
+		changed = true;
+	}
+	m->set = first->set;
+	for (size_t i = 0; i < d->n_paths; i++) {
+		struct mpd_path *p = d->paths[i];
+
+		if (strcmp(p->mp.wwid, wwid) || p->blacklisted || p->map == m)
+			continue;
+		if (mpd_map_attach_path(d, m, p) == 0) {
+			changed = true;
+			mpd_checker_schedule(d, p);
+		}
+	}
+	if (changed || !m->in_kernel || !m->table)
+		submit_create_or_reload(d, m);
+	else
+		submit_create_or_reload(d, m);	/* no-op when the kernel already matches */
+}
+
+void mpd_assemble_all(struct mpd *d)
+{
+	/* WWIDs in path order; each handled once */
+	for (size_t i = 0; i < d->n_paths; i++) {
+		const char *w = d->paths[i]->mp.wwid;
+		bool seen = false;
+
+		if (!w[0])
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(d->paths[j]->mp.wwid, w) == 0;
+		if (!seen)
+			mpd_assemble_wwid(d, w);
+	}
+}
+
+int mpd_assemble_adopt(struct mpd *d)
+{
+	struct mp_dm_map_info *maps = NULL;
+	int n = mp_dm_list(d->dm, "multipath", &maps);
+
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		struct mp_dm_target t = { 0 };
+		const char *wwid;
+		struct mpd_map *m;
+
+		if (strncmp(maps[i].uuid, MP_DM_UUID_PREFIX, strlen(MP_DM_UUID_PREFIX)) != 0)
+			continue;
+		wwid = maps[i].uuid + strlen(MP_DM_UUID_PREFIX);
+		if (!*wwid || mpd_map_add(d, wwid, &m) < 0)
+			continue;
+		snprintf(m->name, sizeof(m->name), "%s", maps[i].name);
+		mp_map_set_alias(m->model, maps[i].name);
+		m->in_kernel = true;
+		m->devnum = maps[i].devnum;
+		m->event_nr = maps[i].event_nr;
+		m->open_count = maps[i].open_count;
+		{
+			const struct mp_device_ident id = { .wwid = wwid };
+
+			mp_config_resolve(d->cfg, &id, &m->set);
+		}
+		if (mp_dm_get_table(d->dm, MP_DM_UUID(m->uuid), &t) == 0) {
+			m->table = t.params;
+			t.params = NULL;
+		}
+		mp_dm_target_release(&t);
+		if (mp_dm_get_status(d->dm, MP_DM_UUID(m->uuid), &t) == 0)
+			mp_dmstatus_parse(t.params, &m->status, NULL);
+		mp_dm_target_release(&t);
+		if (m->status)
+			m->model->size = m->status->length;
+		mpd_log_map(&d->log, LOG_INFO, m, "found in the kernel (event %u, open %d)",
+			    m->event_nr, m->open_count);
+	}
+	free(maps);
+	return 0;
+}

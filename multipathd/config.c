@@ -1,0 +1,165 @@
+/* The configuration snapshot the daemon runs with, and SIGHUP/`reconfigure`.
+ *
+ * Owns: d->cfg (one immutable snapshot), d->defaults, the bindings and
+ * wwids tables and their file names. Settings resolved into path and map
+ * records borrow strings from d->cfg, so a reload re-resolves every record
+ * against the new snapshot before the old one is freed. A snapshot that
+ * fails to parse is never swapped in: the old one keeps running and the
+ * errors are logged with file and line. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "mp/atomic-file.h"
+#include "mp/strbuf.h"
+#include "daemon.h"
+
+const char *mpd_bindings_path(const struct mpd *d)
+{
+	return d->bindings_file;
+}
+
+const char *mpd_wwids_path(const struct mpd *d)
+{
+	return d->wwids_file;
+}
+
+static void log_diags(struct mpd *d, const struct mp_diags *diags)
+{
+	for (size_t i = 0; i < diags->n; i++) {
+		struct mp_strbuf sb = MP_STRBUF_INIT;
+
+		if (mp_diag_format(&diags->items[i], &sb) == 0)
+			mpd_log(&d->log, diags->items[i].severity == MP_DIAG_ERROR ? LOG_ERR : LOG_WARNING,
+				"%s", mp_strbuf_str(&sb));
+		mp_strbuf_release(&sb);
+	}
+}
+
+int mpd_config_load(struct mpd *d, struct mp_config **ret)
+{
+	struct mp_diags diags = MP_DIAGS_INIT;
+	int r;
+
+	r = mp_config_load(d->opt.config_file, true, false, &diags, ret);
+	log_diags(d, &diags);
+	if (r < 0)
+		mpd_log(&d->log, LOG_ERR, "%s: %zu error(s); configuration not used",
+			d->opt.config_file, mp_diags_count(&diags, MP_DIAG_ERROR));
+	mp_diags_release(&diags);
+	return r;
+}
+
+static void load_naming(struct mpd *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	if (d->opt.bindings_dir) {
+		snprintf(d->bindings_file, sizeof(d->bindings_file), "%s/bindings", d->opt.bindings_dir);
+		snprintf(d->wwids_file, sizeof(d->wwids_file), "%s/wwids", d->opt.bindings_dir);
+	} else {
+		snprintf(d->bindings_file, sizeof(d->bindings_file), "%s", d->defaults.bindings_file);
+		snprintf(d->wwids_file, sizeof(d->wwids_file), "%s", d->defaults.wwids_file);
+	}
+	mp_bindings_free(d->bindings);
+	d->bindings = NULL;
+	r = mp_atomic_file_read(d->bindings_file, MP_NAMING_FILE_MAX, &buf, &len);
+	if (r == -ENOENT)
+		r = mp_bindings_new(&d->bindings);
+	else if (r == 0)
+		r = mp_bindings_parse(buf, len, NULL, &d->bindings);
+	if (r < 0)
+		mpd_log(&d->log, LOG_ERR, "%s: cannot use the bindings file (%s); maps are named by WWID",
+			d->bindings_file, strerror(-r));
+	free(buf);
+	buf = NULL;
+
+	mp_wwids_free(d->wwids);
+	d->wwids = NULL;
+	r = mp_atomic_file_read(d->wwids_file, MP_NAMING_FILE_MAX, &buf, &len);
+	if (r == -ENOENT)
+		r = mp_wwids_new(&d->wwids);
+	else if (r == 0)
+		r = mp_wwids_parse(buf, len, NULL, &d->wwids);
+	if (r < 0) {
+		mpd_log(&d->log, LOG_ERR, "%s: cannot use the wwids file (%s)", d->wwids_file,
+			strerror(-r));
+		mp_wwids_new(&d->wwids);
+	}
+	free(buf);
+}
+
+void mpd_resolve_path_settings(struct mpd *d, struct mpd_path *p)
+{
+	const struct mp_device_ident id = {
+		.vendor = p->mp.vendor[0] ? p->mp.vendor : NULL,
+		.product = p->mp.product[0] ? p->mp.product : NULL,
+		.revision = p->mp.revision[0] ? p->mp.revision : NULL,
+		.wwid = p->mp.wwid[0] ? p->mp.wwid : NULL,
+		.protocol = mp_protocol_to_string(p->mp.protocol),
+	};
+
+	mp_config_resolve(d->cfg, &id, &p->set);
+}
+
+/* Applies a freshly set d->cfg to the naming files and every record. */
+static void apply_config(struct mpd *d)
+{
+	mp_config_defaults(d->cfg, &d->defaults);
+	load_naming(d);
+	for (size_t i = 0; i < d->n_paths; i++) {
+		mpd_resolve_path_settings(d, d->paths[i]);
+		mpd_checker_setup_path(d, d->paths[i]);
+	}
+	for (size_t i = 0; i < d->n_maps; i++) {
+		struct mpd_map *m = d->maps[i];
+		const struct mp_device_ident id = { .wwid = m->model->wwid };
+
+		if (m->model->n_paths) {
+			struct mpd_path *p = mpd_path_find_devt(
+				d, makedev(m->model->paths[0]->major, m->model->paths[0]->minor));
+
+			if (p) {
+				m->set = p->set;
+				continue;
+			}
+		}
+		mp_config_resolve(d->cfg, &id, &m->set);
+	}
+}
+
+int mpd_config_init(struct mpd *d)
+{
+	int r = mpd_config_load(d, &d->cfg);
+
+	if (r < 0)
+		return r;
+	apply_config(d);
+	return 0;
+}
+
+int mpd_reconfigure(struct mpd *d)
+{
+	struct mp_config *next = NULL, *old = d->cfg;
+	int r;
+
+	mpd_log(&d->log, LOG_NOTICE, "reconfigure: reading %s", d->opt.config_file);
+	r = mpd_config_load(d, &next);
+	if (r < 0) {
+		mpd_log(&d->log, LOG_ERR, "reconfigure: %s is invalid; keeping the running configuration",
+			d->opt.config_file);
+		return r;
+	}
+	d->cfg = next;
+	apply_config(d);
+	mp_config_free(old);
+	for (size_t i = 0; i < d->n_paths; i++)
+		mpd_discovery_classify(d, d->paths[i]);
+	mpd_assemble_all(d);
+	mpd_log(&d->log, LOG_NOTICE, "reconfigure: done, %zu maps, %zu paths", d->n_maps, d->n_paths);
+	return 0;
+}

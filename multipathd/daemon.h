@@ -1,0 +1,324 @@
+/* multipathd's internal interfaces: the one top-level context (struct mpd)
+ * and the modules that act on it. Everything here runs on the loop thread
+ * except what worker.c runs on its pool (which sees only job structs).
+ *
+ * Ownership: struct mpd owns the config snapshot, the loop, the worker
+ * pool, the dm/udev handles, every path record and every map record
+ * (state.c is the only module that adds or frees them), and the control
+ * socket's clients. Asynchronous work (worker jobs, sg commands, timers)
+ * carries ids (dev_t, map uuid, generation counters), never pointers. */
+#ifndef MPD_DAEMON_H
+#define MPD_DAEMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <syslog.h>
+
+#include "mp/config.h"
+#include "mp/dm.h"
+#include "mp/dmtable.h"
+#include "mp/map.h"
+#include "mp/naming.h"
+#include "mp/path.h"
+#include "mp/policy.h"
+#include "mp/sg.h"
+#include "mp/sysfs.h"
+
+struct mpd;
+struct mpd_path;
+struct mpd_map;
+
+/* ---- log.c ---------------------------------------------------------------- */
+
+struct mpd_log {
+	bool to_stderr;
+	int max_level;		/* syslog level; messages above it are dropped */
+};
+
+void mpd_log_open(struct mpd_log *lg, bool to_stderr, int verbosity);
+void mpd_log_close(struct mpd_log *lg);
+void mpd_log(const struct mpd_log *lg, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "sdc [8:32]: ..." */
+void mpd_log_path(const struct mpd_log *lg, int level, const struct mpd_path *p,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* "mpatha (3600...): ..." */
+void mpd_log_map(const struct mpd_log *lg, int level, const struct mpd_map *m,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The dm adapter's sink (userdata is the struct mpd_log). Thread-safe:
+ * writes one line with one call. */
+void mpd_log_dm_sink(void *userdata, int level, int err, const char *msg);
+
+/* ---- loop.c --------------------------------------------------------------- */
+
+/* fd callback: events are EPOLL* bits. */
+typedef void (*mpd_fd_fn)(struct mpd *d, int fd, uint32_t events, uint64_t id);
+/* timer callback: fires once at its deadline. */
+typedef void (*mpd_timer_fn)(struct mpd *d, uint64_t id, uint64_t gen);
+
+struct mpd_loop;
+
+int mpd_loop_new(struct mpd_loop **ret);
+void mpd_loop_free(struct mpd_loop *l);
+/* Watches fd; id is handed back to fn (a client slot, a path id...). */
+int mpd_loop_add_fd(struct mpd_loop *l, int fd, uint32_t events, mpd_fd_fn fn, uint64_t id);
+int mpd_loop_mod_fd(struct mpd_loop *l, int fd, uint32_t events);
+void mpd_loop_del_fd(struct mpd_loop *l, int fd);
+/* One-shot timer at deadline_ms (CLOCK_MONOTONIC ms). Timers cannot be
+ * cancelled: the callback compares gen with its object's current
+ * generation and ignores stale ones. */
+int mpd_loop_add_timer(struct mpd_loop *l, uint64_t deadline_ms, mpd_timer_fn fn,
+		       uint64_t id, uint64_t gen);
+/* Runs until d->quit; returns 0 or -errno of a failing epoll_wait. */
+int mpd_loop_run(struct mpd_loop *l, struct mpd *d);
+uint64_t mpd_now_ms(void);
+
+/* ---- worker.c ------------------------------------------------------------- */
+
+enum mpd_job_kind {
+	MPD_JOB_CREATE,
+	MPD_JOB_RELOAD,
+	MPD_JOB_MESSAGE,
+	MPD_JOB_REMOVE,
+	MPD_JOB_STATUS,		/* read info + status + table of one map */
+	_MPD_JOB_MAX,
+};
+
+/* A job and, once run, its result. Holds only copies: the map's uuid and
+ * name, the table text, the message. */
+struct mpd_job {
+	struct mpd_job *next;
+	uint64_t seq;
+	enum mpd_job_kind kind;
+	char uuid[MP_DM_UUID_LEN];
+	char name[MP_DM_NAME_LEN];
+	uint64_t size;
+	char *params;		/* CREATE/RELOAD table; owned */
+	char msg[MP_DM_MESSAGE_SIZE];	/* MESSAGE */
+	uint64_t path_id;	/* MESSAGE about a path, else 0 */
+	unsigned int flags;	/* REMOVE flags / udev flags */
+	bool no_flush;
+	/* result */
+	int rc;
+	char error[256];
+	struct mp_dm_map_info info;
+	char *status_text;	/* STATUS: owned */
+	char *table_text;	/* STATUS: owned */
+};
+
+struct mpd_workers;
+
+typedef void (*mpd_job_done_fn)(struct mpd *d, struct mpd_job *job);
+
+int mpd_workers_new(struct mp_dm *dm, unsigned int n_threads, struct mpd_workers **ret);
+void mpd_workers_free(struct mpd_workers *w);
+int mpd_workers_eventfd(const struct mpd_workers *w);
+/* Takes ownership of job. Jobs for the same uuid run in submission order. */
+int mpd_workers_submit(struct mpd_workers *w, struct mpd_job *job);
+/* Drains finished jobs, calling done for each, then frees them. */
+void mpd_workers_reap(struct mpd_workers *w, struct mpd *d, mpd_job_done_fn done);
+unsigned int mpd_workers_pending(const struct mpd_workers *w);
+struct mpd_job *mpd_job_new(enum mpd_job_kind kind, const char *uuid, const char *name);
+void mpd_job_free(struct mpd_job *job);
+const char *mpd_job_kind_to_string(enum mpd_job_kind k);
+
+/* ---- state.c: path and map records ---------------------------------------- */
+
+struct mpd_path {
+	struct mp_path mp;		/* model; the map model borrows &mp */
+	dev_t devt;
+	uint64_t id;			/* mp_policy_path_id */
+	enum mp_sdev_state sdev_state;
+	uint64_t size;			/* sectors */
+	char sg_name[MP_KNAME_SIZE];
+	char dh_state[16];
+	struct mp_settings set;		/* resolved for this device */
+	bool blacklisted;
+	char why_not[192];		/* why it is not in a map, "" if it is */
+	struct mpd_map *map;		/* NULL: orphan */
+
+	/* checking */
+	struct mp_path_policy pol;
+	struct mp_interval_config icfg;
+	struct mp_interval_state ival;
+	uint64_t timer_gen;
+	uint32_t check_seq;		/* in the sg tag: stale results are ignored */
+	struct mp_sg *sg;
+	enum mp_check_result last_verdict;
+	bool checked_once;
+	uint64_t last_check_ms;
+	uint32_t check_ms;		/* duration of the last check */
+};
+
+struct mpd_map {
+	struct mp_map *model;		/* owns groups, borrows paths */
+	char uuid[MP_DM_UUID_LEN];	/* "mpath-" WWID */
+	char name[MP_DM_NAME_LEN];
+	struct mp_settings set;		/* resolved from the first path */
+	/* the kernel's view */
+	bool in_kernel;
+	dev_t devnum;
+	uint32_t event_nr;
+	int32_t open_count;
+	char *table;			/* last table text we loaded or adopted */
+	struct mp_dmstatus *status;	/* last status read */
+	char features[128];		/* kernel's table features, for show */
+	/* pending work: one dm op in flight per map, the rest coalesced */
+	bool op_in_flight;
+	bool want_reload;
+	bool removing;
+	/* policies */
+	struct mp_queue_state q;
+	struct mp_failback_state fb;
+	uint64_t next_tick_ms;
+	uint64_t created_ms;
+};
+
+struct mpd_path *mpd_path_find_devt(struct mpd *d, dev_t devt);
+struct mpd_path *mpd_path_find_kname(struct mpd *d, const char *kname);
+struct mpd_map *mpd_map_find_uuid(struct mpd *d, const char *uuid);
+struct mpd_map *mpd_map_find_name(struct mpd *d, const char *name);
+struct mpd_map *mpd_map_find_wwid(struct mpd *d, const char *wwid);
+int mpd_path_add(struct mpd *d, const struct mp_sysfs_path *sp, struct mpd_path **ret);
+void mpd_path_delete(struct mpd *d, struct mpd_path *p);
+int mpd_map_add(struct mpd *d, const char *wwid, struct mpd_map **ret);
+void mpd_map_delete(struct mpd *d, struct mpd_map *m);
+int mpd_map_attach_path(struct mpd *d, struct mpd_map *m, struct mpd_path *p);
+void mpd_map_detach_path(struct mpd *d, struct mpd_path *p);
+/* dm "major:minor" of a path. */
+const char *mpd_path_devstr(const struct mpd_path *p, char *buf, size_t len);
+
+/* ---- discovery.c: udev enumerate + monitor, identity, blacklist ------------ */
+
+int mpd_discovery_start(struct mpd *d);
+void mpd_discovery_stop(struct mpd *d);
+/* Reads identity of sdX and adds or refreshes its record. */
+int mpd_discovery_path_added(struct mpd *d, const char *kname, struct mpd_path **ret);
+/* Decides blacklist/find_multipaths for a path again (after reconfigure). */
+void mpd_discovery_classify(struct mpd *d, struct mpd_path *p);
+
+/* ---- assemble.c: naming, table building, create/reload/remove ------------- */
+
+/* Adopts the kernel's multipath maps (at start, before the loop runs). */
+int mpd_assemble_adopt(struct mpd *d);
+/* Puts every eligible path into a map and brings the kernel in line:
+ * creates missing maps, reloads changed ones. */
+void mpd_assemble_all(struct mpd *d);
+/* Same for one WWID (udev add/change/remove). */
+void mpd_assemble_wwid(struct mpd *d, const char *wwid);
+/* Builds the table text this map should have. */
+int mpd_assemble_table(struct mpd *d, struct mpd_map *m, char **ret);
+/* Compares two table texts the way the kernel prints them back. */
+bool mpd_tables_equivalent(const char *a, const char *b);
+void mpd_assemble_job_done(struct mpd *d, struct mpd_job *job);
+/* Queues a dm message for the map (fail_path etc.). */
+int mpd_map_message(struct mpd *d, struct mpd_map *m, const char *msg, uint64_t path_id);
+/* Asks a worker for the map's status (after a dm event). */
+int mpd_map_refresh(struct mpd *d, struct mpd_map *m);
+/* Marks a map for reload and submits it if nothing else is in flight. */
+void mpd_map_schedule_reload(struct mpd *d, struct mpd_map *m);
+/* Last path gone: remove (flush_on_last_del, not open) or keep. */
+void mpd_map_last_path_gone(struct mpd *d, struct mpd_map *m);
+
+/* ---- checker.c: per-path checks, policy steps, actions --------------------- */
+
+void mpd_checker_setup_path(struct mpd *d, struct mpd_path *p);
+void mpd_checker_release_path(struct mpd *d, struct mpd_path *p);
+/* Schedules the path's next check at its interval state's deadline. */
+void mpd_checker_schedule(struct mpd *d, struct mpd_path *p);
+/* Feeds an event (dm failed, dm sync, operator) to the path's policy. */
+void mpd_checker_path_event(struct mpd *d, struct mpd_path *p, enum mp_path_event_kind kind,
+			    enum mp_dm_path_state dm);
+/* Check this path now (kernel failed it). */
+void mpd_checker_check_now(struct mpd *d, struct mpd_path *p);
+/* Map-level policies: queueing and failback, after a path state changed. */
+void mpd_checker_map_update(struct mpd *d, struct mpd_map *m);
+void mpd_checker_map_tick(struct mpd *d, struct mpd_map *m, uint64_t now);
+unsigned int mpd_map_usable_paths(const struct mpd_map *m);
+
+/* ---- dmevents.c ------------------------------------------------------------ */
+
+int mpd_dmevents_start(struct mpd *d);
+void mpd_dmevents_stop(struct mpd *d);
+/* At start: syncs the path policies with adopted maps' status. */
+void mpd_dmevents_apply_adopted(struct mpd *d);
+/* A STATUS job finished: sync the kernel's A/F into the path policies. */
+void mpd_dmevents_status_done(struct mpd *d, struct mpd_job *job);
+
+/* ---- control.c / commands.c ------------------------------------------------ */
+
+int mpd_control_start(struct mpd *d);
+void mpd_control_stop(struct mpd *d);
+void mpd_control_expire(struct mpd *d, uint64_t now);
+struct json_object;
+/* Runs one request line; returns the reply document (never NULL unless OOM). */
+struct json_object *mpd_commands_run(struct mpd *d, const char *line);
+
+/* ---- config.c: snapshot load and SIGHUP reload ------------------------------ */
+
+int mpd_config_init(struct mpd *d);
+int mpd_config_load(struct mpd *d, struct mp_config **ret);
+int mpd_reconfigure(struct mpd *d);
+void mpd_resolve_path_settings(struct mpd *d, struct mpd_path *p);
+const char *mpd_bindings_path(const struct mpd *d);
+const char *mpd_wwids_path(const struct mpd *d);
+
+/* ---- the context ------------------------------------------------------------ */
+
+#define MPD_MAX_CLIENTS 64
+
+struct mpd_client;
+
+struct mpd_options {
+	const char *config_file;
+	const char *socket_path;
+	const char *bindings_dir;	/* NULL: the config's files */
+	const char *lock_file;
+	bool foreground;
+	int verbosity;
+	long socket_gid;		/* -1: root only */
+};
+
+struct mpd {
+	struct mpd_options opt;
+	struct mpd_log log;
+	struct mpd_loop *loop;
+	struct mpd_workers *workers;
+	struct mp_dm *dm;
+	struct mp_config *cfg;
+	struct mp_settings defaults;	/* global settings of cfg */
+	char bindings_file[4096];
+	char wwids_file[4096];
+	struct mp_bindings *bindings;	/* NULL if unreadable */
+	struct mp_wwids *wwids;
+
+	struct udev *udev;
+	struct udev_monitor *monitor;
+	int signal_fd;
+	int dm_event_fd;
+	struct mp_dm_event_map *dm_known;
+	size_t n_dm_known;
+	int lock_fd;
+	int listen_fd;
+	struct mpd_client *clients[MPD_MAX_CLIENTS];
+
+	struct mpd_path **paths;
+	size_t n_paths, cap_paths;
+	struct mpd_map **maps;
+	size_t n_maps, cap_maps;
+
+	uint64_t job_seq;
+	uint64_t housekeeping_gen;
+	uint64_t started_ms;
+	uint64_t ready_ms;		/* first time no dm op was pending after start */
+	bool notify;			/* NOTIFY_SOCKET was set */
+	uint64_t watchdog_usec;
+	bool quit;
+	bool reload_requested;
+	unsigned long n_checks, n_reloads, n_creates, n_messages;
+};
+
+#endif

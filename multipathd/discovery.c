@@ -1,0 +1,217 @@
+/* Finding paths: enumeration of sd block devices at start, the udev
+ * monitor afterwards (both with libudev, on the loop thread only), identity
+ * from sysfs (mp/sysfs.h reads what the kernel already knows, so nothing
+ * waits for udev to settle), and the blacklist decision.
+ *
+ * Owns: d->udev and d->monitor. Path records are created and freed through
+ * state.c; map membership is assemble.c's business, called per WWID after
+ * each change. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/sysmacros.h>
+
+#include <libudev.h>
+
+#include "mp/blacklist.h"
+#include "daemon.h"
+
+static bool is_candidate_name(const char *kname)
+{
+	/* sd disks only: dm devices and partitions never are paths */
+	return kname && strncmp(kname, "sd", 2) == 0;
+}
+
+void mpd_discovery_classify(struct mpd *d, struct mpd_path *p)
+{
+	const char *proto = mp_protocol_to_string(p->mp.protocol);
+	const struct mp_blacklist_input in = {
+		.devnode = p->mp.kname,
+		.wwid = p->mp.wwid[0] ? p->mp.wwid : NULL,
+		.vendor = p->mp.vendor[0] ? p->mp.vendor : NULL,
+		.product = p->mp.product[0] ? p->mp.product : NULL,
+		.protocol = proto,
+	};
+	char reason[128] = "";
+
+	p->blacklisted = mp_blacklist_check(mp_config_blacklist(d->cfg), &in, reason,
+					    sizeof(reason)) == MP_BL_EXCLUDED;
+	if (p->blacklisted) {
+		snprintf(p->why_not, sizeof(p->why_not), "blacklisted: %s", reason);
+		mpd_log_path(&d->log, LOG_INFO, p, "blacklisted by %s", reason);
+	} else if (!p->mp.wwid[0]) {
+		snprintf(p->why_not, sizeof(p->why_not), "no WWID");
+	}
+}
+
+int mpd_discovery_path_added(struct mpd *d, const char *kname, struct mpd_path **ret)
+{
+	struct mp_sysfs_path *sp = malloc(sizeof(*sp));
+	struct mpd_path *p;
+	int r;
+
+	if (!sp)
+		return -ENOMEM;
+	r = mp_sysfs_path_read("/sys", kname, sp);
+	if (r < 0)
+		goto out_free;
+	p = mpd_path_find_devt(d, makedev(sp->path.major, sp->path.minor));
+	if (p) {
+		/* known path: refresh what may change (size, state, ALUA) */
+		bool grew = sp->size_sectors && sp->size_sectors != p->size;
+
+		p->size = sp->size_sectors;
+		p->sdev_state = sp->sdev_state;
+		p->mp.alua_state = sp->path.alua_state;
+		p->mp.alua_pref = sp->path.alua_pref;
+		snprintf(p->dh_state, sizeof(p->dh_state), "%s", sp->dh_state);
+		if (!p->sg_name[0])
+			snprintf(p->sg_name, sizeof(p->sg_name), "%s", sp->sg_name);
+		if (grew && p->map) {
+			mpd_log_path(&d->log, LOG_NOTICE, p, "size now %llu sectors",
+				     (unsigned long long)p->size);
+			mpd_map_schedule_reload(d, p->map);
+		}
+		*ret = p;
+		goto out_free;
+	}
+	r = mpd_path_add(d, sp, &p);
+	if (r < 0)
+		goto out_free;
+	mpd_resolve_path_settings(d, p);
+	mpd_discovery_classify(d, p);
+	mpd_checker_setup_path(d, p);
+	mpd_log_path(&d->log, LOG_INFO, p, "found: wwid %s, %s %s, %s", p->mp.wwid[0] ? p->mp.wwid : "-",
+		     p->mp.vendor, p->mp.product, mp_sdev_state_to_string(p->sdev_state));
+	*ret = p;
+out_free:
+	free(sp);
+	return r;
+}
+
+static void path_removed(struct mpd *d, dev_t devt)
+{
+	struct mpd_path *p = mpd_path_find_devt(d, devt);
+	struct mpd_map *m;
+
+	if (!p)
+		return;
+	m = p->map;
+	mpd_log_path(&d->log, LOG_NOTICE, p, "removed%s%s", m ? " from " : "", m ? m->name : "");
+	mpd_path_delete(d, p);
+	if (!m)
+		return;
+	if (m->model->n_paths == 0)
+		mpd_map_last_path_gone(d, m);
+	else
+		mpd_map_schedule_reload(d, m);
+	mpd_checker_map_update(d, m);
+}
+
+static void on_uevent(struct mpd *d, int fd, uint32_t events, uint64_t id)
+{
+	struct udev_device *dev;
+
+	while ((dev = udev_monitor_receive_device(d->monitor))) {
+		const char *action = udev_device_get_action(dev);
+		const char *kname = udev_device_get_sysname(dev);
+		const char *devtype = udev_device_get_devtype(dev);
+		dev_t devt = udev_device_get_devnum(dev);
+		struct mpd_path *p = NULL;
+
+		if (!action || !is_candidate_name(kname) || !devtype || strcmp(devtype, "disk"))
+			goto next;
+		mpd_log(&d->log, LOG_DEBUG, "uevent %s %s", action, kname);
+		if (strcmp(action, "remove") == 0) {
+			path_removed(d, devt);
+		} else if (strcmp(action, "add") == 0 || strcmp(action, "change") == 0) {
+			int r = mpd_discovery_path_added(d, kname, &p);
+
+			if (r < 0 && r != -ENOTBLK)
+				mpd_log(&d->log, LOG_WARNING, "%s: cannot read identity from sysfs: %s",
+					kname, strerror(-r));
+			if (r == 0 && p->mp.wwid[0])
+				mpd_assemble_wwid(d, p->mp.wwid);
+		}
+next:
+		udev_device_unref(dev);
+	}
+}
+
+static int enumerate(struct mpd *d)
+{
+	struct udev_enumerate *e = udev_enumerate_new(d->udev);
+	struct udev_list_entry *it;
+	int r = -ENOMEM, n = 0;
+
+	if (!e)
+		return r;
+	if (udev_enumerate_add_match_subsystem(e, "block") < 0 ||
+	    udev_enumerate_add_match_property(e, "DEVTYPE", "disk") < 0 ||
+	    udev_enumerate_add_match_sysname(e, "sd*") < 0)
+		goto out_unref;
+	r = udev_enumerate_scan_devices(e);
+	if (r < 0)
+		goto out_unref;
+	udev_list_entry_foreach(it, udev_enumerate_get_list_entry(e)) {
+		const char *syspath = udev_list_entry_get_name(it);
+		const char *kname = strrchr(syspath, '/');
+		struct mpd_path *p;
+		int rr;
+
+		if (!kname || !is_candidate_name(kname + 1))
+			continue;
+		rr = mpd_discovery_path_added(d, kname + 1, &p);
+		if (rr == 0)
+			n++;
+		else if (rr != -ENOTBLK && rr != -ENOENT)
+			mpd_log(&d->log, LOG_WARNING, "%s: cannot read identity from sysfs: %s",
+				kname + 1, strerror(-rr));
+	}
+	r = n;
+out_unref:
+	udev_enumerate_unref(e);
+	return r;
+}
+
+int mpd_discovery_start(struct mpd *d)
+{
+	int r;
+
+	d->udev = udev_new();
+	if (!d->udev)
+		return -ENOMEM;
+	/* the monitor first, so nothing added during enumeration is missed */
+	d->monitor = udev_monitor_new_from_netlink(d->udev, "udev");
+	if (!d->monitor)
+		return -ENOMEM;
+	r = udev_monitor_filter_add_match_subsystem_devtype(d->monitor, "block", "disk");
+	if (r < 0)
+		return r;
+	udev_monitor_set_receive_buffer_size(d->monitor, 16 << 20);
+	r = udev_monitor_enable_receiving(d->monitor);
+	if (r < 0)
+		return r;
+	r = mpd_loop_add_fd(d->loop, udev_monitor_get_fd(d->monitor), EPOLLIN, on_uevent, 0);
+	if (r < 0)
+		return r;
+	r = enumerate(d);
+	if (r < 0)
+		return r;
+	mpd_log(&d->log, LOG_INFO, "discovery: %d sd devices", r);
+	return 0;
+}
+
+void mpd_discovery_stop(struct mpd *d)
+{
+	if (d->monitor) {
+		mpd_loop_del_fd(d->loop, udev_monitor_get_fd(d->monitor));
+		udev_monitor_unref(d->monitor);
+	}
+	if (d->udev)
+		udev_unref(d->udev);
+	d->monitor = NULL;
+	d->udev = NULL;
+}

@@ -1,0 +1,286 @@
+/* multipathd: entry point. Parses arguments, takes the single-instance
+ * lock, builds the context (struct mpd, the only mutable state), starts the
+ * modules in order — config, dm, workers, adoption of existing maps, dm
+ * events, discovery and assembly, control socket — runs the loop, and on
+ * SIGTERM stops without touching the maps. With words after the options it
+ * is a client instead: `multipathd show maps` sends one request to the
+ * socket and prints the reply. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "daemon.h"
+
+
+#define HOUSEKEEPING_MS 1000
+
+static const char usage_text[] =
+	"usage: multipathd [-d] [-v LEVEL] [--config FILE] [--socket PATH]\n"
+	"                  [--bindings-dir DIR] [--socket-group GROUP]\n"
+	"       multipathd [--socket PATH] COMMAND...   (client: e.g. `show maps`)\n";
+
+static int run_client(const char *socket_path, int argc, char **argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char req[4096] = "", buf[65536];
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	for (int i = 0; i < argc; i++)
+		off += snprintf(req + off, sizeof(req) - off, "%s%s", i ? " " : "", argv[i]);
+	if (off >= sizeof(req) - 1) {
+		fprintf(stderr, "multipathd: request too long\n");
+		return 2;
+	}
+	req[off++] = '\n';
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", socket_path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "multipathd: cannot reach the daemon at %s: %s\n", socket_path,
+			strerror(errno));
+		return 1;
+	}
+	if (write(fd, req, off) != (ssize_t)off)
+		return 1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		fwrite(buf, 1, (size_t)n, stdout);
+		if (buf[n - 1] == '\n')
+			break;
+	}
+	close(fd);
+	return 0;
+}
+
+static int take_lock(struct mpd *d)
+{
+	char pid[32];
+	int n;
+
+	mkdir("/run/multipathd", 0755);
+	d->lock_fd = open(d->opt.lock_file, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (d->lock_fd < 0)
+		return -errno;
+	if (flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		n = (int)read(d->lock_fd, pid, sizeof(pid) - 1);
+		pid[n > 0 ? n : 0] = '\0';
+		fprintf(stderr, "multipathd: another instance holds %s (pid %s)\n", d->opt.lock_file,
+			n > 0 ? strtok(pid, "\n") : "?");
+		return -EBUSY;
+	}
+	if (ftruncate(d->lock_fd, 0) == 0) {
+		n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+		if (write(d->lock_fd, pid, (size_t)n) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static void on_signal(struct mpd *d, int fd, uint32_t events, uint64_t id)
+{
+	struct signalfd_siginfo si;
+
+	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			mpd_reconfigure(d);
+		} else {
+			mpd_log(&d->log, LOG_NOTICE, "signal %d: exiting; maps stay in place", (int)si.ssi_signo);
+			d->quit = true;
+		}
+	}
+}
+
+static void on_workers(struct mpd *d, int fd, uint32_t events, uint64_t id)
+{
+	mpd_workers_reap(d->workers, d, mpd_assemble_job_done);
+	if (!d->ready_ms && mpd_workers_pending(d->workers) == 0) {
+		d->ready_ms = mpd_now_ms();
+		mpd_log(&d->log, LOG_NOTICE, "startup done in %llu ms: %zu maps, %zu paths",
+			(unsigned long long)(d->ready_ms - d->started_ms), d->n_maps, d->n_paths);
+	}
+}
+
+static void housekeeping(struct mpd *d, uint64_t id, uint64_t gen)
+{
+	uint64_t now = mpd_now_ms();
+
+	for (size_t i = 0; i < d->n_maps; i++)
+		mpd_checker_map_tick(d, d->maps[i], now);
+	mpd_control_expire(d, now);
+	if (d->notify && d->watchdog_usec)
+		sd_notify(0, "WATCHDOG=1");
+	mpd_loop_add_timer(d->loop, now + HOUSEKEEPING_MS, housekeeping, 0, 0);
+}
+
+static int parse_args(struct mpd *d, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "foreground", no_argument, NULL, 'd' },
+		{ "verbose", required_argument, NULL, 'v' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "bindings-dir", required_argument, NULL, 'b' },
+		{ "socket-group", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+dv:h", opts, NULL)) >= 0) {
+		switch (c) {
+		case 'd': d->opt.foreground = true; break;
+		case 'v': d->opt.verbosity = atoi(optarg); break;
+		case 'c': d->opt.config_file = optarg; break;
+		case 's': d->opt.socket_path = optarg; break;
+		case 'b': d->opt.bindings_dir = optarg; break;
+		case 'g': {
+			struct group *g = getgrnam(optarg);
+
+			if (!g) {
+				fprintf(stderr, "multipathd: no group named %s\n", optarg);
+				return -EINVAL;
+			}
+			d->opt.socket_gid = g->gr_gid;
+			break;
+		}
+		case 'h': fputs(usage_text, stdout); exit(0);
+		default: fputs(usage_text, stderr); return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int start(struct mpd *d)
+{
+	const struct mp_dm_options dmo = { .udev_sync = true, .log = mpd_log_dm_sink,
+					   .log_userdata = &d->log, .log_max_level = 4 };
+	sigset_t mask;
+	int r;
+
+	r = mpd_config_init(d);
+	if (r < 0)
+		return r;
+	r = mpd_loop_new(&d->loop);
+	if (r < 0)
+		return r;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);	/* before the workers: they inherit it */
+	signal(SIGPIPE, SIG_IGN);
+	d->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->signal_fd < 0)
+		return -errno;
+	r = mpd_loop_add_fd(d->loop, d->signal_fd, EPOLLIN, on_signal, 0);
+	if (r < 0)
+		return r;
+	r = mp_dm_new(&dmo, &d->dm);
+	if (r < 0) {
+		mpd_log(&d->log, LOG_ERR, "device-mapper unavailable: %s (is dm_multipath loaded?)",
+			strerror(-r));
+		return r;
+	}
+	r = mpd_workers_new(d->dm, 2, &d->workers);
+	if (r < 0)
+		return r;
+	r = mpd_loop_add_fd(d->loop, mpd_workers_eventfd(d->workers), EPOLLIN, on_workers, 0);
+	if (r < 0)
+		return r;
+	r = mpd_assemble_adopt(d);
+	if (r < 0)
+		mpd_log(&d->log, LOG_ERR, "cannot list existing maps: %s", strerror(-r));
+	mpd_dmevents_start(d);
+	r = mpd_discovery_start(d);
+	if (r < 0) {
+		mpd_log(&d->log, LOG_ERR, "udev discovery failed: %s", strerror(-r));
+		return r;
+	}
+	mpd_assemble_all(d);
+	mpd_dmevents_apply_adopted(d);
+	r = mpd_control_start(d);
+	if (r < 0) {
+		mpd_log(&d->log, LOG_ERR, "control socket %s: %s", d->opt.socket_path, strerror(-r));
+		return r;
+	}
+	housekeeping(d, 0, 0);
+	if (mpd_workers_pending(d->workers) == 0)
+		d->ready_ms = mpd_now_ms();
+	if (d->notify) {
+		sd_watchdog_enabled(0, &d->watchdog_usec);
+		sd_notifyf(0, "READY=1\nSTATUS=%zu maps, %zu paths", d->n_maps, d->n_paths);
+	}
+	mpd_log(&d->log, LOG_NOTICE, "running: %zu maps, %zu paths, socket %s", d->n_maps, d->n_paths,
+		d->opt.socket_path);
+	return 0;
+}
+
+static void stop(struct mpd *d)
+{
+	if (d->notify)
+		sd_notify(0, "STOPPING=1");
+	mpd_control_stop(d);
+	mpd_workers_free(d->workers);	/* finishes a running job first */
+	mpd_dmevents_stop(d);
+	if (d->loop)
+		mpd_discovery_stop(d);
+	while (d->n_maps)
+		mpd_map_delete(d, d->maps[d->n_maps - 1]);
+	while (d->n_paths)
+		mpd_path_delete(d, d->paths[d->n_paths - 1]);
+	free(d->paths);
+	free(d->maps);
+	mp_dm_free(d->dm);
+	mpd_loop_free(d->loop);
+	if (d->signal_fd >= 0)
+		close(d->signal_fd);
+	mp_bindings_free(d->bindings);
+	mp_wwids_free(d->wwids);
+	mp_config_free(d->cfg);
+}
+
+int main(int argc, char **argv)
+{
+	struct mpd d = {
+		.opt = { .config_file = "/etc/multipath.conf",
+			 .socket_path = "/run/multipathd/mpd.sock",
+			 .lock_file = "/run/multipathd/mpd.pid",
+			 .verbosity = 2, .socket_gid = -1 },
+		.signal_fd = -1, .dm_event_fd = -1, .lock_fd = -1, .listen_fd = -1,
+	};
+	int r;
+
+	if (parse_args(&d, argc, argv) < 0)
+		return 2;
+	if (optind < argc)
+		return run_client(d.opt.socket_path, argc - optind, argv + optind);
+	mpd_log_open(&d.log, d.opt.foreground, d.opt.verbosity);
+	d.started_ms = mpd_now_ms();
+	d.notify = getenv("NOTIFY_SOCKET") != NULL;
+	r = take_lock(&d);
+	if (r < 0)
+		return 1;
+	r = start(&d);
+	if (r == 0)
+		r = mpd_loop_run(d.loop, &d);
+	stop(&d);
+	mpd_log(&d.log, r < 0 ? LOG_ERR : LOG_NOTICE, "exiting%s%s", r < 0 ? ": " : "",
+		r < 0 ? strerror(-r) : "");
+	mpd_log_close(&d.log);
+	close(d.lock_fd);
+	return r < 0 ? 1 : 0;
+}
