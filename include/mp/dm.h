@@ -220,7 +220,10 @@ int mp_dm_remove(struct mp_dm *dm, const struct mp_dm_id *id, unsigned int flags
 /* ---- events for the loop (no libdevmapper, never block) ---------------------
  *
  * The kernel keeps one global dm event counter, bumped whenever any map's
- * event_nr moves (path failed/reinstated, table swapped, map removed, ...).
+ * event_nr moves: for multipath, a path failed or reinstated (by the kernel
+ * or by message), a map removed. A table reload does NOT
+ * move event_nr (checked on Linux 6.1): the daemon learns of reloads from
+ * its own worker or the "change" uevent, not from here.
  * Arming an open /dev/mapper/control file records the counter's value in
  * that open file; poll() reports POLLIN on it while the counter is past the
  * recorded value. Arming is per open file (per fd from mp_dm_events_open),

@@ -86,7 +86,7 @@ int mp_dm_create(struct mp_dm *dm, const struct mp_dm_create_args *a,
 	if (r == -EBUSY)
 		r = -EEXIST;	/* the kernel's answer for a taken name/uuid */
 	else if (r == -EIO && strstr(dm->last_error, "reload"))
-		r = -EINVAL;	/* table refused; errno lost by the revert */
+		r = -EINVAL;	/* table refused, errno not reported */
 	if (r < 0)
 		goto out;
 	if (ret_info) {

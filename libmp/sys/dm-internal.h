@@ -14,6 +14,7 @@ struct mp_dm {
 	void *log_userdata;
 	int log_max_level;
 	char last_error[512];	/* libdevmapper's last error of the current call */
+	int last_errno;		/* and its errno: some paths lose dm_task_get_errno */
 };
 
 /* Every entry point brackets its libdevmapper use with these: they take the
@@ -24,6 +25,8 @@ void dm_leave(struct mp_dm *dm);
 /* A task of the given type aimed at id (NULL: no target, e.g. LIST).
  * NULL with errno set on failure. */
 struct dm_task *dm_task_for(int type, const struct mp_dm_id *id);
+/* errno of the last error libdevmapper logged in the current call, or 0. */
+int dm_logged_errno(void);
 /* Runs the task: 0, or -errno of the failed ioctl (-EIO if unknown). */
 int dm_task_go(struct dm_task *dmt);
 /* Fills ret from a task that ran; -ENXIO if the map does not exist. */

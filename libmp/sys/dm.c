@@ -48,8 +48,11 @@ static void dm_log_cb(int level, const char *file, int line, int err_or_class,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (level <= DM_LOG_ERR)
+	if (level <= DM_LOG_ERR) {
 		snprintf(dm->last_error, sizeof(dm->last_error), "%s", msg);
+		if (err_or_class > 0)
+			dm->last_errno = err_or_class;
+	}
 	if (dm->log && level <= dm->log_max_level)
 		/* For debug messages the number is a class, not an errno. */
 		dm->log(dm->log_userdata, level, level <= DM_LOG_WARN ? err_or_class : 0, msg);
@@ -59,6 +62,12 @@ void dm_enter(struct mp_dm *dm)
 {
 	pthread_mutex_lock(&dm_lock);
 	dm->last_error[0] = '\0';
+	dm->last_errno = 0;
+}
+
+int dm_logged_errno(void)
+{
+	return dm_active ? dm_active->last_errno : 0;
 }
 
 void dm_leave(struct mp_dm *dm)
@@ -189,7 +198,12 @@ int dm_task_go(struct dm_task *dmt)
 
 	if (dm_task_run(dmt))
 		return 0;
+	/* libdevmapper's multi-step tasks (create = create, load, resume)
+	 * run inner tasks and do not always copy their errno back; what it
+	 * logged for the failing ioctl still has it. */
 	err = dm_task_get_errno(dmt);
+	if (err <= 0)
+		err = dm_logged_errno();
 	return err > 0 ? -err : -EIO;
 }
 

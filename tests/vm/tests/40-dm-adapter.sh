@@ -33,7 +33,8 @@ info_field() { dmt info "$1" | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 status_next_pg() {
 	dmt status "$1" | awk '{ i = 4; i += $i + 1; i += $i + 1; print $(i + 1) }'
 }
-status_features() { dmt status "$1" | awk '{ s = ""; for (j = 5; j < 5 + $4; j++) s = s " " $j; print $4 s }'; }
+# The table's feature args (the status line's are queue counters instead).
+table_features() { dmt table "$1" | awk '{ s = ""; for (j = 5; j < 5 + $4; j++) s = s " " $j; print $4 s }'; }
 path_state() { dmt status "$1" | awk -v d="$2" '{ for (i = 1; i < NF; i++) if ($i == d) { print $(i + 1); exit } }'; }
 ms_since() { echo $(($(dmt now) - $1)); }
 
@@ -150,10 +151,10 @@ expect_rc 0 "switch_group 1" dmt switch "$MAP" 1
 
 # ---- queueing messages --------------------------------------------------------------------
 expect_rc 0 "queue_if_no_path" dmt queue "$MAP" on
-[ "$(status_features "$MAP")" = "1 queue_if_no_path" ] || fail "features after queue on: $(status_features "$MAP")"
+[ "$(table_features "$MAP")" = "1 queue_if_no_path" ] || fail "features after queue on: $(table_features "$MAP")"
 expect_rc 0 "fail_if_no_path" dmt queue "$MAP" off
-[ "$(status_features "$MAP")" = 0 ] || fail "features after queue off: $(status_features "$MAP")"
-pass "queue_if_no_path / fail_if_no_path show in status"
+[ "$(table_features "$MAP")" = 0 ] || fail "features after queue off: $(table_features "$MAP")"
+pass "queue_if_no_path / fail_if_no_path show in the table"
 
 # ---- resize = reload with a new size --------------------------------------------------------
 half=$((size / 2))
