@@ -1,8 +1,10 @@
 /* Blacklist and blacklist_exceptions: which devices multipath may use.
  * Rules are POSIX extended regexes, as in multipath.conf. A device is
- * excluded when a blacklist rule matches and no exception rule of any kind
- * matches it ("exceptions win"). The config parser fills the lists; the
- * daemon and the udev helper ask mp_blacklist_check().
+ * excluded when a blacklist rule matches and no exception of the same kind
+ * (devnode, device, wwid, property, protocol) matches it: an exception wins
+ * over the rules of its own kind, as multipath.conf(5) has it. The config
+ * parser fills the lists; the daemon and the udev helper ask
+ * mp_blacklist_check().
  *
  * Details (libmp/core/blacklist.c has the reasoning):
  *  - a regex beginning with '!' is negated (matches a known field that the
@@ -41,7 +43,7 @@ struct mp_blacklist_input {
 
 enum mp_blacklist_verdict {
 	MP_BL_ALLOWED,		/* no rule matched */
-	MP_BL_EXCEPTED,		/* an exception matched (wins over any rule) */
+	MP_BL_EXCEPTED,		/* not excluded, and an exception matched */
 	MP_BL_EXCLUDED,		/* a blacklist rule matched, no exception */
 };
 

@@ -6,20 +6,16 @@
  * mp_blacklist_free() releases everything; the caller owns the input
  * strings it passes to add/check.
  *
- * Decision order, and why:
- *   1. an exception of kind devnode, wwid, device or protocol that matches
- *      -> EXCEPTED. Exceptions win over every blacklist rule, so an admin can
- *      blacklist broadly ("wwid .*") and name the few devices to keep.
- *   2. the first blacklist rule (in insertion order) that matches
- *      -> EXCLUDED. A property blacklist rule is excused when some property
- *      exception matches too (same kind only).
- *   3. property exceptions are a required-property list, as in
- *      multipath.conf: when any exist and the caller knows the device's
- *      properties, a device with none matching is EXCLUDED.
- *   4. otherwise ALLOWED.
- * Property exceptions are deliberately not "exceptions that win" in step 1:
- * the customary exception "(SCSI_IDENT_|ID_WWN)" matches almost every disk
- * and would otherwise void every blacklist rule.
+ * Decision, kind by kind, as multipath.conf(5) documents it: for each of
+ * property, devnode, device, protocol and wwid in turn, an exception of
+ * that kind excuses the device from that kind's blacklist rules only;
+ * otherwise the first matching blacklist rule of that kind -> EXCLUDED.
+ * Exceptions do not cross kinds, so "blacklist { devnode sda }" is not
+ * undone by a wwid exception: existing configs keep their meaning.
+ * Property exceptions are a required-property list: when any exist and the
+ * caller knows the device's properties, a device with none matching is
+ * EXCLUDED. A device no rule excludes is EXCEPTED when some non-property
+ * exception matched it (a useful reason to log), else ALLOWED.
  *
  * A regex beginning with '!' is negated: the rule matches a known field the
  * rest of the regex does not match. Unknown (NULL) fields match nothing,
@@ -253,12 +249,32 @@ static void write_reason(char *reason, size_t len, const struct bl_rule *rule,
 			 rule->r1.src, list);
 }
 
+static bool list_has_kind(const struct bl_list *l, enum mp_blacklist_kind kind)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].kind == kind)
+			return true;
+	return false;
+}
+
+static const struct bl_rule *list_match(const struct bl_list *l, enum mp_blacklist_kind kind,
+				       const struct mp_blacklist_input *in)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].kind == kind && rule_matches(&l->v[i], in))
+			return &l->v[i];
+	return NULL;
+}
+
 enum mp_blacklist_verdict mp_blacklist_check(const struct mp_blacklist *bl,
 					     const struct mp_blacklist_input *in,
 					     char *reason, size_t reasonlen)
 {
+	static const enum mp_blacklist_kind order[] = {
+		MP_BL_PROPERTY, MP_BL_DEVNODE, MP_BL_DEVICE, MP_BL_PROTOCOL, MP_BL_WWID,
+	};
 	const struct bl_list *bls, *exc;
-	bool have_prop_exc = false, prop_excused = false;
+	const struct bl_rule *excused_by = NULL;
 
 	if (reason && reasonlen > 0)
 		reason[0] = '\0';
@@ -269,34 +285,30 @@ enum mp_blacklist_verdict mp_blacklist_check(const struct mp_blacklist *bl,
 	bls = &bl->lists[0];
 	exc = &bl->lists[1];
 
-	for (size_t i = 0; i < exc->n; i++) {
-		const struct bl_rule *rule = &exc->v[i];
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		const struct bl_rule *e = list_match(exc, order[k], in);
+		const struct bl_rule *b;
 
-		if (rule->kind == MP_BL_PROPERTY) {
-			have_prop_exc = true;
-			if (!prop_excused && rule_matches(rule, in))
-				prop_excused = true;
+		if (e) {
+			if (!excused_by && e->kind != MP_BL_PROPERTY)
+				excused_by = e;
 			continue;
 		}
-		if (rule_matches(rule, in)) {
-			write_reason(reason, reasonlen, rule, "exception");
-			return MP_BL_EXCEPTED;
+		b = list_match(bls, order[k], in);
+		if (b) {
+			write_reason(reason, reasonlen, b, "blacklist");
+			return MP_BL_EXCLUDED;
 		}
-	}
-	for (size_t i = 0; i < bls->n; i++) {
-		const struct bl_rule *rule = &bls->v[i];
-
-		if (rule->kind == MP_BL_PROPERTY && prop_excused)
-			continue;
-		if (rule_matches(rule, in)) {
-			write_reason(reason, reasonlen, rule, "blacklist");
+		if (order[k] == MP_BL_PROPERTY && in->properties &&
+		    list_has_kind(exc, MP_BL_PROPERTY)) {
+			write_reason(reason, reasonlen, NULL,
+				     "property: no udev property matches blacklist_exceptions");
 			return MP_BL_EXCLUDED;
 		}
 	}
-	if (have_prop_exc && in->properties && !prop_excused) {
-		write_reason(reason, reasonlen, NULL,
-			     "property: no udev property matches blacklist_exceptions");
-		return MP_BL_EXCLUDED;
+	if (excused_by) {
+		write_reason(reason, reasonlen, excused_by, "exception");
+		return MP_BL_EXCEPTED;
 	}
 	write_reason(reason, reasonlen, NULL, "no rule matched");
 	return MP_BL_ALLOWED;

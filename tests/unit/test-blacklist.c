@@ -48,8 +48,10 @@ static void test_rules_table(void)
 		{ { .devnode = "sdd" }, MP_BL_ALLOWED, "no rule matched" },
 		{ { .devnode = "sdd", .wwid = "3600a0b800000001" }, MP_BL_EXCLUDED,
 		  "wwid \"^3600a0b80\" (blacklist)" },
-		/* an exception of another kind still wins */
-		{ { .devnode = "sda", .wwid = "3600a0b80000000aa11" }, MP_BL_EXCEPTED,
+		/* an exception only excuses rules of its own kind */
+		{ { .devnode = "sda", .wwid = "3600a0b80000000aa11" }, MP_BL_EXCLUDED,
+		  "devnode \"^sd[a-c]$\" (blacklist)" },
+		{ { .devnode = "sdd", .wwid = "3600a0b80000000aa11" }, MP_BL_EXCEPTED,
 		  "wwid \"^3600a0b80000000aa\" (exception)" },
 		{ { .devnode = "sdx", .vendor = "QEMU", .product = "QEMU HARDDISK" },
 		  MP_BL_EXCLUDED, "device \"^QEMU\" \"^QEMU HARDDISK\" (blacklist)" },
@@ -111,8 +113,11 @@ static void test_wildcard_with_exceptions(void)
 	CU_ASSERT_EQUAL(mp_blacklist_check(bl, &in, NULL, 0), MP_BL_EXCEPTED);
 	in.wwid = "36001405ffff";
 	CU_ASSERT_EQUAL(mp_blacklist_check(bl, &in, NULL, 0), MP_BL_EXCLUDED);
+	/* a device exception does not undo a wwid rule: kinds do not cross */
 	in.vendor = "NETAPP";
 	in.product = "LUN C-Mode";
+	CU_ASSERT_EQUAL(mp_blacklist_check(bl, &in, NULL, 0), MP_BL_EXCLUDED);
+	in.wwid = "36001405a1b2c3d4ff";
 	CU_ASSERT_EQUAL(mp_blacklist_check(bl, &in, NULL, 0), MP_BL_EXCEPTED);
 	mp_blacklist_free(bl);
 }

@@ -573,6 +573,8 @@ static void test_blacklist_sections(void)
 	struct mp_blacklist_input sdb = { .devnode = "sdb", .vendor = "IBM", .product = "2145" };
 	struct mp_blacklist_input sdc = { .devnode = "sdc", .wwid = "36001keep",
 					  .vendor = "IBM", .product = "2145" };
+	struct mp_blacklist_input sdd = { .devnode = "sdd", .wwid = "36001keep",
+					  .vendor = "HITACHI", .product = "OPEN-V" };
 
 	CU_ASSERT_EQUAL_FATAL(parse("blacklist {\n devnode \"^sda$\"\n device {\n  vendor IBM\n"
 				    "  product 2145\n }\n}\nblacklist_exceptions {\n wwid \"keep$\"\n}\n",
@@ -580,7 +582,9 @@ static void test_blacklist_sections(void)
 	bl = mp_config_blacklist(cfg);
 	CU_ASSERT_EQUAL(mp_blacklist_check(bl, &sda, NULL, 0), MP_BL_EXCLUDED);
 	CU_ASSERT_EQUAL(mp_blacklist_check(bl, &sdb, NULL, 0), MP_BL_EXCLUDED);
-	CU_ASSERT_EQUAL(mp_blacklist_check(bl, &sdc, NULL, 0), MP_BL_EXCEPTED);
+	/* a wwid exception excuses wwid rules only, not the device rule */
+	CU_ASSERT_EQUAL(mp_blacklist_check(bl, &sdc, NULL, 0), MP_BL_EXCLUDED);
+	CU_ASSERT_EQUAL(mp_blacklist_check(bl, &sdd, NULL, 0), MP_BL_EXCEPTED);
 	mp_config_free(cfg);
 	mp_diags_release(&d);
 }
