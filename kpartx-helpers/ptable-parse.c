@@ -118,6 +118,8 @@ static int cmp_num(const void *a, const void *b)
 
 int ptable_check(const struct mp_ptable_disk *disk, struct mp_ptable *t, struct mp_ptable_diag *diag)
 {
+	if (t->n_parts == 0)
+		return 0;	/* parts may be NULL: qsort must not see it */
 	for (size_t i = 0; i < t->n_parts; i++) {
 		const struct mp_ptable_part *p = &t->parts[i];
 
