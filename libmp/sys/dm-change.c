@@ -57,6 +57,22 @@ static int run_with_cookie(struct dm_task *dmt, unsigned int udev_flags)
 
 /* ---- create ------------------------------------------------------------------- */
 
+/* After a failed create whose errno libdevmapper did not keep: is the name
+ * or the uuid held by a map? (A failed create removes its own map.) */
+static bool taken_locked(const struct mp_dm_create_args *a)
+{
+	const struct mp_dm_id *ids[2] = { MP_DM_NAME(a->name), a->uuid ? MP_DM_UUID(a->uuid) : NULL };
+
+	for (int i = 0; i < 2; i++) {
+		_cleanup_dm_task_ struct dm_task *dmt = ids[i] ? dm_task_for(DM_DEVICE_INFO, ids[i]) : NULL;
+		struct mp_dm_map_info info;
+
+		if (dmt && dm_task_go(dmt) == 0 && dm_task_fill_info(dmt, &info) == 0)
+			return true;
+	}
+	return false;
+}
+
 int mp_dm_create(struct mp_dm *dm, const struct mp_dm_create_args *a,
 		 struct mp_dm_map_info *ret_info)
 {
@@ -83,10 +99,10 @@ int mp_dm_create(struct mp_dm *dm, const struct mp_dm_create_args *a,
 	/* libdevmapper does create, load, resume in one task and removes the
 	 * new map again if the load or resume fails. */
 	r = run_with_cookie(dmt, a->udev_flags);
-	if (r == -EBUSY)
-		r = -EEXIST;	/* the kernel's answer for a taken name/uuid */
+	if (r == -EBUSY || (r == -EIO && taken_locked(a)))
+		r = -EEXIST;	/* the kernel's EBUSY for a taken name/uuid */
 	else if (r == -EIO && strstr(dm->last_error, "reload"))
-		r = -EINVAL;	/* table refused, errno not reported */
+		r = -EINVAL;	/* table refused (libdevmapper logs no errno) */
 	if (r < 0)
 		goto out;
 	if (ret_info) {
