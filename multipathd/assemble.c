@@ -352,8 +352,6 @@ static void submit_create_or_reload(struct mpd *d, struct mpd_map *m)
 	j->size = m->model->size;
 	j->no_flush = true;
 	j->flags = m->in_kernel ? MP_DM_UDEV_RELOAD : 0;
-	if (!mpd_map_usable_paths(m) && m->model->n_paths)
-		j->flags |= 0;
 	m->op_in_flight = true;
 	mpd_log_map(&d->log, LOG_INFO, m, "%s: %s", mpd_job_kind_to_string(j->kind), params);
 	mpd_workers_submit(d->workers, j);
@@ -475,6 +473,9 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 		m->devnum = j->info.devnum;
 		m->event_nr = j->info.event_nr;
 		m->open_count = j->info.open_count;
+		/* the table just loaded decides the kernel's queueing flag */
+		m->q.known = true;
+		m->q.queueing = m->set.no_path_retry.mode != MP_NO_PATH_RETRY_FAIL;
 		if (j->kind == MPD_JOB_CREATE) {
 			d->n_creates++;
 			remember_wwid(d, m->model->wwid);
@@ -564,10 +565,8 @@ void mpd_assemble_wwid(struct mpd *d, const char *wwid)
 			mpd_checker_schedule(d, p);
 		}
 	}
-	if (changed || !m->in_kernel || !m->table)
-		submit_create_or_reload(d, m);
-	else
-		submit_create_or_reload(d, m);	/* no-op when the kernel already matches */
+	/* also when nothing changed here: a no-op when the kernel matches */
+	submit_create_or_reload(d, m);
 }
 
 void mpd_assemble_all(struct mpd *d)

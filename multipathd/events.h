@@ -1,0 +1,30 @@
+/* The event ring: the last MPD_EVENTS_MAX path and map state changes, each
+ * with a sequence number, wall-clock time and cause, for `show events`
+ * (mpctl events, watch, status). Loop thread only. Also the counters the
+ * metrics need that the rest of the daemon does not keep. */
+#ifndef MPD_EVENTS_H
+#define MPD_EVENTS_H
+
+#include <stdint.h>
+
+#include "daemon.h"
+
+#define MPD_EVENTS_MAX 1024
+
+/* A path's checker state changed; kind says why. */
+void mpd_events_path(const struct mpd_path *p, enum mp_path_state from, enum mp_path_state to,
+		     enum mp_path_event_kind kind, const char *detail);
+/* Something happened to a map (from/to are short words: "queueing on"...). */
+void mpd_events_map(const struct mpd_map *m, const char *from, const char *to, const char *cause,
+		    const char *detail);
+/* One check finished with this verdict. */
+void mpd_events_check(const struct mpd_path *p, enum mp_check_result verdict);
+
+struct json_object;
+/* {"first_seq","next_seq","events":[...]}: events with seq >= since, or the
+ * last `last` ones (last 0: all kept). */
+struct json_object *mpd_events_json(uint64_t since, unsigned int last);
+/* {"check_failures","path_state_changes","map_events","events_dropped"} */
+struct json_object *mpd_events_counters_json(void);
+
+#endif

@@ -1,0 +1,48 @@
+# Helpers for the mpd guest tests (sourced after guest.sh; not a test: the
+# runner only picks NN-*.sh). Our daemon runs with a config and bindings
+# under /run/mpd-test so every test starts from fresh names.
+MPD_TEST_DIR=/run/mpd-test
+MPD_BIN=${MPD_BIN:-$VM_BUILD/multipathd}
+MPD_SOCK=$MPD_TEST_DIR/mpd.sock
+export MPD_ARGS="--foreground -v 3 --config $MPD_TEST_DIR/multipath.conf --bindings-dir $MPD_TEST_DIR --socket $MPD_SOCK"
+
+# mpd_setup_conf 'keyword value' ...: defaults section lines.
+mpd_setup_conf() {
+	local l
+	rm -rf "$MPD_TEST_DIR" && mkdir -p "$MPD_TEST_DIR"
+	{
+		echo "defaults {"
+		echo "	user_friendly_names yes"
+		echo "	find_multipaths off"
+		for l in "$@"; do echo "	$l"; done
+		echo "}"
+		echo "${MPD_EXTRA_CONF:-}"
+	} >"$MPD_TEST_DIR/multipath.conf"
+	local r
+	r=$(udev_mpath_rules)
+	say "udev multipath rules active: ${r:-none}"
+}
+mpd_start() {
+	daemon_use mpd || return 1
+	daemon_start || return 1
+	wait_for 20 mpd_ctl show status
+}
+mpd_stop() { adapter_stop; }
+mpd_ctl() { timeout 10 "$MPD_BIN" --socket "$MPD_SOCK" "$@"; }
+# Names of maps whose paths are scsi_debug devices.
+mpd_sdebug_maps() {
+	local devs n d
+	devs=" $(for d in $(sdebug_devs); do devnum_of "$d"; done | tr '\n' ' ')"
+	for n in $(dmsetup ls --target multipath 2>/dev/null | awk '$1 != "No" { print $1 }'); do
+		for d in $(dmsetup table "$n" 2>/dev/null | grep -oE '\b[0-9]+:[0-9]+\b'); do
+			case $devs in *" $d "*) echo "$n"; break ;; esac
+		done
+	done | sort -u
+}
+mpd_sdebug_maps_ready() { # N P
+	local n=0 m
+	for m in $(mpd_sdebug_maps); do
+		[ "$(mpath_active_paths "$m")" = "$2" ] && n=$((n + 1))
+	done
+	[ "$n" -eq "$1" ]
+}
