@@ -7,6 +7,7 @@
 #include "mpctl.h"
 
 static const struct mpctl_command commands[] = {
+	{ "claim", "is DEV a multipath path? (udev helper; --udev)", mpctl_cmd_claim },
 	{ "config", "check or show the multipath.conf configuration", mpctl_cmd_config },
 };
 

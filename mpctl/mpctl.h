@@ -17,5 +17,6 @@ struct mpctl_command {
 };
 
 int mpctl_cmd_config(int argc, char **argv);
+int mpctl_cmd_claim(int argc, char **argv);
 
 #endif
