@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "mp/group.h"
+#include "cmd-mpctl.h"
 #include "daemon.h"
 
 #define MAX_WORDS 8
@@ -359,6 +360,13 @@ struct json_object *mpd_commands_run(struct mpd *d, const char *line)
 			continue;
 		data = commands[i].fn(d, &args, err, sizeof(err));
 		return data || !err[0] ? reply(true, data, NULL) : reply(false, NULL, err);
+	}
+	{	/* mpctl's commands (cmd-mpctl.c) */
+		bool matched = false;
+		struct json_object *data = mpd_cmd_ext_run(d, rq.words, rq.n, err, sizeof(err), &matched);
+
+		if (matched)
+			return data || !err[0] ? reply(true, data, NULL) : reply(false, NULL, err);
 	}
 	snprintf(err, sizeof(err), "unknown command \"%s\"; try `help`", line);
 	return reply(false, NULL, err);
