@@ -1,14 +1,35 @@
-/* mpctl's subcommands. Each takes argv starting at its own name (argv[0]
- * is "config", ...) and returns the process exit status: 0 success, 1 the
- * command found problems or failed, 2 usage error. To add a command, write
+/* mpctl's internal interfaces.
+ *
+ * Subcommands take argv starting at their own name (argv[0] is "show",
+ * ...) and return the process exit status: 0 success, 1 the command failed,
+ * 2 usage error, 3 the daemon could not be reached. To add a command, write
  * mpctl/cmd-<name>.c with one such function and add a row to the table in
- * mpctl/main.c. */
+ * mpctl/main.c.
+ *
+ * Everything that shows state works on the daemon's JSON documents (the
+ * schema is in mpctl(8), JSON OUTPUT): the fallback (fallback.c) builds the
+ * same documents from device-mapper when no daemon answers, and the
+ * renderers (render.c) are pure functions from those documents to text, so
+ * they are unit-tested with literal JSON. render.c and ipc.c are also
+ * compiled into multipathd for its client mode (multipathd/client.c). */
 #ifndef MPCTL_MPCTL_H
 #define MPCTL_MPCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "mp/strbuf.h"
+
+struct json_object;
 
 #define MPCTL_EXIT_OK		0
 #define MPCTL_EXIT_FAIL		1
 #define MPCTL_EXIT_USAGE	2
+#define MPCTL_EXIT_UNREACHABLE	3
+
+#define MPCTL_DEFAULT_SOCKET	"/run/multipathd/mpd.sock"
+#define MPCTL_VERSION		"0.1"
 
 struct mpctl_command {
 	const char *name;
@@ -16,7 +37,121 @@ struct mpctl_command {
 	int (*run)(int argc, char **argv);
 };
 
+/* Global options (main.c sets them before dispatching). */
+struct mpctl_globals {
+	const char *socket_path;
+	unsigned int timeout_ms;	/* per request */
+	bool json;
+	bool color;			/* stdout is a terminal and NO_COLOR unset */
+};
+extern struct mpctl_globals mpctl_g;
+
 int mpctl_cmd_config(int argc, char **argv);
 int mpctl_cmd_claim(int argc, char **argv);
+int mpctl_cmd_show(int argc, char **argv);
+int mpctl_cmd_status(int argc, char **argv);
+int mpctl_cmd_action(int argc, char **argv);
+int mpctl_cmd_events(int argc, char **argv);
+int mpctl_cmd_watch(int argc, char **argv);
+int mpctl_cmd_metrics(int argc, char **argv);
+int mpctl_cmd_wait(int argc, char **argv);
+int mpctl_cmd_raw(int argc, char **argv);
+/* argv[0] ends in "multipath": the incumbent's multipath(8) front-end. */
+int mpctl_multipath_main(int argc, char **argv);
+
+/* ---- ipc.c: the control socket client ------------------------------------- */
+
+/* Hard limit on a reply (the daemon's own is 16 MiB). */
+#define MPCTL_REPLY_MAX (16u << 20)
+
+struct mpctl_conn;
+
+/* Connects within timeout_ms. -errno on failure (ENOENT/ECONNREFUSED: no
+ * daemon; EACCES: not allowed; ETIMEDOUT). */
+int mpctl_conn_open(const char *socket_path, unsigned int timeout_ms, struct mpctl_conn **ret);
+void mpctl_conn_close(struct mpctl_conn *c);
+/* Sends one request line and reads one reply line within timeout_ms. On a
+ * reply {"ok":true,"data":X}: 0 and *ret_data = X (a new reference, may be
+ * NULL for JSON null). On {"ok":false,"error":E}: -EREMOTEIO and *ret_error
+ * = strdup(E). Other failures: -errno (EPROTO for a reply that is not the
+ * protocol's JSON, EMSGSIZE for one over MPCTL_REPLY_MAX). */
+int mpctl_conn_request(struct mpctl_conn *c, const char *line, struct json_object **ret_data,
+		       char **ret_error);
+
+/* One-shot: connect, request, close; prints the error line itself (prefix
+ * "mpctl: ...") and returns an exit status: OK, FAIL (daemon said no) or
+ * UNREACHABLE. *ret_data is set only on OK. */
+int mpctl_request(const char *line, struct json_object **ret_data);
+/* Like mpctl_request but quiet: -errno, or -EREMOTEIO with ret_error set. */
+int mpctl_request_quiet(const char *line, struct json_object **ret_data, char **ret_error);
+/* "cannot reach the daemon at PATH: reason" for an mpctl_conn_open error. */
+void mpctl_print_unreachable(const char *prog, const char *socket_path, int err);
+
+/* ---- render.c: JSON documents to text (pure) --------------------------------- */
+
+enum mpctl_obj { MPCTL_OBJ_MAP, MPCTL_OBJ_PATH };
+
+/* One format field: %<letter>. `header` is the column title. */
+struct mpctl_field {
+	char letter;
+	const char *header;		/* as `multipathd show ... format` prints it */
+	const char *help;
+};
+/* The fields of one object kind, terminated by letter 0. */
+const struct mpctl_field *mpctl_fields(enum mpctl_obj kind);
+
+/* Value of field letter for obj (a map or a path document) into out; the
+ * map document is passed with paths for MAP fields that count paths, and
+ * map is the path's map for PATH fields (may be NULL). -EINVAL for an
+ * unknown letter. compat selects the incumbent's words for states
+ * (ready/faulty, active/failed). */
+int mpctl_field_value(enum mpctl_obj kind, char letter, struct json_object *obj, bool compat,
+		      struct mp_strbuf *out);
+
+/* Renders rows of objs (a JSON array) with a format of %X fields and
+ * literal text. With header, a first row of field titles; unless raw,
+ * every field is padded to its column's width. -EINVAL (with *ret_bad
+ * the offending letter) for an unknown field. */
+int mpctl_render_table(enum mpctl_obj kind, struct json_object *objs, const char *format,
+		       bool header, bool raw, bool compat, struct mp_strbuf *out, char *ret_bad);
+
+/* The topology tree. style MPCTL_TREE_MPCTL is mpctl's own (states in our
+ * words, one column set, colour when asked); MPCTL_TREE_LL is the layout
+ * `multipath -ll` prints; MPCTL_TREE_L the `multipath -l` one (no checker
+ * state: "undef"). maps is the `show topology` array. */
+enum mpctl_tree_style { MPCTL_TREE_MPCTL, MPCTL_TREE_LL, MPCTL_TREE_L };
+int mpctl_render_topology(struct json_object *maps, const char *only_map, enum mpctl_tree_style st,
+			  bool color, struct mp_strbuf *out);
+
+/* Does the map document match NAME, WWID, uuid, dm-N or /dev/dm-N, MAJ:MIN,
+ * /dev/mapper/NAME? */
+bool mpctl_map_matches(struct json_object *map, const char *key);
+/* "1.0G" etc. as multipath prints sizes (sectors in). */
+void mpctl_format_size(unsigned long long sectors, char *buf, size_t len);
+/* Helpers over json-c: "" for missing or null. */
+const char *mpctl_jstr(struct json_object *o, const char *key);
+long long mpctl_jint(struct json_object *o, const char *key, long long dflt);
+bool mpctl_jbool(struct json_object *o, const char *key);
+
+/* Prometheus text exposition of the daemon's topology (maps with paths),
+ * status and counters. */
+int mpctl_render_metrics(struct json_object *status, struct json_object *topology,
+			 struct json_object *paths, struct mp_strbuf *out);
+
+/* One event line: "2024-05-01 12:00:03.120  sdc [8:32]  up -> down  (checker: ...)". */
+void mpctl_render_event(struct json_object *ev, bool color, struct mp_strbuf *out);
+
+/* ---- fallback.c: read-only views from device-mapper ------------------------- */
+
+/* Builds the `show topology` document from the kernel's maps (no checker
+ * or priority data: those fields are null). Returns 0 or -errno. */
+int mpctl_fallback_topology(struct json_object **ret);
+/* `show paths` from the same: the paths the kernel's maps use. */
+int mpctl_fallback_paths(struct json_object *topology, struct json_object **ret);
+
+/* Request a view from the daemon, or build it from dm if the daemon is not
+ * reachable (telling stderr once). what: "topology" or "paths" or "maps".
+ * *ret_fallback says which. Returns an exit status. */
+int mpctl_get_view(const char *what, struct json_object **ret, bool *ret_fallback);
 
 #endif
