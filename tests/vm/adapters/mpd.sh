@@ -3,10 +3,11 @@
 # bed runs it with no multipath-related rule active.
 #
 # MPD_BIN overrides the binary, MPD_ARGS the arguments that keep it in the
-# foreground with logs on stderr, MPD_CTL the control client (build/mpctl).
+# foreground with logs on stderr, MPD_SOCK the control socket (the daemon
+# is its own client: `multipathd --socket S show maps`).
 
 MPD_BIN=${MPD_BIN:-$VM_BUILD/multipathd}
-MPD_CTL=${MPD_CTL:-$VM_BUILD/mpctl}
+MPD_SOCK=${MPD_SOCK:-/run/multipathd/mpd.sock}
 MPD_LOG=/run/mpd.log
 
 adapter_name() { echo "mpd (this project)"; }
@@ -24,6 +25,11 @@ adapter_install() {
 		say "multipath udev rules are active: $(udev_mpath_rules)"
 		return 1
 	fi
+	# The same settings the reference gets (guest overlay /etc only), unless
+	# a test brought its own config with --config.
+	if [ ! -e /etc/multipath.conf ]; then
+		printf 'defaults {\n\tfind_multipaths off\n\tuser_friendly_names yes\n}\n' >/etc/multipath.conf
+	fi
 }
 
 adapter_start() {
@@ -31,8 +37,11 @@ adapter_start() {
 	"$MPD_BIN" ${MPD_ARGS:---foreground} >>"$MPD_LOG" 2>&1 &
 	MPD_PID=$!
 	wait_for 20 kill -0 "$MPD_PID" || return 1
-	sleep 0.5
-	kill -0 "$MPD_PID" 2>/dev/null || { say "$MPD_BIN exited at once: $(tail -n 3 "$MPD_LOG")"; return 1; }
+	# up once the control socket answers (it opens after discovery)
+	if ! wait_for 30 "$MPD_BIN" --socket "$MPD_SOCK" show status; then
+		say "$MPD_BIN does not answer on $MPD_SOCK: $(tail -n 3 "$MPD_LOG")"
+		return 1
+	fi
 }
 
 adapter_pid() { [ -n "${MPD_PID:-}" ] && echo "$MPD_PID" || pidof multipathd | awk '{ print $1 }'; }
@@ -46,5 +55,9 @@ adapter_stop() {
 	MPD_PID=""
 }
 
-# Until the control client has a stable listing, the kernel's view.
-adapter_maps() { mpath_maps; }
+# NAME ACTIVE TOTAL per map, as the daemon reports it (kernel A/F per path).
+adapter_maps() {
+	timeout 20 "$MPD_BIN" --socket "$MPD_SOCK" show topology 2>/dev/null |
+		jq -r '.data[]? | [.name, ([.groups[].paths[] | select(.dm_state == "A")] | length),
+			([.groups[].paths[]] | length)] | @tsv' | tr '\t' ' ' | sort
+}

@@ -39,7 +39,8 @@ adapter_install() {
 	ldconfig
 	basename "$(ls "$MPT_DEBS"/multipath-tools_*.deb)" | cut -d_ -f2 >/run/mpt-version
 	mkdir -p /etc/multipath
-	cat >/etc/multipath.conf <<-'EOF'
+	# A caller (bench, demo) may have written its own configuration already.
+	[ -e /etc/multipath.conf ] || cat >/etc/multipath.conf <<-'EOF'
 	defaults {
 		find_multipaths off
 		user_friendly_names yes

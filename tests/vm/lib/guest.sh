@@ -298,7 +298,11 @@ iscsi_down() {
 	mpath_flush
 	for i in 0 1; do iscsi_path_restore_all "$i" 2>/dev/null; done
 	if pidof iscsid >/dev/null; then
-		timeout 60 iscsiadm -m node -u >/dev/null 2>&1
+		# By session, not by node record: the records may be gone already.
+		for a in /sys/class/iscsi_session/session*; do
+			[ -e "$a" ] || continue
+			timeout 60 iscsiadm -m session -r "${a##*session}" -u >/dev/null 2>&1
+		done
 		timeout 20 iscsiadm -m node -o delete >/dev/null 2>&1
 		wait_for 30 eval '! ls -d /sys/class/iscsi_session/session* >/dev/null 2>&1' ||
 			say "iscsi sessions left after logout"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # scsi_debug: 4 LUNs x 2 paths give 8 sd devices, 4 WWIDs with 2 paths each.
-# vm-timeout: 120
+# vm-timeout: 240
 . "$VM_LIB/guest.sh"
 sdebug_up 4 2 || fail "scsi_debug did not give 8 sd devices"
 figure sdebug-4x2-create-seconds "$SDEBUG_UP_SECONDS"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # scsi_debug fault: a path set offline fails direct I/O at once; set running
 # again, the same path serves I/O.
-# vm-timeout: 120
+# vm-timeout: 180
 . "$VM_LIB/guest.sh"
 sdebug_up 1 2 || fail "scsi_debug did not come up"
 for d in $(sdebug_devs); do

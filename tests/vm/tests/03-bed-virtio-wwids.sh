@@ -1,6 +1,6 @@
 #!/bin/bash
 # qemu virtio-scsi: one image on two controllers gives 2 sd devices, 1 WWID.
-# vm-timeout: 60
+# vm-timeout: 120
 . "$VM_LIB/guest.sh"
 [ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
 must 30 "two virtio-scsi paths" eval '[ "$(vdisk_paths | wc -l)" -eq 2 ]'

@@ -2,7 +2,7 @@
 # virtio-scsi fault: device_del of one path removes its sd device (a pulled
 # cable), the other path keeps serving I/O; device_add brings back a path
 # with the same WWID that serves I/O.
-# vm-timeout: 120
+# vm-timeout: 240
 . "$VM_LIB/guest.sh"
 [ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
 for i in 1 0; do

@@ -1,7 +1,7 @@
 #!/bin/bash
 # iSCSI: an LIO target in its own network namespace, two portals on two veth
 # links, 2 LUNs: 4 sd devices, 2 WWIDs with one path per portal each.
-# vm-timeout: 150
+# vm-timeout: 240
 . "$VM_LIB/guest.sh"
 t=$(now)
 iscsi_up 2 || fail "iSCSI bring-up failed"

@@ -3,7 +3,7 @@
 # I/O on that path (NOP-out 1 s, recovery 2 s) while portal 1 keeps working;
 # a 500 ms netem delay slows each I/O by at least that much. Each restore
 # brings the path back.
-# vm-timeout: 240
+# vm-timeout: 300
 . "$VM_LIB/guest.sh"
 iscsi_up 1 || fail "iSCSI bring-up failed"
 d=$(iscsi_devs_on 0); o=$(iscsi_devs_on 1)
