@@ -1,3 +1,375 @@
-/* placeholder replaced below */
+/* `multipath` (mpctl installed or linked under that name): the options of
+ * the incumbent's multipath(8) that its clients call (os-brick, CSI
+ * drivers, ReaR, scripts), with its output layout and exit codes:
+ *
+ *   -ll [MAP] / -l [MAP]   the topology tree (daemon, or the kernel's view)
+ *   -f MAP|WWID            flush one map, refused while open   (exit 1)
+ *   -F                     flush every unused map
+ *   -a WWID / -w WWID      add to / remove from the wwids file
+ *   -W                     reset the wwids file to the current maps
+ *   -r                     reconfigure (the daemon re-reads and reloads)
+ *   -c DEV / -C DEV        is DEV a path multipath claims      (exit 0/1)
+ *   -u DEV                 the same, for udev (KEY=VALUE)
+ *   -t / -T                the built-in / the running configuration
+ *
+ * -c/-u are `mpctl claim` (cmd-claim.c); maps are changed through the
+ * daemon when it runs, else directly through device-mapper. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "mp/config.h"
+#include "mp/dm.h"
+#include "mp/naming.h"
 #include "mpctl.h"
-int mpctl_multipath_main(int argc, char **argv) { (void)argc; (void)argv; return 1; }
+
+#define WWIDS_FILE "/etc/multipath/wwids"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: multipath [-v N] -ll|-l [MAP]\n"
+		"       multipath -f MAP|WWID | -F\n"
+		"       multipath -a WWID | -w WWID | -W\n"
+		"       multipath -c|-C|-u DEV\n"
+		"       multipath -r | -t | -T\n"
+		"(mpctl's front-end for the options multipath(8) clients use; see mpctl(8))\n");
+}
+
+static int list(const char *only, bool checker)
+{
+	struct mp_strbuf sb = MP_STRBUF_INIT;
+	struct json_object *topo = NULL;
+	bool fb;
+	int r;
+
+	r = mpctl_get_view("topology", &topo, &fb);
+	if (r)
+		return r == MPCTL_EXIT_UNREACHABLE ? 1 : r;
+	r = mpctl_render_topology(topo, only, checker && !fb ? MPCTL_TREE_LL : MPCTL_TREE_L, false, &sb);
+	fputs(mp_strbuf_str(&sb), stdout);
+	mp_strbuf_release(&sb);
+	json_object_put(topo);
+	return r == -ENOENT ? 1 : 0;
+}
+
+/* Flush one map: through the daemon, or directly when there is none. */
+static int flush_one(const char *key, bool quiet_busy)
+{
+	struct json_object *topo = NULL, *hit = NULL;
+	char line[300], *err = NULL;
+	bool fb;
+	int r;
+
+	r = mpctl_get_view("topology", &topo, &fb);
+	if (r)
+		return 1;
+	for (size_t i = 0; i < json_object_array_length(topo); i++)
+		if (mpctl_map_matches(json_object_array_get_idx(topo, i), key))
+			hit = json_object_array_get_idx(topo, i);
+	if (!hit) {
+		fprintf(stderr, "%s: not a multipath device\n", key);
+		json_object_put(topo);
+		return 1;
+	}
+	if (mpctl_jint(hit, "open_count", 0) > 0) {
+		if (!quiet_busy)
+			fprintf(stderr, "%s: map in use\n", mpctl_jstr(hit, "name"));
+		json_object_put(topo);
+		return 1;
+	}
+	if (!fb) {
+		snprintf(line, sizeof(line), "del map %s", mpctl_jstr(hit, "name"));
+		r = mpctl_request_quiet(line, NULL, &err);
+		if (r < 0)
+			fprintf(stderr, "%s: %s\n", mpctl_jstr(hit, "name"), err ? err : strerror(-r));
+		free(err);
+		/* removal is queued: wait for the kernel to drop it */
+		for (int i = 0; r == 0 && i < 100; i++) {
+			struct json_object *now = NULL;
+			bool still = false;
+
+			usleep(100000);
+			if (mpctl_fallback_topology(&now) < 0)
+				break;
+			for (size_t j = 0; j < json_object_array_length(now); j++)
+				still |= !strcmp(mpctl_jstr(json_object_array_get_idx(now, j), "name"),
+						 mpctl_jstr(hit, "name"));
+			json_object_put(now);
+			if (!still)
+				break;
+			if (i == 99)
+				r = -ETIMEDOUT;
+		}
+	} else {
+		const struct mp_dm_options dmo = { .udev_sync = true };
+		struct mp_dm *dm = NULL;
+
+		r = mp_dm_new(&dmo, &dm);
+		if (r == 0)
+			r = mp_dm_remove(dm, MP_DM_NAME(mpctl_jstr(hit, "name")), MP_DM_REMOVE_RETRY);
+		mp_dm_free(dm);
+		if (r < 0)
+			fprintf(stderr, "%s: %s\n", mpctl_jstr(hit, "name"),
+				r == -EBUSY ? "map in use" : strerror(-r));
+	}
+	json_object_put(topo);
+	return r < 0 ? 1 : 0;
+}
+
+static int flush_all(void)
+{
+	struct json_object *topo = NULL;
+	bool fb;
+	int rc = 0;
+
+	if (mpctl_get_view("topology", &topo, &fb))
+		return 1;
+	for (size_t i = 0; i < json_object_array_length(topo); i++)
+		rc |= flush_one(mpctl_jstr(json_object_array_get_idx(topo, i), "name"), false);
+	json_object_put(topo);
+	return rc;
+}
+
+static char *read_file(const char *path, size_t *ret_len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t cap = 0, len = 0, n;
+
+	if (!f)
+		return NULL;
+	do {
+		if (cap - len < 4096) {
+			char *b = realloc(buf, cap + 65536);
+
+			if (!b)
+				break;
+			buf = b;
+			cap += 65536;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	if (buf)
+		buf[len] = '\0';
+	*ret_len = len;
+	return buf;
+}
+
+/* Rewrites the wwids file: keep every line except /drop/, add /add/. */
+static int wwids_edit(const char *add, const char *drop, bool reset, struct json_object *keep)
+{
+	size_t len = 0;
+	char *old = reset ? NULL : read_file(WWIDS_FILE, &len), *save = NULL, tmp[] = WWIDS_FILE ".XXXXXX";
+	struct mp_strbuf sb = MP_STRBUF_INIT;
+	bool present = false;
+	int fd, r = 0;
+
+	mp_strbuf_puts(&sb, "# Multipath wwids, Version : 1.0\n"
+			    "# NOTE: This file is automatically maintained by multipath and multipathd.\n"
+			    "# You should not need to edit this file in normal circumstances.\n#\n"
+			    "# Valid WWIDs:\n");
+	for (char *l = old ? strtok_r(old, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+		size_t n = strlen(l);
+
+		if (l[0] != '/' || n < 3 || l[n - 1] != '/')
+			continue;
+		l[n - 1] = '\0';
+		if (drop && !strcmp(l + 1, drop))
+			continue;
+		present |= add && !strcmp(l + 1, add);
+		mp_strbuf_printf(&sb, "/%s/\n", l + 1);
+	}
+	free(old);
+	if (add && !present)
+		mp_strbuf_printf(&sb, "/%s/\n", add);
+	for (size_t i = 0; keep && i < json_object_array_length(keep); i++)
+		mp_strbuf_printf(&sb, "/%s/\n", mpctl_jstr(json_object_array_get_idx(keep, i), "wwid"));
+	if (access("/etc/multipath", F_OK) < 0 && mkdir("/etc/multipath", 0755) < 0) {
+		r = -errno;
+		goto out;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len || fsync(fd) < 0 || fchmod(fd, 0644) < 0) {
+		r = -errno;
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, WWIDS_FILE) < 0) {
+		r = -errno;
+		unlink(tmp);
+	}
+out:
+	mp_strbuf_release(&sb);
+	return r;
+}
+
+static int claim(const char *dev, bool udev, bool quiet)
+{
+	char *args[4] = { "claim", NULL, NULL, NULL };
+	int saved = -1, r;
+
+	if (udev) {
+		args[1] = "--udev";
+		args[2] = (char *)dev;
+		return mpctl_cmd_claim(3, args);
+	}
+	args[1] = (char *)dev;
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	if (saved >= 0) {
+		int nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		if (nul >= 0) {
+			dup2(nul, STDOUT_FILENO);
+			close(nul);
+		}
+	}
+	r = mpctl_cmd_claim(2, args);
+	fflush(stdout);
+	if (saved >= 0) {
+		dup2(saved, STDOUT_FILENO);
+		close(saved);
+	}
+	if (!quiet)
+		printf("%s %s a valid multipath device path\n", dev, r == 0 ? "is" : "is not");
+	return r == 0 ? 0 : 1;
+}
+
+static int config_dump(bool builtin)
+{
+	struct json_object *data = NULL;
+	struct mp_strbuf sb = MP_STRBUF_INIT;
+	struct mp_diags diags = MP_DIAGS_INIT;
+	struct mp_config *cfg = NULL;
+	int r;
+
+	if (!builtin && mpctl_request_quiet("show config", &data, NULL) == 0) {
+		fputs(mpctl_jstr(data, "text"), stdout);
+		json_object_put(data);
+		return 0;
+	}
+	r = mp_config_load(builtin ? "/dev/null" : "/etc/multipath.conf", true, builtin, &diags, &cfg);
+	mp_diags_release(&diags);
+	if (r < 0 || mp_config_dump(cfg, builtin, &sb) < 0) {
+		fprintf(stderr, "multipath: cannot read the configuration: %s\n", strerror(-r));
+		mp_config_free(cfg);
+		return 1;
+	}
+	fputs(mp_strbuf_str(&sb), stdout);
+	mp_strbuf_release(&sb);
+	mp_config_free(cfg);
+	return 0;
+}
+
+int mpctl_multipath_main(int argc, char **argv)
+{
+	const char *arg = NULL;
+	char op = 0;
+	int r;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-ll")) {
+			op = 'L';
+		} else if (!strcmp(a, "-v") && i + 1 < argc) {
+			i++;		/* verbosity: accepted, output is fixed */
+		} else if (!strncmp(a, "-v", 2) && a[2]) {
+			continue;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (a[0] == '-' && a[1] && !a[2] && strchr("lfFawWrcCutTdiB", a[1])) {
+			if (strchr("dB", a[1]))
+				continue;	/* dry-run / bindings-readonly: nothing we write */
+			if (a[1] == 'i')
+				continue;	/* ignore the wwids file: nothing to do for listing */
+			op = a[1];
+		} else if (a[0] == '-') {
+			fprintf(stderr, "multipath: unsupported option \"%s\"\n", a);
+			usage(stderr);
+			return 1;
+		} else if (!arg) {
+			arg = a;
+		} else {
+			fprintf(stderr, "multipath: only one device may be given\n");
+			return 1;
+		}
+	}
+	switch (op) {
+	case 'L': return list(arg, true);
+	case 'l': return list(arg, false);
+	case 'f':
+		if (!arg) {
+			fprintf(stderr, "multipath -f needs a map name or WWID\n");
+			return 1;
+		}
+		return flush_one(arg, false);
+	case 'F': return flush_all();
+	case 'a':
+	case 'w':
+		if (!arg || !mp_naming_wwid_valid(arg)) {
+			fprintf(stderr, "multipath -%c needs a WWID\n", op);
+			return 1;
+		}
+		r = wwids_edit(op == 'a' ? arg : NULL, op == 'w' ? arg : NULL, false, NULL);
+		if (r < 0) {
+			fprintf(stderr, "multipath: %s: %s\n", WWIDS_FILE, strerror(-r));
+			return 1;
+		}
+		printf("wwid '%s' %s\n", arg, op == 'a' ? "added" : "removed");
+		return 0;
+	case 'W': {
+		struct json_object *topo = NULL;
+		bool fb;
+
+		if (mpctl_get_view("topology", &topo, &fb))
+			return 1;
+		r = wwids_edit(NULL, NULL, true, topo);
+		json_object_put(topo);
+		if (r < 0) {
+			fprintf(stderr, "multipath: %s: %s\n", WWIDS_FILE, strerror(-r));
+			return 1;
+		}
+		printf("successfully reset wwids\n");
+		return 0;
+	}
+	case 'r':
+		r = mpctl_request_quiet("reconfigure", NULL, NULL);
+		return r < 0 ? 1 : 0;
+	case 'c':
+	case 'C':
+	case 'u':
+		if (!arg) {
+			fprintf(stderr, "multipath -%c needs a device\n", op);
+			return 1;
+		}
+		return claim(arg, op == 'u', false);
+	case 't': return config_dump(true);
+	case 'T': return config_dump(false);
+	default:
+		/* bare `multipath [DEV]`: the incumbent creates maps; the daemon does that */
+		r = mpctl_request_quiet("reconfigure", NULL, NULL);
+		if (r < 0 && r != -EREMOTEIO) {
+			fprintf(stderr, "multipath: maps are made by multipathd, which is not reachable at %s\n",
+				mpctl_g.socket_path);
+			return 1;
+		}
+		return list(arg, true);
+	}
+}
