@@ -23,6 +23,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "client.h"
 #include "daemon.h"
 
 
@@ -32,39 +33,6 @@ static const char usage_text[] =
 	"usage: multipathd [-d] [-v LEVEL] [--config FILE] [--socket PATH]\n"
 	"                  [--bindings-dir DIR] [--socket-group GROUP]\n"
 	"       multipathd [--socket PATH] COMMAND...   (client: e.g. `show maps`)\n";
-
-static int run_client(const char *socket_path, int argc, char **argv)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char req[4096] = "", buf[65536];
-	size_t off = 0;
-	ssize_t n;
-	int fd;
-
-	for (int i = 0; i < argc; i++)
-		off += snprintf(req + off, sizeof(req) - off, "%s%s", i ? " " : "", argv[i]);
-	if (off >= sizeof(req) - 1) {
-		fprintf(stderr, "multipathd: request too long\n");
-		return 2;
-	}
-	req[off++] = '\n';
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", socket_path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "multipathd: cannot reach the daemon at %s: %s\n", socket_path,
-			strerror(errno));
-		return 1;
-	}
-	if (write(fd, req, off) != (ssize_t)off)
-		return 1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		fwrite(buf, 1, (size_t)n, stdout);
-		if (buf[n - 1] == '\n')
-			break;
-	}
-	close(fd);
-	return 0;
-}
 
 static int take_lock(struct mpd *d)
 {
@@ -267,7 +235,7 @@ int main(int argc, char **argv)
 	if (parse_args(&d, argc, argv) < 0)
 		return 2;
 	if (optind < argc)
-		return run_client(d.opt.socket_path, argc - optind, argv + optind);
+		return mpd_client_run(d.opt.socket_path, argc - optind, argv + optind);
 	mpd_log_open(&d.log, d.opt.foreground, d.opt.verbosity);
 	d.started_ms = mpd_now_ms();
 	d.notify = getenv("NOTIFY_SOCKET") != NULL;
