@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm-timeout: 300
+# vm-timeout: 600
 # kpartx-helpers against the real kernel: a dm-multipath map over two
 # scsi_debug paths to one LUN, partitioned with sfdisk through the map.
 #   add: MBR with an extended partition and logicals -> NAME-partN maps with
