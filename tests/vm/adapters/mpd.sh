@@ -3,8 +3,8 @@
 # bed runs it with no multipath-related rule active.
 #
 # MPD_BIN overrides the binary, MPD_ARGS the arguments that keep it in the
-# foreground with logs on stderr, MPD_SOCK the control socket (the daemon
-# is its own client: `multipathd --socket S show maps`).
+# foreground with logs on stderr, MPD_SOCK the control socket (spoken to
+# with socat: one line in, one JSON document out; docs/design-daemon.md).
 
 MPD_BIN=${MPD_BIN:-$VM_BUILD/multipathd}
 MPD_SOCK=${MPD_SOCK:-/run/multipathd/mpd.sock}
@@ -38,7 +38,7 @@ adapter_start() {
 	MPD_PID=$!
 	wait_for 20 kill -0 "$MPD_PID" || return 1
 	# up once the control socket answers (it opens after discovery)
-	if ! wait_for 30 "$MPD_BIN" --socket "$MPD_SOCK" show status; then
+	if ! wait_for 30 eval 'echo show status | timeout 5 socat -t 3 - "UNIX-CONNECT:$MPD_SOCK" | grep -q "\"ok\":true"'; then
 		say "$MPD_BIN does not answer on $MPD_SOCK: $(tail -n 3 "$MPD_LOG")"
 		return 1
 	fi
@@ -57,7 +57,7 @@ adapter_stop() {
 
 # NAME ACTIVE TOTAL per map, as the daemon reports it (kernel A/F per path).
 adapter_maps() {
-	timeout 20 "$MPD_BIN" --socket "$MPD_SOCK" show topology 2>/dev/null |
+	echo show topology | timeout 20 socat -t 10 - "UNIX-CONNECT:$MPD_SOCK" 2>/dev/null |
 		jq -r '.data[]? | [.name, ([.groups[].paths[] | select(.dm_state == "A")] | length),
 			([.groups[].paths[]] | length)] | @tsv' | tr '\t' ' ' | sort
 }

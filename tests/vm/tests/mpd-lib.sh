@@ -28,7 +28,9 @@ mpd_start() {
 	wait_for 20 mpd_ctl show status
 }
 mpd_stop() { adapter_stop; }
-mpd_ctl() { timeout 10 "$MPD_BIN" --socket "$MPD_SOCK" "$@"; }
+# One request on the control socket; prints the JSON reply (the protocol
+# itself, not the incumbent-style client mode of the binary).
+mpd_ctl() { printf '%s\n' "$*" | timeout 10 socat -t 5 - "UNIX-CONNECT:$MPD_SOCK" | grep .; }
 # Names of maps whose paths are scsi_debug devices.
 mpd_sdebug_maps() {
 	local devs n d
