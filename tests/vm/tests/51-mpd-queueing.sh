@@ -10,7 +10,7 @@
 # vm-timeout: 480
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.sh"
-mpd_setup_conf 'polling_interval 2' 'no_path_retry queue'
+mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4' 'no_path_retry queue'
 sdebug_up 1 2 || fail "scsi_debug did not come up"
 mpd_start || fail "daemon did not start"
 must 60 "1 map with 2 active paths" mpd_sdebug_maps_ready 1 2

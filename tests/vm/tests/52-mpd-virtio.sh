@@ -6,7 +6,7 @@
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.sh"
 [ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
-mpd_setup_conf 'polling_interval 2'
+mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4'
 mpd_start || fail "daemon did not start"
 vmap() { dmsetup info -c --noheadings -o name,uuid 2>/dev/null | awk -F: -v w="${VM_VDISK_WWN#0x}" 'index($2, w) { print $1 }'; }
 must 60 "virtio map with 2 active paths" eval '[ -n "$(vmap)" ] && [ "$(mpath_active_paths "$(vmap)")" = 2 ]'

@@ -5,7 +5,7 @@
 # vm-timeout: 300
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.sh"
-mpd_setup_conf 'polling_interval 2'
+mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4'
 iscsi_up 1 || fail "iSCSI bring-up failed"
 d=$(iscsi_devs_on 0); o=$(iscsi_devs_on 1)
 [ -n "$d" ] && [ -n "$o" ] || fail "no path per portal ($d/$o)"
