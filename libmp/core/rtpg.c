@@ -11,25 +11,12 @@
  * rather than decoded partially: a group cut in half would put the path
  * in a wrong state, and the caller can simply re-read. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "mp/vpd.h"
+#include "util/errbuf.h"
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 void mp_rtpg_free(struct mp_rtpg *r)
 {
@@ -65,13 +52,13 @@ static int rtpg_scan(const uint8_t *buf, size_t start, size_t end, size_t *ret_g
 		size_t count;
 
 		if (end - off < 8) {
-			set_err(err, errlen, "group descriptor at offset %zu cut by data end %zu",
+			mp_errbuf_set(err, errlen, "group descriptor at offset %zu cut by data end %zu",
 				off, end);
 			return -EBADMSG;
 		}
 		count = buf[off + 7];
 		if (count * 4 > end - off - 8) {
-			set_err(err, errlen, "group descriptor at offset %zu lists %zu ports, "
+			mp_errbuf_set(err, errlen, "group descriptor at offset %zu lists %zu ports, "
 				"runs past data end %zu", off, count, end);
 			return -EBADMSG;
 		}
@@ -93,17 +80,17 @@ int mp_rtpg_decode(const uint8_t *buf, size_t len, struct mp_rtpg **ret,
 	int rc;
 
 	if (!buf || !ret) {
-		set_err(err, errlen, "no buffer");
+		mp_errbuf_set(err, errlen, "no buffer");
 		return -EINVAL;
 	}
 	if (len < 4) {
-		set_err(err, errlen, "RTPG header truncated: %zu bytes, need 4", len);
+		mp_errbuf_set(err, errlen, "RTPG header truncated: %zu bytes, need 4", len);
 		return -EBADMSG;
 	}
 	total = 4 + ((size_t)buf[0] << 24 | (size_t)buf[1] << 16 |
 		     (size_t)buf[2] << 8 | buf[3]);
 	if (total > len) {
-		set_err(err, errlen, "RTPG return data length %zu exceeds the %zu bytes read "
+		mp_errbuf_set(err, errlen, "RTPG return data length %zu exceeds the %zu bytes read "
 			"(truncated; re-read with %zu)", total - 4, len, total);
 		return -EBADMSG;
 	}

@@ -14,25 +14,12 @@
  *   (extended) > NAA 3 (locally assigned) > EUI-64 > SCSI name string >
  *   T10 vendor id. Among equals the first on the page wins. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "mp/vpd.h"
+#include "util/errbuf.h"
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static unsigned int be16(const uint8_t *p)
 {
@@ -115,15 +102,15 @@ int mp_inquiry_decode(const uint8_t *buf, size_t len, struct mp_inquiry *ret,
 	struct mp_inquiry inq;
 
 	if (!buf || !ret) {
-		set_err(err, errlen, "no buffer");
+		mp_errbuf_set(err, errlen, "no buffer");
 		return -EINVAL;
 	}
 	if (len < 36) {
-		set_err(err, errlen, "standard INQUIRY truncated: %zu bytes, need 36", len);
+		mp_errbuf_set(err, errlen, "standard INQUIRY truncated: %zu bytes, need 36", len);
 		return -EBADMSG;
 	}
 	if ((size_t)buf[4] + 5 < 36) {
-		set_err(err, errlen, "standard INQUIRY claims only %u bytes, need 36",
+		mp_errbuf_set(err, errlen, "standard INQUIRY claims only %u bytes, need 36",
 			buf[4] + 5);
 		return -EBADMSG;
 	}
@@ -158,20 +145,20 @@ static int vpd_header(const uint8_t *buf, size_t len, uint8_t page, size_t *ret_
 	int r;
 
 	if (!buf) {
-		set_err(err, errlen, "no buffer");
+		mp_errbuf_set(err, errlen, "no buffer");
 		return -EINVAL;
 	}
 	r = mp_vpd_page_size(buf, len, page, &size);
 	if (r == -EBADMSG) {
-		set_err(err, errlen, "VPD header truncated: %zu bytes, need 4", len);
+		mp_errbuf_set(err, errlen, "VPD header truncated: %zu bytes, need 4", len);
 		return r;
 	}
 	if (r < 0) {
-		set_err(err, errlen, "page code 0x%02x, expected 0x%02x", buf[1], page);
+		mp_errbuf_set(err, errlen, "page code 0x%02x, expected 0x%02x", buf[1], page);
 		return r;
 	}
 	if (size > len) {
-		set_err(err, errlen, "page 0x%02x length %zu exceeds the %zu bytes read "
+		mp_errbuf_set(err, errlen, "page 0x%02x length %zu exceeds the %zu bytes read "
 			"(truncated; re-read with %zu)", page, size - 4, len, size);
 		return -EBADMSG;
 	}
@@ -186,7 +173,7 @@ int mp_vpd80_decode(const uint8_t *buf, size_t len, char *ret_serial, size_t ser
 	int r;
 
 	if (!ret_serial || serial_size == 0) {
-		set_err(err, errlen, "no output buffer");
+		mp_errbuf_set(err, errlen, "no output buffer");
 		return -EINVAL;
 	}
 	r = vpd_header(buf, len, 0x80, &size, err, errlen);
@@ -198,17 +185,17 @@ int mp_vpd80_decode(const uint8_t *buf, size_t len, char *ret_serial, size_t ser
 	while (start < end && buf[start] == ' ')
 		start++;
 	if (start == end) {
-		set_err(err, errlen, "empty serial number");
+		mp_errbuf_set(err, errlen, "empty serial number");
 		return -ENODATA;
 	}
 	for (size_t i = start; i < end; i++)
 		if (!is_print(buf[i])) {
-			set_err(err, errlen, "serial number has byte 0x%02x at offset %zu",
+			mp_errbuf_set(err, errlen, "serial number has byte 0x%02x at offset %zu",
 				buf[i], i);
 			return -EBADMSG;
 		}
 	if (end - start >= serial_size) {
-		set_err(err, errlen, "serial number of %zu bytes does not fit in %zu",
+		mp_errbuf_set(err, errlen, "serial number of %zu bytes does not fit in %zu",
 			end - start, serial_size);
 		return -EBADMSG;
 	}
@@ -382,7 +369,7 @@ int mp_vpd83_decode(const uint8_t *buf, size_t len, struct mp_vpd83 *ret,
 	int r;
 
 	if (!ret) {
-		set_err(err, errlen, "no output");
+		mp_errbuf_set(err, errlen, "no output");
 		return -EINVAL;
 	}
 	r = vpd_header(buf, len, 0x83, &size, err, errlen);
@@ -396,13 +383,13 @@ int mp_vpd83_decode(const uint8_t *buf, size_t len, struct mp_vpd83 *ret,
 		size_t n;
 
 		if (size - off < 4) {
-			set_err(err, errlen, "designator header at offset %zu cut by page end %zu",
+			mp_errbuf_set(err, errlen, "designator header at offset %zu cut by page end %zu",
 				off, size);
 			return -EBADMSG;
 		}
 		n = buf[off + 3];
 		if (n > size - off - 4) {
-			set_err(err, errlen, "designator at offset %zu: length %zu runs past "
+			mp_errbuf_set(err, errlen, "designator at offset %zu: length %zu runs past "
 				"page end %zu", off, n, size);
 			return -EBADMSG;
 		}
