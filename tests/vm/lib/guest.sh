@@ -64,9 +64,16 @@ figure() { echo "${VM_TEST_NAME:-job} $1 $2" >>"$VM_RESULTS/figures"; say "figur
 # ---- udev ---------------------------------------------------------------------
 
 udev_start() {
+	# The storage drivers the bed uses (udev is not asked to load drivers
+	# for everything on the machine, see below).
+	modprobe -a virtio_scsi sd_mod sg 2>/dev/null
 	if ! pidof systemd-udevd >/dev/null; then
 		/lib/systemd/systemd-udevd --daemon || return 1
-		udevadm trigger --action=add >/dev/null 2>&1
+		# Storage only: replaying every device's add event (and loading
+		# drivers for all of them) costs minutes under emulation.
+		udevadm trigger --action=add --subsystem-match=block \
+			--subsystem-match=scsi --subsystem-match=scsi_device \
+			--subsystem-match=scsi_generic >/dev/null 2>&1
 	fi
 	udevadm settle --timeout="${1:-60}"
 }
@@ -131,11 +138,13 @@ write_ok() { # DEV [TIMEOUT]
 	timeout "${2:-10}" dd if=/dev/zero of="/dev/$1" bs=4k count=1 \
 		seek=8 oflag=direct status=none 2>/dev/null
 }
-# Seconds one direct read took (or the timeout, with status 1).
-read_time() { # DEV TIMEOUT
+# Seconds COUNT back-to-back direct 4k reads took (status 1 on failure).
+# Several I/Os in one dd keep process start-up out of per-I/O figures.
+read_time() { # DEV TIMEOUT [COUNT] [OFFSET]
 	local t0 rc=0
 	t0=$(now)
-	read_ok "$1" "$2" || rc=1
+	timeout "$2" dd if="/dev/$1" of=/dev/null bs=4k count="${3:-1}" \
+		skip="${4:-0}" iflag=direct status=none 2>/dev/null || rc=1
 	elapsed "$t0"
 	return $rc
 }
@@ -272,7 +281,9 @@ iscsi_up() { # LUNS [MB-per-LUN]
 	mkdir -p /etc/iscsi /run/lock/iscsi
 	echo "InitiatorName=$ISCSI_INIT" >/etc/iscsi/initiatorname.iscsi
 	rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets
-	pidof iscsid >/dev/null || { iscsid -f >/run/iscsid.log 2>&1 & }
+	# Its own session: on SIGTERM iscsid signals its whole process group,
+	# which would otherwise be the test itself.
+	pidof iscsid >/dev/null || { setsid iscsid -f >/run/iscsid.log 2>&1 </dev/null & }
 	wait_for 20 iscsiadm -m session -P0 --show 2>/dev/null || true # iscsid answering
 	for i in 0 1; do
 		local p=${ISCSI_TADDR[$i]}:3260

@@ -1,7 +1,7 @@
 #!/bin/bash
 # iSCSI faults on portal 0: link down and 100% loss stall then fail direct
 # I/O on that path (NOP-out 1 s, recovery 2 s) while portal 1 keeps working;
-# a 500 ms netem delay slows each I/O by at least that much. Each restore
+# a 500 ms netem delay slows each I/O by about that much. Each restore
 # brings the path back.
 # vm-timeout: 300
 . "$VM_LIB/guest.sh"
@@ -23,11 +23,16 @@ for kind in linkdown loss; do
 	figure "iscsi-$kind-recover-seconds" "$(elapsed "$t")"
 	say "$kind: I/O on $d failed, then recovered"
 done
+# Five reads in a row: each waits out the 500 ms delay once.
+base=$(read_time "$d" 30 5 16) || fail "delay: reads fail before the delay"
 path_fail delay 0 || fail "delay: cannot inject"
-s=$(read_time "$d" 30 2) || fail "delay: direct read on $d failed"
-figure iscsi-delay-read-seconds "$s"
-awk -v s="$s" 'BEGIN { exit !(s >= 0.5) }' || fail "delay: read took ${s}s, less than the 0.5s delay"
+s=$(read_time "$d" 60 5 32) || fail "delay: direct reads on $d failed"
+figure iscsi-delay-5reads-seconds "$s"
+figure iscsi-nodelay-5reads-seconds "$base"
+awk -v s="$s" -v b="$base" 'BEGIN { exit !(s - b >= 2.0) }' ||
+	fail "delay: 5 reads took ${s}s against ${base}s without delay (expected +2.5s)"
 path_restore delay 0 || fail "delay: cannot restore"
-s=$(read_time "$d" 30 3) || fail "delay: read fails after restore"
-awk -v s="$s" 'BEGIN { exit !(s < 0.5) }' || fail "delay: read still takes ${s}s after restore"
+a=$(read_time "$d" 30 5 48) || fail "delay: reads fail after restore"
+awk -v s="$s" -v a="$a" 'BEGIN { exit !(s - a >= 2.0) }' ||
+	fail "delay: 5 reads still take ${a}s after restore (${s}s with delay)"
 iscsi_down || fail "iSCSI teardown failed"
