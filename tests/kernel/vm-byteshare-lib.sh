@@ -60,9 +60,11 @@ bs_reload() { # SELECTOR-ARGS SHARE-A SHARE-B
 }
 bs_table_now() { dmsetup table "$BS_MAP" | sed 's/ *$//'; }
 
-# "rA wA rB wB": sectors read/written so far on path A and B.
+# "rA wA rB wB": sectors read/written so far on path A and B, both files
+# read by one process so the two counters are taken at the same moment
+# (separate forks can be a second apart in a loaded TCG guest).
 bs_sectors() {
-	echo "$(awk '{ print $3, $7 }' "/sys/block/$BS_A/stat") $(awk '{ print $3, $7 }' "/sys/block/$BS_B/stat")"
+	awk '{ printf "%s %s ", $3, $7 } END { print "" }' "/sys/block/$BS_A/stat" "/sys/block/$BS_B/stat"
 }
 # bs_delta BEFORE AFTER -> "rA wA rB wB" deltas
 bs_delta() {
