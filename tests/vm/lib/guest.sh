@@ -382,32 +382,48 @@ path_restore() {
 # ---- multipath maps: the kernel's view ---------------------------------------------
 
 # One line per dm-multipath map: NAME ACTIVE TOTAL (paths per dm status).
+# One dmsetup call for all maps: polling must stay cheap at 256 maps.
 mpath_maps() {
-	local n
-	for n in $(dmsetup ls --target multipath 2>/dev/null | awk '$1 != "No" { print $1 }'); do
-		dmsetup status "$n" 2>/dev/null | awk -v name="$n" '
-		$3 == "multipath" {
-			i = 4; i += $i + 1          # feature args
-			i += $i + 1                 # hardware handler args
-			npg = $i; i += 2            # #groups, active group
-			act = 0; tot = 0
-			for (g = 0; g < npg; g++) {
-				i++                     # group state A/E/D
-				i += $i + 1             # selector group status args
-				np = $i; nia = $(i + 1); i += 2
-				for (p = 0; p < np; p++) {
-					tot++; if ($(i + 1) == "A") act++
-					i += 3 + nia
-				}
+	dmsetup status --target multipath 2>/dev/null | awk '
+	$4 == "multipath" {
+		name = $1; sub(/:$/, "", name)
+		i = 5; i += $i + 1          # feature args
+		i += $i + 1                 # hardware handler args
+		npg = $i; i += 2            # #groups, active group
+		act = 0; tot = 0
+		for (g = 0; g < npg; g++) {
+			i++                     # group state A/E/D
+			i += $i + 1             # selector group status args
+			np = $i; nia = $(i + 1); i += 2
+			for (p = 0; p < np; p++) {
+				tot++; if ($(i + 1) == "A") act++
+				i += 3 + nia
 			}
-			print name, act, tot
-		}'
-	done
+		}
+		print name, act, tot
+	}'
 }
 mpath_count() { mpath_maps | grep -c .; }
-# True when exactly N maps exist and every one has P active paths.
-mpath_all_active() { # N P
-	[ "$(mpath_maps | awk -v p="$2" '$2 == p && $3 == p' | wc -l)" -eq "$1" ]
+# Maps whose table uses any of the given sd devices (NAME per line).
+mpath_maps_of() { # DEV...
+	local d nums=" "
+	for d in "$@"; do nums="$nums$(devnum_of "$d") "; done
+	dmsetup table --target multipath 2>/dev/null | awk -v nums="$nums" '
+	{ name = $1; sub(/:$/, "", name)
+	  for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+:[0-9]+$/ && index(nums, " " $i " ")) { print name; break } }'
+}
+# True when exactly N maps exist and every one has P active paths; with
+# devices given, only the maps over those devices count.
+mpath_all_active() { # N P [DEV...]
+	local n=$1 p=$2 sel
+	shift 2
+	if [ $# -gt 0 ]; then
+		sel=" $(mpath_maps_of "$@" | tr '\n' ' ')"
+		[ "$(mpath_maps | awk -v p="$p" -v s="$sel" 'index(s, " " $1 " ") && $2 == p && $3 == p' | wc -l)" -eq "$n" ] &&
+			[ "$(echo $sel | wc -w)" -eq "$n" ]
+	else
+		[ "$(mpath_maps | awk -v p="$p" '$2 == p && $3 == p' | wc -l)" -eq "$n" ]
+	fi
 }
 mpath_active_paths() { mpath_maps | awk -v m="$1" '$1 == m { print $2 }'; }
 # Path state (A/F) of device MAJ:MIN inside map NAME.
