@@ -38,7 +38,7 @@ depends() {
 }
 
 installkernel() {
-	hostonly='' instmods dm-multipath dm-round-robin dm-service-time dm-queue-length \
+	hostonly='' instmods sg dm-multipath dm-round-robin dm-service-time dm-queue-length \
 		scsi_dh_alua scsi_dh_emc scsi_dh_rdac
 }
 
