@@ -339,7 +339,7 @@ static void submit_create_or_reload(struct mpd *d, struct mpd_map *m)
 	if (mpd_assemble_table(d, m, &params) < 0)
 		return;
 	if (m->in_kernel && mpd_tables_equivalent(params, m->table) &&
-	    (!m->model->size || !m->status || m->model->size == m->status->length)) {
+	    (!m->model->size || m->model->size == m->kernel_size)) {
 		free(params);
 		return;
 	}
@@ -470,6 +470,7 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 		m->table = j->params;
 		j->params = NULL;
 		m->in_kernel = true;
+		m->kernel_size = j->size;
 		m->devnum = j->info.devnum;
 		m->event_nr = j->info.event_nr;
 		m->open_count = j->info.open_count;
@@ -614,6 +615,7 @@ int mpd_assemble_adopt(struct mpd *d)
 			mp_config_resolve(d->cfg, &id, &m->set);
 		}
 		if (mp_dm_get_table(d->dm, MP_DM_UUID(m->uuid), &t) == 0) {
+			m->kernel_size = t.length;
 			m->table = t.params;
 			t.params = NULL;
 		}
@@ -621,8 +623,7 @@ int mpd_assemble_adopt(struct mpd *d)
 		if (mp_dm_get_status(d->dm, MP_DM_UUID(m->uuid), &t) == 0)
 			mp_dmstatus_parse(t.params, &m->status, NULL);
 		mp_dm_target_release(&t);
-		if (m->status)
-			m->model->size = m->status->length;
+		m->model->size = m->kernel_size;
 		mpd_log_map(&d->log, LOG_INFO, m, "found in the kernel (event %u, open %d)",
 			    m->event_nr, m->open_count);
 	}

@@ -163,6 +163,7 @@ struct mpd_map {
 	dev_t devnum;
 	uint32_t event_nr;
 	int32_t open_count;
+	uint64_t kernel_size;		/* sectors, the live table's length */
 	char *table;			/* last table text we loaded or adopted */
 	struct mp_dmstatus *status;	/* last status read */
 	char features[128];		/* kernel's table features, for show */

@@ -109,6 +109,8 @@ void mpd_dmevents_status_done(struct mpd *d, struct mpd_job *j)
 	m->event_nr = j->info.event_nr;
 	m->open_count = j->info.open_count;
 	m->devnum = j->info.devnum;
+	if (j->size)
+		m->kernel_size = j->size;
 	r = mp_dmstatus_parse(j->status_text, &st, &err);
 	if (r < 0) {
 		mpd_log_map(&d->log, LOG_ERR, m, "unreadable status line (word %u: expected %s): %s",
