@@ -7,7 +7,7 @@
 # reinstated once running again.
 # vm-timeout: 420
 . "$VM_LIB/guest.sh"
-. "$VM_BED/tests/mpd-lib.sh"
+. "$VM_BED/tests/mpd-lib.bash"
 mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4'
 sdebug_up 4 2 || fail "scsi_debug did not give 8 sd devices"
 t=$(now)

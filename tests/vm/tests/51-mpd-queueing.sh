@@ -9,7 +9,7 @@
 #    polling intervals.
 # vm-timeout: 480
 . "$VM_LIB/guest.sh"
-. "$VM_BED/tests/mpd-lib.sh"
+. "$VM_BED/tests/mpd-lib.bash"
 mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4' 'no_path_retry queue'
 sdebug_up 1 2 || fail "scsi_debug did not come up"
 mpd_start || fail "daemon did not start"

@@ -4,7 +4,7 @@
 # and it is active again.
 # vm-timeout: 300
 . "$VM_LIB/guest.sh"
-. "$VM_BED/tests/mpd-lib.sh"
+. "$VM_BED/tests/mpd-lib.bash"
 [ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
 mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4'
 mpd_start || fail "daemon did not start"

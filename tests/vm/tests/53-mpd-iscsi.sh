@@ -4,7 +4,7 @@
 # reinstates it. Figures: time to F and back to A.
 # vm-timeout: 300
 . "$VM_LIB/guest.sh"
-. "$VM_BED/tests/mpd-lib.sh"
+. "$VM_BED/tests/mpd-lib.bash"
 mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4'
 iscsi_up 1 || fail "iSCSI bring-up failed"
 d=$(iscsi_devs_on 0); o=$(iscsi_devs_on 1)

@@ -1,5 +1,5 @@
 # Helpers for the mpd guest tests (sourced after guest.sh; not a test: the
-# runner only picks NN-*.sh). Our daemon runs with a config and bindings
+# runner picks *.sh only, hence .bash). Our daemon runs with a config and bindings
 # under /run/mpd-test so every test starts from fresh names.
 MPD_TEST_DIR=/run/mpd-test
 MPD_BIN=${MPD_BIN:-$VM_BUILD/multipathd}
