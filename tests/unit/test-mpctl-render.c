@@ -1,0 +1,240 @@
+/* mpctl's renderers and protocol client over literal documents: format
+ * fields (values, headers, padding, raw, unknown letters), the topology
+ * tree in mpctl's and `multipath -ll`'s layouts, sizes, map matching,
+ * Prometheus text, and the client's reply parsing (ok, error, not JSON,
+ * several replies in one read) over a socketpair. The renderers are
+ * compiled in from mpctl/ as multipathd's client mode does. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <json-c/json.h>
+
+#include "../../mpctl/ipc.c"
+#include "../../mpctl/render.c"
+#include "unit.h"
+
+const char unit_suite_name[] = "mpctl-render";
+
+static const char topo_text[] =
+	"[{\"name\":\"mpatha\",\"wwid\":\"36001405aa\",\"uuid\":\"mpath-36001405aa\",\"dm_name\":\"mpatha\","
+	"\"dm_dev_t\":\"253:3\",\"size\":2097152,\"features\":\"1 queue_if_no_path\",\"hwhandler\":\"1 alua\","
+	"\"in_kernel\":true,\"event_nr\":4,\"open_count\":0,\"queueing\":true,\"usable_paths\":1,"
+	"\"groups\":[{\"group\":1,\"selector\":\"service-time 0\",\"prio\":50,\"state\":\"active\",\"paths\":["
+	"{\"dev\":\"sdb\",\"dev_t\":\"8:16\",\"hctl\":\"2:0:0:1\",\"wwid\":\"36001405aa\",\"map\":\"mpatha\","
+	"\"dm_state\":\"A\",\"checker_state\":\"up\",\"checker\":\"tur\",\"last_check\":\"up\","
+	"\"sysfs_state\":\"running\",\"prio\":50,\"vendor\":\"LIO-ORG\",\"product\":\"disk1\"}]},"
+	"{\"group\":2,\"selector\":\"service-time 0\",\"prio\":10,\"state\":\"enabled\",\"paths\":["
+	"{\"dev\":\"sdc\",\"dev_t\":\"8:32\",\"hctl\":\"3:0:0:1\",\"wwid\":\"36001405aa\",\"map\":\"mpatha\","
+	"\"dm_state\":\"F\",\"checker_state\":\"down\",\"checker\":\"tur\",\"last_check\":\"down\","
+	"\"sysfs_state\":\"offline\",\"prio\":10,\"vendor\":\"LIO-ORG\",\"product\":\"disk1\"}]}]}]";
+
+static struct json_object *topo(void)
+{
+	struct json_object *o = json_tokener_parse(topo_text);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+	return o;
+}
+
+static struct json_object *paths_of(struct json_object *t)
+{
+	struct json_object *a = json_object_new_array(), *groups = NULL;
+
+	json_object_object_get_ex(json_object_array_get_idx(t, 0), "groups", &groups);
+	for (size_t g = 0; g < json_object_array_length(groups); g++) {
+		struct json_object *p = NULL;
+
+		json_object_object_get_ex(json_object_array_get_idx(groups, g), "paths", &p);
+		for (size_t i = 0; i < json_object_array_length(p); i++)
+			json_object_array_add(a, json_object_get(json_object_array_get_idx(p, i)));
+	}
+	return a;
+}
+
+static void test_path_fields(void)
+{
+	static const struct { const char *fmt; bool compat; const char *want; } cases[] = {
+		{ "%d %D %t %T", false, "sdb 8:16 active up\nsdc 8:32 failed down\n" },
+		{ "%d %t %T", true, "sdb active ready\nsdc failed faulty\n" },
+		{ "%i|%o|%p|%m|%w", false, "2:0:0:1|running|50|mpatha|36001405aa\n"
+					  "3:0:0:1|offline|10|mpatha|36001405aa\n" },
+		{ "%c %l %s 100%%", false, "tur up LIO-ORG,disk1 100%\ntur down LIO-ORG,disk1 100%\n" },
+	};
+	struct json_object *t = topo(), *p = paths_of(t);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mp_strbuf sb = MP_STRBUF_INIT;
+
+		CU_ASSERT_EQUAL(mpctl_render_table(MPCTL_OBJ_PATH, p, cases[i].fmt, false, true,
+						   cases[i].compat, &sb, NULL), 0);
+		CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&sb), cases[i].want);
+		mp_strbuf_release(&sb);
+	}
+	json_object_put(p);
+	json_object_put(t);
+}
+
+static void test_map_fields_header_padding(void)
+{
+	struct json_object *t = topo();
+	struct mp_strbuf sb = MP_STRBUF_INIT;
+
+	CU_ASSERT_EQUAL(mpctl_render_table(MPCTL_OBJ_MAP, t, "%n %d %w", true, false, true, &sb, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&sb), "name   sysfs uuid\nmpatha dm-3  36001405aa\n");
+	mp_strbuf_truncate(&sb, 0);
+	CU_ASSERT_EQUAL(mpctl_render_table(MPCTL_OBJ_MAP, t, "%S %N %u %Q %f|%h %s %t %o %e",
+					   false, true, false, &sb, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&sb), "1.0G 2 1 on 1 queue_if_no_path|1 alua LIO-ORG,disk1 active 0 4\n");
+	mp_strbuf_release(&sb);
+	json_object_put(t);
+}
+
+static void test_unknown_field(void)
+{
+	struct json_object *t = topo();
+	struct mp_strbuf sb = MP_STRBUF_INIT;
+	char bad = 0;
+
+	CU_ASSERT_EQUAL(mpctl_render_table(MPCTL_OBJ_MAP, t, "%n %Z", false, true, false, &sb, &bad), -EINVAL);
+	CU_ASSERT_EQUAL(bad, 'Z');
+	CU_ASSERT_EQUAL(mpctl_render_table(MPCTL_OBJ_PATH, t, "trailing %", false, true, false, &sb, &bad),
+			-EINVAL);
+	for (const struct mpctl_field *f = mpctl_fields(MPCTL_OBJ_PATH); f->letter; f++)
+		CU_ASSERT(f->header && f->help && *f->help);
+	mp_strbuf_release(&sb);
+	json_object_put(t);
+}
+
+static void test_tree_ll(void)
+{
+	struct json_object *t = topo();
+	struct mp_strbuf sb = MP_STRBUF_INIT;
+
+	CU_ASSERT_EQUAL(mpctl_render_topology(t, NULL, MPCTL_TREE_LL, false, &sb), 1);
+	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&sb),
+		"mpatha (36001405aa) dm-3 LIO-ORG,disk1\n"
+		"size=1.0G features='1 queue_if_no_path' hwhandler='1 alua' wp=rw\n"
+		"|-+- policy='service-time 0' prio=50 status=active\n"
+		"| `- 2:0:0:1 sdb 8:16 active ready  running\n"
+		"`-+- policy='service-time 0' prio=10 status=enabled\n"
+		"  `- 3:0:0:1 sdc 8:32 failed faulty offline\n");
+	mp_strbuf_truncate(&sb, 0);
+	CU_ASSERT_EQUAL(mpctl_render_topology(t, "nosuch", MPCTL_TREE_LL, false, &sb), -ENOENT);
+	CU_ASSERT_EQUAL(mpctl_render_topology(t, "dm-3", MPCTL_TREE_MPCTL, false, &sb), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "paths=2 up=1 down=1 shaky=0"));
+	CU_ASSERT_PTR_NULL(strchr(mp_strbuf_str(&sb), '\033'));	/* no colour unless asked */
+	mp_strbuf_release(&sb);
+	json_object_put(t);
+}
+
+static void test_size_and_match(void)
+{
+	static const struct { unsigned long long sectors; const char *want; } sizes[] = {
+		{ 32768, "16M" }, { 2097152, "1.0G" }, { 209715200, "100G" }, { 3, "1.5K" },
+		{ 4294967296ULL, "2.0T" },
+	};
+	struct json_object *t = topo(), *m = json_object_array_get_idx(t, 0);
+	char buf[32];
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		mpctl_format_size(sizes[i].sectors, buf, sizeof(buf));
+		CU_ASSERT_STRING_EQUAL(buf, sizes[i].want);
+	}
+	CU_ASSERT(mpctl_map_matches(m, "mpatha"));
+	CU_ASSERT(mpctl_map_matches(m, "/dev/mapper/mpatha"));
+	CU_ASSERT(mpctl_map_matches(m, "36001405aa"));
+	CU_ASSERT(mpctl_map_matches(m, "/dev/dm-3"));
+	CU_ASSERT(mpctl_map_matches(m, "253:3"));
+	CU_ASSERT(!mpctl_map_matches(m, "mpathb"));
+	json_object_put(t);
+}
+
+static void test_metrics(void)
+{
+	struct json_object *t = topo(), *p = paths_of(t);
+	struct json_object *st = json_tokener_parse("{\"uptime_ms\":1500,\"checks\":7,\"reloads\":1}");
+	struct mp_strbuf sb = MP_STRBUF_INIT;
+	const char *s;
+
+	CU_ASSERT_EQUAL(mpctl_render_metrics(st, t, p, &sb), 0);
+	s = mp_strbuf_str(&sb);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "mpd_up 1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "mpd_checks_total 7\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "mpd_map_paths{map=\"mpatha\",wwid=\"36001405aa\",state=\"down\"} 1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "mpd_map_queueing{map=\"mpatha\"} 1\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "# TYPE mpd_checks_total counter\n"));
+	mp_strbuf_truncate(&sb, 0);
+	CU_ASSERT_EQUAL(mpctl_render_metrics(NULL, NULL, NULL, &sb), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "mpd_up 0\n"));
+	mp_strbuf_release(&sb);
+	json_object_put(st);
+	json_object_put(p);
+	json_object_put(t);
+}
+
+/* The client over a socketpair: the "server" side writes canned replies. */
+static int reply_with(const char *canned, struct json_object **data, char **err)
+{
+	int sv[2];
+	struct mpctl_conn c = { 0 };
+	char req[64];
+	int r;
+
+	CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	CU_ASSERT_EQUAL(write(sv[1], canned, strlen(canned)), (ssize_t)strlen(canned));
+	shutdown(sv[1], SHUT_WR);	/* the "daemon" says no more */
+	c.fd = sv[0];
+	r = mpctl_conn_request(&c, "show status", data, err);
+	CU_ASSERT_EQUAL(read(sv[1], req, sizeof(req)), 12);	/* "show status\n" */
+	close(sv[0]);
+	close(sv[1]);
+	free(c.buf);
+	return r;
+}
+
+static void test_client_replies(void)
+{
+	struct json_object *data = NULL;
+	char *err = NULL;
+
+	CU_ASSERT_EQUAL(reply_with("{\"ok\":true,\"data\":{\"maps\":2}}\n", &data, &err), 0);
+	CU_ASSERT_EQUAL(mpctl_jint(data, "maps", 0), 2);
+	json_object_put(data);
+	data = NULL;
+	CU_ASSERT_EQUAL(reply_with("{\"ok\":false,\"error\":\"no map named \\\"x\\\"\"}\n", &data, &err),
+			-EREMOTEIO);
+	CU_ASSERT_STRING_EQUAL(err, "no map named \"x\"");
+	free(err);
+	CU_ASSERT_EQUAL(reply_with("not json\n", &data, &err), -EPROTO);
+	CU_ASSERT_EQUAL(reply_with("{\"ok\":true} trailing\n", &data, &err), -EPROTO);
+	CU_ASSERT_EQUAL(reply_with("[1,2]\n", &data, &err), -EPROTO);
+	CU_ASSERT_EQUAL(reply_with("{\"ok\":tr", &data, &err), -ECONNRESET);	/* half a reply */
+}
+
+static void test_json_schema_roundtrip(void)
+{
+	/* what mpctl prints with --json is valid JSON that json-c reads back */
+	struct json_object *t = topo(), *back;
+	const char *s = json_object_to_json_string_ext(t, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
+
+	back = json_tokener_parse(s);
+	CU_ASSERT_PTR_NOT_NULL(back);
+	CU_ASSERT(json_object_equal(t, back));
+	json_object_put(back);
+	json_object_put(t);
+}
+
+const struct unit_test unit_tests[] = {
+	{ "path fields", test_path_fields },
+	{ "map fields, header, padding", test_map_fields_header_padding },
+	{ "unknown field", test_unknown_field },
+	{ "multipath -ll tree", test_tree_ll },
+	{ "size and map matching", test_size_and_match },
+	{ "metrics", test_metrics },
+	{ "client replies", test_client_replies },
+	{ "json round trip", test_json_schema_roundtrip },
+	{ NULL, NULL },
+};
