@@ -13,7 +13,7 @@
 #include "mp/config.h"
 #include "mpctl.h"
 
-#define MAPS_FORMAT  "%n  %d  %w  %S  %u/%N  %Q"
+#define MAPS_FORMAT  "%n  %d  %w  %S  %N  %u  %Q"
 #define PATHS_FORMAT "%i  %d  %D  %m  %t  %T  %o  %p"
 
 static bool is_help(const char *s)

@@ -50,7 +50,8 @@ static int strip_globals(int *argc, char **argv)
 	int out = 1;
 
 	for (int i = 1; i < *argc; i++) {
-		if (!strcmp(argv[i], "--socket") || !strcmp(argv[i], "--timeout")) {
+		/* --timeout after the command is the command's own (wait map) */
+		if (!strcmp(argv[i], "--socket") || (!strcmp(argv[i], "--timeout") && out == 1)) {
 			if (i + 1 >= *argc) {
 				fprintf(stderr, "mpctl: %s needs a value\n", argv[i]);
 				return -1;
