@@ -18,9 +18,14 @@
 #
 # Included when the root device sits on a multipath map (hostonly) or
 # always in a generic image, and only if multipathd is installed.
+#
+# MP_INITRAMFS_ROOT (default empty, i.e. /) is where our files are taken
+# from, as in the initramfs-tools hook: image builders and tests point it
+# at a DESTDIR install.
+src=${MP_INITRAMFS_ROOT:-}
 
 check() {
-	require_binaries multipathd mpctl || return 1
+	[[ -x $src/sbin/multipathd && -x $src/sbin/mpctl ]] || return 1
 	if [[ $hostonly ]]; then
 		local dev
 		for dev in "${!host_fs_types[@]}"; do
@@ -43,14 +48,17 @@ installkernel() {
 }
 
 install() {
-	inst_multiple multipathd mpctl
-	inst_multiple -o kpartx-helpers
-	inst_rules 56-mp-path.rules 57-mp-map.rules
-	inst_simple /etc/multipath.conf
-	inst_multiple -o /etc/multipath/bindings /etc/multipath/wwids
 	local f
-	for f in /etc/multipath/conf.d/*.conf; do
-		[[ -e $f ]] && inst_simple "$f"
+	for f in multipathd mpctl kpartx-helpers; do
+		[[ -x $src/sbin/$f ]] && inst_binary "$src/sbin/$f" "/sbin/$f"
+	done
+	for f in 56-mp-path.rules 57-mp-map.rules; do
+		[[ -e $src/lib/udev/rules.d/$f ]] && inst_simple "$src/lib/udev/rules.d/$f" "/lib/udev/rules.d/$f"
+	done
+	for f in /etc/multipath.conf /etc/multipath/bindings /etc/multipath/wwids \
+		 "$src"/etc/multipath/conf.d/*.conf; do
+		f=${f#"$src"}
+		[[ -e $src$f ]] && inst_simple "$src$f" "$f"
 	done
 	if dracut_module_included "systemd"; then
 		inst_simple "$moddir/mp-initrd.service" "$systemdsystemunitdir/mp-initrd.service"

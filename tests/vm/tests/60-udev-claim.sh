@@ -30,7 +30,7 @@ prop() { udevadm info -q property -n "/dev/$1" 2>/dev/null | sed -n "s/^$2=//p";
 udev_start || fail "udevd did not start"
 p0=$(vdisk_path_of 0); p1=$(vdisk_path_of 1)
 [ -n "$p0" ] && [ -n "$p1" ] || fail "virtio paths missing"
-wwid=$(sed -n 's/^MP_WWID=//p' < <("$VM_BUILD/mpctl" claim --udev --config /dev/null "$p0"))
+wwid=$(sed -n 's/^MP_WWID=//p' < <("$VM_BUILD/mpctl" claim --udev --config /nonexistent.conf "$p0"))
 [ -n "$wwid" ] || fail "mpctl claim gives no WWID for $p0"
 
 # An MBR with one ext4 partition, written through one path before any of
