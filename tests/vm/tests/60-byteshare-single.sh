@@ -84,22 +84,24 @@ read -r ra _ rb _ <<<"$(bs_delta "$f0" "$f1")"
 pass "failed path carries nothing (A $ra sectors, B 0 in 3 s)"
 dmsetup message "$BS_MAP" 0 reinstate_path "$BS_DB" || fail "reinstate_path $BS_DB"
 r0=$(bs_sectors) t0=$(now)
-sleep 1; r1=$(bs_sectors) t1=$(now)
-sleep 1; r2=$(bs_sectors) t2=$(now)
+sleep 0.5; r1=$(bs_sectors) t1=$(now)
+sleep 1.5; r2=$(bs_sectors) t2=$(now)
 sleep 2; r3=$(bs_sectors) t3=$(now)
 half=$(bs_pct $(bs_delta "$r0" "$r1" | awk '{ print $3, $1 }'))
 win=$(bs_pct $(bs_delta "$r0" "$r2" | awk '{ print $3, $1 }'))
 after=$(bs_pct $(bs_delta "$r2" "$r3" | awk '{ print $3, $1 }'))
 say "sector deltas rA wA rB wB after reinstate: 0-$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s $(bs_delta "$r0" "$r1"), to $(awk -v a="$t0" -v b="$t2" 'BEGIN { print b - a }') s $(bs_delta "$r1" "$r2"), to $(awk -v a="$t0" -v b="$t3" 'BEGIN { print b - a }') s $(bs_delta "$r2" "$r3")"
-say "path B after reinstate: first half window $half%, first window $win%, after it $after%"
+say "path B after reinstate: first interval ($(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s) $half%, to the window's end ($(awk -v a="$t0" -v b="$t2" 'BEGIN { print b - a }') s, window 2 s) $win%, after it $after%"
+# sleep overshoots in a loaded TCG guest: say so rather than fail on it
+awk -v a="$t0" -v b="$t2" 'BEGIN { exit !(b - a > 2.5) }' && say "note: the first samples came late (guest load)"
 kill -0 "$BS_FIO_PID" 2>/dev/null || fail "fio stopped during the failover (I/O error?)"
 kill "$BS_FIO_PID"; wait "$BS_FIO_PID" 2>/dev/null
 BS_FIO_PID=
-figure return-first-half-window-pathB-pct "$half"
+figure return-first-interval-pathB-pct "$half"
 figure return-first-window-pathB-pct "$win"
 figure return-after-window-pathB-pct "$after"
 awk -v v="$half" -v t="$BS_TOL" 'BEGIN { exit !(v != "nan" && v <= 30 + t) }' ||
-	fail "burst after reinstate: B took $half% in the first half window (share 30)"
+	fail "burst after reinstate: B took $half% in the first interval (share 30)"
 bs_within "$win" 30 || fail "B took $win% in the first window after reinstate, want 30"
 bs_within "$after" 30 || fail "B took $after% after the first window, want 30"
 pass "returned path back at its share within one window, no burst ($half% / $win% / $after%)"
