@@ -259,7 +259,7 @@ static void step(struct mpd *d, struct mpd_path *p, const struct mp_path_event *
 			     mp_path_state_to_string(p->pol.state), mp_path_event_kind_to_string(ev->kind),
 			     detail ? ": " : "", detail ? detail : "");
 	if (old != p->pol.state)
-		mpd_events_path(p, old, p->pol.state, ev->kind, detail);
+		mpd_events_path(d->events, p, old, p->pol.state, ev->kind, detail);
 	run_actions(d, p->map, &acts);
 	if (old != p->pol.state && p->map)
 		mpd_checker_map_update(d, p->map);
@@ -277,7 +277,7 @@ static void finish_check(struct mpd *d, struct mpd_path *p, enum mp_check_result
 	p->last_verdict = verdict;
 	p->check_ms = (uint32_t)(now - p->last_check_ms);
 	d->n_checks++;
-	mpd_events_check(p, verdict);
+	mpd_events_check(d->events, p, verdict);
 	step(d, p, &ev, detail ? detail : mp_check_result_to_string(verdict));
 	mp_policy_interval_update(&p->ival, &p->icfg, p->pol.state, p->pol.recheck, now, &p->ival);
 	mpd_checker_schedule(d, p);

@@ -101,13 +101,13 @@ static struct json_object *cmd_events(struct mpd *d, const char *const *a, unsig
 	char *end = NULL;
 
 	if (n == 0)
-		return mpd_events_json(0, 0);
+		return mpd_events_json(d->events, 0, 0);
 	if (n == 2) {
 		v = strtoull(a[1], &end, 10);
 		if (*end == '\0' && !strcmp(a[0], "since"))
-			return mpd_events_json(v, 0);
+			return mpd_events_json(d->events, v, 0);
 		if (*end == '\0' && !strcmp(a[0], "last") && v > 0)
-			return mpd_events_json(0, (unsigned int)(v > MPD_EVENTS_MAX ? MPD_EVENTS_MAX : v));
+			return mpd_events_json(d->events, 0, (unsigned int)(v > MPD_EVENTS_MAX ? MPD_EVENTS_MAX : v));
 	}
 	snprintf(err, len, "usage: show events [since SEQ | last N]");
 	return NULL;
@@ -116,7 +116,7 @@ static struct json_object *cmd_events(struct mpd *d, const char *const *a, unsig
 static struct json_object *cmd_counters(struct mpd *d, const char *const *a, unsigned int n, char *err,
 					size_t len)
 {
-	return mpd_events_counters_json();
+	return mpd_events_counters_json(d->events);
 }
 
 static struct json_object *cmd_version(struct mpd *d, const char *const *a, unsigned int n, char *err,
@@ -243,7 +243,7 @@ static struct json_object *cmd_del_path(struct mpd *d, const char *const *a, uns
 	m = p->map;
 	mpd_log_path(&d->log, LOG_NOTICE, p, "operator: del path");
 	if (m) {
-		mpd_events_map(m, p->mp.kname, "removed", "operator", "del path");
+		mpd_events_map(d->events, m, p->mp.kname, "removed", "operator", "del path");
 		mpd_map_detach_path(d, p);
 	}
 	mpd_path_delete(d, p);
@@ -285,7 +285,7 @@ static struct json_object *cmd_add_map(struct mpd *d, const char *const *a, unsi
 		snprintf(err, len, "no path with WWID %s", wwid);
 		return NULL;
 	}
-	mpd_events_map(m, "", "add", "operator", "add map");
+	mpd_events_map(d->events, m, "", "add", "operator", "add map");
 	return result(m->in_kernel ? "ok" : "queued");
 }
 
@@ -318,7 +318,7 @@ static struct json_object *cmd_del_map(struct mpd *d, const char *const *a, unsi
 	m->removing = true;
 	m->op_in_flight = true;
 	mpd_log_map(&d->log, LOG_NOTICE, m, "operator: del map");
-	mpd_events_map(m, "active", "removing", "operator", "del map");
+	mpd_events_map(d->events, m, "active", "removing", "operator", "del map");
 	mpd_workers_submit(d->workers, j);
 	return result("queued");
 }
@@ -396,7 +396,7 @@ static struct json_object *suspend_resume(struct mpd *d, const char *arg, bool s
 		return NULL;
 	}
 	mpd_log_map(&d->log, LOG_NOTICE, m, "operator: %s", suspend ? "suspended" : "resumed");
-	mpd_events_map(m, suspend ? "active" : "suspended", suspend ? "suspended" : "active", "operator", NULL);
+	mpd_events_map(d->events, m, suspend ? "active" : "suspended", suspend ? "suspended" : "active", "operator", NULL);
 	return result("ok");
 }
 
@@ -428,7 +428,7 @@ static void queueing_one(struct mpd *d, struct mpd_map *m, enum mp_queue_event_k
 				    acts.v[i].on ? "queue_if_no_path" : "fail_if_no_path");
 			mpd_map_message(d, m, acts.v[i].on ? "queue_if_no_path" : "fail_if_no_path", 0);
 		}
-	mpd_events_map(m, before ? "queueing on" : "queueing off", m->q.queueing ? "queueing on" : "queueing off",
+	mpd_events_map(d->events, m, before ? "queueing on" : "queueing off", m->q.queueing ? "queueing on" : "queueing off",
 		       "operator", kind == MP_QEV_OPER_DISABLE ? "queueing disable" :
 		       kind == MP_QEV_OPER_FORCE ? "queueing force" : "queueing restore");
 }

@@ -287,6 +287,7 @@ struct mpd {
 	struct mpd_options opt;
 	struct mpd_log log;
 	struct mpd_loop *loop;
+	struct mpd_events *events;	/* the event ring for show events */
 	struct mpd_workers *workers;
 	struct mp_dm *dm;
 	struct mp_config *cfg;

@@ -1,9 +1,11 @@
 /* The event ring (see events.h). A fixed array of MPD_EVENTS_MAX slots used
  * as a circular buffer: seq n lives in slot n % MPD_EVENTS_MAX, so the
  * oldest kept event is next_seq - MPD_EVENTS_MAX. Strings are copied into
- * the slot; nothing is allocated after start. Module state, not in struct
- * mpd: one daemon per process, loop thread only. */
+ * the slot; nothing is allocated after start. The ring belongs to the
+ * daemon's context (d->events); loop thread only. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -25,18 +27,36 @@ struct event {
 	char detail[128];
 };
 
-static struct event ring[MPD_EVENTS_MAX];
-static uint64_t next_seq = 1;
-static uint64_t n_check_failures, n_path_changes, n_map_events;
+struct mpd_events {
+	struct event ring[MPD_EVENTS_MAX];
+	uint64_t next_seq;
+	uint64_t n_check_failures, n_path_changes, n_map_events;
+};
 
-static struct event *push(void)
+int mpd_events_new(struct mpd_events **ret)
 {
-	struct event *e = &ring[next_seq % MPD_EVENTS_MAX];
+	struct mpd_events *ev = calloc(1, sizeof(*ev));
+
+	if (!ev)
+		return -ENOMEM;
+	ev->next_seq = 1;
+	*ret = ev;
+	return 0;
+}
+
+void mpd_events_free(struct mpd_events *ev)
+{
+	free(ev);
+}
+
+static struct event *push(struct mpd_events *ev)
+{
+	struct event *e = &ev->ring[ev->next_seq % MPD_EVENTS_MAX];
 	struct timespec ts;
 
 	memset(e, 0, sizeof(*e));
 	clock_gettime(CLOCK_REALTIME, &ts);
-	e->seq = next_seq++;
+	e->seq = ev->next_seq++;
 	e->ts_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	return e;
 }
@@ -53,12 +73,12 @@ static const char *cause_of(enum mp_path_event_kind kind)
 	}
 }
 
-void mpd_events_path(const struct mpd_path *p, enum mp_path_state from, enum mp_path_state to,
-		     enum mp_path_event_kind kind, const char *detail)
+void mpd_events_path(struct mpd_events *ev, const struct mpd_path *p, enum mp_path_state from,
+		     enum mp_path_state to, enum mp_path_event_kind kind, const char *detail)
 {
-	struct event *e = push();
+	struct event *e = push(ev);
 
-	n_path_changes++;
+	ev->n_path_changes++;
 	e->is_path = true;
 	snprintf(e->dev, sizeof(e->dev), "%s", p->mp.kname);
 	snprintf(e->dev_t, sizeof(e->dev_t), "%u:%u", major(p->devt), minor(p->devt));
@@ -69,12 +89,12 @@ void mpd_events_path(const struct mpd_path *p, enum mp_path_state from, enum mp_
 	snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
 }
 
-void mpd_events_map(const struct mpd_map *m, const char *from, const char *to, const char *cause,
-		    const char *detail)
+void mpd_events_map(struct mpd_events *ev, const struct mpd_map *m, const char *from,
+		    const char *to, const char *cause, const char *detail)
 {
-	struct event *e = push();
+	struct event *e = push(ev);
 
-	n_map_events++;
+	ev->n_map_events++;
 	snprintf(e->map, sizeof(e->map), "%s", m->name);
 	snprintf(e->from, sizeof(e->from), "%s", from);
 	snprintf(e->to, sizeof(e->to), "%s", to);
@@ -82,11 +102,12 @@ void mpd_events_map(const struct mpd_map *m, const char *from, const char *to, c
 	snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
 }
 
-void mpd_events_check(const struct mpd_path *p, enum mp_check_result verdict)
+void mpd_events_check(struct mpd_events *ev, const struct mpd_path *p,
+		      enum mp_check_result verdict)
 {
 	(void)p;
 	if (verdict != MP_CHECK_UP)
-		n_check_failures++;
+		ev->n_check_failures++;
 }
 
 static struct json_object *event_json(const struct event *e)
@@ -113,8 +134,9 @@ static struct json_object *event_json(const struct event *e)
 	return o;
 }
 
-struct json_object *mpd_events_json(uint64_t since, unsigned int last)
+struct json_object *mpd_events_json(const struct mpd_events *ev, uint64_t since, unsigned int last)
 {
+	uint64_t next_seq = ev->next_seq;
 	uint64_t first = next_seq > MPD_EVENTS_MAX ? next_seq - MPD_EVENTS_MAX : 1;
 	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
 	uint64_t from = since > first ? since : first;
@@ -122,20 +144,21 @@ struct json_object *mpd_events_json(uint64_t since, unsigned int last)
 	if (last && next_seq - from > last)
 		from = next_seq - last;
 	for (uint64_t s = from; s < next_seq; s++)
-		json_object_array_add(a, event_json(&ring[s % MPD_EVENTS_MAX]));
+		json_object_array_add(a, event_json(&ev->ring[s % MPD_EVENTS_MAX]));
 	json_object_object_add(o, "first_seq", json_object_new_int64((int64_t)first));
 	json_object_object_add(o, "next_seq", json_object_new_int64((int64_t)next_seq));
 	json_object_object_add(o, "events", a);
 	return o;
 }
 
-struct json_object *mpd_events_counters_json(void)
+struct json_object *mpd_events_counters_json(const struct mpd_events *ev)
 {
+	uint64_t next_seq = ev->next_seq;
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "check_failures", json_object_new_int64((int64_t)n_check_failures));
-	json_object_object_add(o, "path_state_changes", json_object_new_int64((int64_t)n_path_changes));
-	json_object_object_add(o, "map_events", json_object_new_int64((int64_t)n_map_events));
+	json_object_object_add(o, "check_failures", json_object_new_int64((int64_t)ev->n_check_failures));
+	json_object_object_add(o, "path_state_changes", json_object_new_int64((int64_t)ev->n_path_changes));
+	json_object_object_add(o, "map_events", json_object_new_int64((int64_t)ev->n_map_events));
 	json_object_object_add(o, "events_dropped", json_object_new_int64((int64_t)
 		(next_seq - 1 > MPD_EVENTS_MAX ? next_seq - 1 - MPD_EVENTS_MAX : 0)));
 	return o;

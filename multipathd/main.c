@@ -25,6 +25,7 @@
 
 #include "client.h"
 #include "daemon.h"
+#include "events.h"
 
 
 #define HOUSEKEEPING_MS 1000
@@ -145,6 +146,9 @@ static int start(struct mpd *d)
 	r = mpd_loop_new(&d->loop);
 	if (r < 0)
 		return r;
+	r = mpd_events_new(&d->events);
+	if (r < 0)
+		return r;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
@@ -214,6 +218,7 @@ static void stop(struct mpd *d)
 	free(d->maps);
 	mp_dm_free(d->dm);
 	mpd_loop_free(d->loop);
+	mpd_events_free(d->events);
 	if (d->signal_fd >= 0)
 		close(d->signal_fd);
 	mp_bindings_free(d->bindings);
