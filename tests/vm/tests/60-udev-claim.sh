@@ -96,12 +96,19 @@ figure mpctl-claim-ms $(( ($(ms_now) - t) / 10 ))
 conf strict; retrigger
 # sticky: a claim made before survives a change event...
 claimed "$p0" sticky
-# ...until the device is released by a remove/add (fresh db).
+# (also over a coldplug "add", which keeps the db: the real root's trigger
+# must not release the paths the initramfs claimed)...
 udevadm trigger --action=add --subsystem-match=block --sysname-match='sd*'; udev_settle
+claimed "$p0" sticky
+# ...until a blacklist excludes the device; then strict decides afresh.
+printf 'defaults {\n\tfind_multipaths strict\n}\nblacklist {\n\twwid "^%s$"\n}\n' "$wwid" >/etc/multipath.conf
+retrigger
+unclaimed "$p0" blacklisted
+conf strict; retrigger
 unclaimed "$p0" not-in-wwids
 echo "/$wwid/" >/etc/multipath/wwids; retrigger
 claimed "$p0" in-wwids; claimed "$p1" in-wwids
-pass "strict: not-in-wwids -> unclaimed; in wwids -> claimed; claims are sticky over change events"
+pass "strict: claims sticky over change and coldplug add; blacklist releases; not-in-wwids -> unclaimed; in wwids -> claimed"
 
 # ---- single scsi_debug path: on -> no; smart -> maybe, then released ------------
 conf on; : >/etc/multipath/wwids
