@@ -30,7 +30,7 @@ bs_paths_up
 
 # Stock selectors from /lib/modules against the patched module.
 modprobe -a dm-round-robin dm-service-time || fail "stock selectors do not load against the patched dm-multipath"
-for sel in "round-robin 0 2 1 $BS_DA 1000 $BS_DB 1000" "service-time 0 2 2 $BS_DA 1 1 $BS_DB 1 1"; do
+for sel in "round-robin 0 2 1 $BS_DA 1 $BS_DB 1" "service-time 0 2 2 $BS_DA 1 1 $BS_DB 1 1"; do
 	dmsetup create "$BS_MAP" --table "0 $BS_SIZE multipath 0 0 1 1 $sel" || fail "map with $sel"
 	udev_settle 30
 	s0=$(bs_sectors)
