@@ -97,11 +97,23 @@ bs_status_group() {
 	dmsetup status "$BS_MAP" | awk '{ for (i = 1; i <= NF; i++) if ($i == "2" && ($(i+1) == "rw" || $(i+1) == "single")) { print $(i+1), $(i+2); exit } }'
 }
 
+# Both paths active in the map, else fail naming the kernel's reason (a
+# scsi_debug command timing out in an overloaded TCG guest shows up here as
+# an I/O error that makes dm-multipath fail the path).
+bs_both_active() { # WHAT
+	local st
+	for d in "$BS_DA" "$BS_DB"; do
+		st=$(mpath_path_state "$BS_MAP" "$d")
+		[ "$st" = A ] || fail "$1: path $d is '$st' in the map before the run: $(dmesg | grep -E 'Failing path|I/O error|timing out|unable to read' | tail -n 2 | tr '\n' ' ')"
+	done
+}
+
 # bs_check_split NAME RW SECONDS WANT-A-PCT FIELD [FIO...]: runs fio, checks
 # path A's share of the bytes of FIELD (read|write|all) is WANT within BS_TOL.
 bs_check_split() {
 	local name=$1 rw=$2 secs=$3 want=$4 field=$5 s0 s1 d pa
 	shift 5
+	bs_both_active "$name"
 	s0=$(bs_sectors)
 	bs_fio "$rw" "$secs" "$@"
 	s1=$(bs_sectors)

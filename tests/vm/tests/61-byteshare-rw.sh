@@ -33,6 +33,7 @@ modprobe -a dm-round-robin dm-service-time || fail "stock selectors do not load 
 for sel in "round-robin 0 2 1 $BS_DA 1 $BS_DB 1" "service-time 0 2 2 $BS_DA 1 1 $BS_DB 1 1"; do
 	dmsetup create "$BS_MAP" --table "0 $BS_SIZE multipath 0 0 1 1 $sel" || fail "map with $sel"
 	udev_settle 30
+	bs_both_active "${sel%% *}"
 	s0=$(bs_sectors)
 	bs_fio randread 2
 	d=$(bs_delta "$s0" "$(bs_sectors)")
@@ -50,6 +51,7 @@ want=$(bs_table 0 80/20 20/80)
 [ "$(bs_status_group)" = "rw 1000" ] || fail "group status '$(bs_status_group)', want 'rw 1000'"
 pass "rw mode: table round trip and status '$(bs_status_group)'"
 
+bs_both_active "mixed rw job"
 s0=$(bs_sectors)
 st0=$(bs_status_words "$BS_DA" 2)
 bs_fio randrw 10 --rwmixread=50
