@@ -3,7 +3,7 @@
 # two-path virtio disk into one map; fio writes and verifies through it while
 # one path is pulled (device_del) and plugged back; no I/O error, and the
 # replugged path is reinstated in the kernel map.
-# vm-timeout: 360
+# vm-timeout: 480
 . "$VM_LIB/guest.sh"
 [ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
 udev_settle 60
