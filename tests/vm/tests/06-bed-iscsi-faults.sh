@@ -1,11 +1,13 @@
 #!/bin/bash
 # iSCSI faults on portal 0: link down and 100% loss stall then fail direct
-# I/O on that path (NOP-out 1 s, recovery 2 s) while portal 1 keeps working;
+# I/O on that path (NOP-out 2 s, recovery 5 s) while portal 1 keeps working;
 # a 500 ms netem delay slows each I/O by about that much. Each restore
 # brings the path back.
 # vm-timeout: 300
 . "$VM_LIB/guest.sh"
-iscsi_up 1 || fail "iSCSI bring-up failed"
+# NOP-out 2 s, recovery 5 s: a dead link stalls I/O about 9 s; 1 s pings
+# flap on a busy host.
+ISCSI_NOOP=2 ISCSI_RECOVERY=5 iscsi_up 1 || fail "iSCSI bring-up failed"
 d=$(iscsi_devs_on 0); o=$(iscsi_devs_on 1)
 [ -n "$d" ] && [ -n "$o" ] || fail "no path per portal ($d/$o)"
 read_ok "$d" 10 || fail "$d: direct read fails before any fault"
