@@ -34,6 +34,13 @@ bs_cleanup() {
 bs_paths_up() {
 	local groups x
 	modprobe dm-mod >/dev/null 2>&1
+	# scsi_debug with vpd_use_hostno=0 reports ALUA state host_no % 3 (2 is
+	# standby): with scsi_dh_alua loaded, a path on such a host rejects I/O.
+	# These tests are about the selector, not ALUA: keep the handler away.
+	if lsmod | grep -q '^scsi_dh_alua '; then
+		rmmod scsi_dh_alua 2>/dev/null ||
+			say "scsi_dh_alua is loaded and in use: scsi_debug hosts 2 mod 3 will be standby"
+	fi
 	SDEBUG_MB=64 sdebug_up 1 2 || fail "scsi_debug did not give 1 LUN x 2 paths"
 	udev_settle 60
 	all_wwid() { for x in $(sdebug_devs); do [ -n "$(wwid_of "$x")" ] || return 1; done; }

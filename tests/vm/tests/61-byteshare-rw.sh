@@ -23,7 +23,7 @@ trap bs_cleanup EXIT
 udev_settle 60
 [ -z "$(dmsetup ls --target multipath | awk '$1 != "No"')" ] || fail "multipath maps left over: cannot swap dm-multipath"
 bs_unload_all || fail "cannot unload the stock dm-multipath stack"
-modprobe -a dm-mod scsi_dh_alua >/dev/null 2>&1
+modprobe dm-mod >/dev/null 2>&1
 insmod "$BS_DM_KO" || fail "insmod patched $BS_DM_KO"
 pass "patched dm-multipath loaded ($(dmsetup targets | awk '$1 == "multipath" { print $2 }'))"
 bs_paths_up
