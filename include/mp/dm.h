@@ -167,6 +167,16 @@ struct mp_dm_create_args {
 int mp_dm_create(struct mp_dm *dm, const struct mp_dm_create_args *args,
 		 struct mp_dm_map_info *ret_info);
 
+/* BLOCKS. Creates n maps under one udev cookie: every create is issued
+ * first, then one wait covers all their uevents (udev works on them in
+ * parallel), so a batch costs about one udev round instead of n. When it
+ * returns, /dev/mapper/NAME exists for each map created. ret_rcs[i] gets
+ * args[i]'s 0 / -errno (-EEXIST, -EINVAL as mp_dm_create); ret_infos (may
+ * be NULL) is written for the maps created. Returns how many were created,
+ * or -EINVAL. */
+int mp_dm_create_batch(struct mp_dm *dm, const struct mp_dm_create_args *args, size_t n,
+		       int *ret_rcs, struct mp_dm_map_info *ret_infos);
+
 struct mp_dm_reload_args {
 	uint64_t size;		/* sectors; a new size is a resize */
 	const char *target_type;	/* NULL: "multipath" */

@@ -119,6 +119,70 @@ out:
 	return r;
 }
 
+/* One create of a batch, with the batch's cookie; errno mapped as in
+ * mp_dm_create. Called with the adapter lock held. */
+static int create_one_locked(const struct mp_dm_create_args *a, uint32_t *cookie)
+{
+	_cleanup_dm_task_ struct dm_task *dmt = NULL;
+	int r;
+
+	if (!a->name || !a->name[0] || !a->params || !a->size)
+		return -EINVAL;
+	dmt = dm_task_for(DM_DEVICE_CREATE, MP_DM_NAME(a->name));
+	if (!dmt)
+		return -errno;
+	if ((a->uuid && !dm_task_set_uuid(dmt, a->uuid)) ||
+	    !dm_task_add_target(dmt, 0, a->size, a->target_type ? a->target_type : MULTIPATH_TARGET,
+				a->params) ||
+	    (a->read_only && !dm_task_set_ro(dmt)))
+		return -ENOMEM;
+	/* a second task on a set cookie adds one count to its semaphore */
+	if (!dm_task_set_cookie(dmt, cookie, dm_udev_flags(a->udev_flags)))
+		return -EIO;
+	r = dm_task_go(dmt);
+	if (r == -EBUSY || (r == -EIO && taken_locked(a)))
+		r = -EEXIST;
+	return r;
+}
+
+int mp_dm_create_batch(struct mp_dm *dm, const struct mp_dm_create_args *args, size_t n,
+		       int *ret_rcs, struct mp_dm_map_info *ret_infos)
+{
+	uint32_t cookie = 0;
+	int created = 0;
+
+	if (!args || !ret_rcs)
+		return -EINVAL;
+	dm_enter(dm);
+	for (size_t i = 0; i < n; i++)
+		ret_rcs[i] = create_one_locked(&args[i], &cookie);
+	/* udev handles the batch's uevents in parallel; once the cookie's
+	 * count is back to zero every /dev/mapper node of the batch is there */
+	/* also with cookie 0 (no udev sync): the wait makes the nodes then */
+	if (n && !dm_udev_wait(cookie)) {
+		for (size_t i = 0; i < n; i++)
+			if (ret_rcs[i] == 0)
+				ret_rcs[i] = -EIO;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (ret_rcs[i] < 0)
+			continue;
+		created++;
+		if (ret_infos) {
+			_cleanup_dm_task_ struct dm_task *it = dm_task_for(DM_DEVICE_INFO,
+									  MP_DM_NAME(args[i].name));
+			int r = it ? dm_task_go(it) : -errno;
+
+			if (r == 0)
+				r = dm_task_fill_info(it, &ret_infos[i]);
+			if (r < 0)
+				ret_rcs[i] = r;
+		}
+	}
+	dm_leave(dm);
+	return created;
+}
+
 /* ---- reload, suspend, resume ------------------------------------------------------ */
 
 static int simple_locked(int type, const struct mp_dm_id *id, bool no_flush,
