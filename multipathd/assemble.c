@@ -572,6 +572,8 @@ void mpd_assemble_wwid(struct mpd *d, const char *wwid)
 
 void mpd_assemble_all(struct mpd *d)
 {
+	/* the creates queued here go to the workers as one batch */
+	mpd_workers_plug(d->workers);
 	/* WWIDs in path order; each handled once */
 	for (size_t i = 0; i < d->n_paths; i++) {
 		const char *w = d->paths[i]->mp.wwid;
@@ -584,6 +586,7 @@ void mpd_assemble_all(struct mpd *d)
 		if (!seen)
 			mpd_assemble_wwid(d, w);
 	}
+	mpd_workers_unplug(d->workers);
 }
 
 int mpd_assemble_adopt(struct mpd *d)

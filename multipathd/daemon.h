@@ -118,6 +118,10 @@ void mpd_workers_free(struct mpd_workers *w);
 int mpd_workers_eventfd(const struct mpd_workers *w);
 /* Takes ownership of job. Jobs for the same uuid run in submission order. */
 int mpd_workers_submit(struct mpd_workers *w, struct mpd_job *job);
+/* Holds submitted jobs back until the matching unplug (nests), so that jobs
+ * queued together (the creates of one assembly) run as one batch. */
+void mpd_workers_plug(struct mpd_workers *w);
+void mpd_workers_unplug(struct mpd_workers *w);
 /* Drains finished jobs, calling done for each, then frees them. */
 void mpd_workers_reap(struct mpd_workers *w, struct mpd *d, mpd_job_done_fn done);
 unsigned int mpd_workers_pending(const struct mpd_workers *w);

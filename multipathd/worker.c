@@ -7,8 +7,14 @@
  * the loop looks its map up again by uuid when the result arrives.
  * Ordering: a job whose uuid matches a running job waits, so messages and
  * reloads of one map run in submission order; different maps run in
- * parallel. Results go to the done queue and one eventfd write wakes the
- * loop. Share-nothing: threads touch only the job they took and the queues
+ * parallel. Creates are batched: a worker that takes a create also takes
+ * every other runnable create (up to MPD_CREATE_BATCH) and runs them under
+ * one udev cookie (mp_dm_create_batch), so n new maps cost about one udev
+ * round instead of n; while the loop queues a whole assembly it plugs the
+ * pool (mpd_workers_plug) so the batch is not cut short by an eager
+ * worker. The jobs of a batch are chained from running[slot]
+ * through ->next while they run. Results go to the done queue and one
+ * eventfd write wakes the loop. Share-nothing: threads touch only the job they took and the queues
  * under the mutex; the mp_dm handle serialises itself. */
 #include <errno.h>
 #include <pthread.h>
@@ -22,6 +28,7 @@
 #include "daemon.h"
 
 #define MPD_MAX_WORKERS 4
+#define MPD_CREATE_BATCH 64
 
 struct mpd_workers {
 	struct mp_dm *dm;
@@ -29,11 +36,12 @@ struct mpd_workers {
 	pthread_cond_t cond;
 	struct mpd_job *pending;	/* FIFO */
 	struct mpd_job *done;		/* FIFO */
-	const struct mpd_job *running[MPD_MAX_WORKERS];
+	const struct mpd_job *running[MPD_MAX_WORKERS];	/* a batch: chained by ->next */
 	unsigned int n_outstanding;	/* pending + running + done */
 	unsigned int n_threads;
 	pthread_t threads[MPD_MAX_WORKERS];
 	int event_fd;
+	unsigned int plugged;		/* > 0: hold jobs back (mpd_workers_plug) */
 	bool stop;
 };
 
@@ -77,8 +85,9 @@ static void append(struct mpd_job **list, struct mpd_job *j)
 static bool uuid_running(const struct mpd_workers *w, const char *uuid)
 {
 	for (unsigned int i = 0; i < w->n_threads; i++)
-		if (w->running[i] && strcmp(w->running[i]->uuid, uuid) == 0)
-			return true;
+		for (const struct mpd_job *j = w->running[i]; j; j = j->next)
+			if (strcmp(j->uuid, uuid) == 0)
+				return true;
 	return false;
 }
 
@@ -86,6 +95,8 @@ static bool uuid_running(const struct mpd_workers *w, const char *uuid)
  * of the same map precedes. Called with the lock held. */
 static struct mpd_job *take_runnable(struct mpd_workers *w)
 {
+	if (w->plugged)
+		return NULL;
 	for (struct mpd_job **pp = &w->pending; *pp; pp = &(*pp)->next) {
 		struct mpd_job *j = *pp;
 		bool earlier = false;
@@ -100,6 +111,33 @@ static struct mpd_job *take_runnable(struct mpd_workers *w)
 		return j;
 	}
 	return NULL;
+}
+
+/* After taking a create: the other runnable creates, chained behind first
+ * (at most MPD_CREATE_BATCH in all). Called with the lock held. */
+static void take_create_batch(struct mpd_workers *w, struct mpd_job *first)
+{
+	struct mpd_job *tail = first;
+	unsigned int n = 1;
+
+	for (struct mpd_job **pp = &w->pending; *pp && n < MPD_CREATE_BATCH;) {
+		struct mpd_job *j = *pp;
+		bool blocked = uuid_running(w, j->uuid);
+
+		for (struct mpd_job *e = w->pending; e != j && !blocked; e = e->next)
+			blocked = strcmp(e->uuid, j->uuid) == 0;
+		for (struct mpd_job *b = first; b && !blocked; b = b->next)
+			blocked = strcmp(b->uuid, j->uuid) == 0;
+		if (j->kind != MPD_JOB_CREATE || blocked) {
+			pp = &j->next;
+			continue;
+		}
+		*pp = j->next;
+		j->next = NULL;
+		tail->next = j;
+		tail = j;
+		n++;
+	}
 }
 
 static void record_error(struct mpd_workers *w, struct mpd_job *j)
@@ -157,6 +195,29 @@ static void run_job(struct mpd_workers *w, struct mpd_job *j)
 	mp_dm_target_release(&t);
 }
 
+/* Runs a chain of creates under one udev cookie. */
+static void run_create_batch(struct mpd_workers *w, struct mpd_job *first)
+{
+	struct mp_dm_create_args args[MPD_CREATE_BATCH] = { 0 };
+	struct mp_dm_map_info infos[MPD_CREATE_BATCH];
+	int rcs[MPD_CREATE_BATCH];
+	size_t n = 0;
+	int r;
+
+	for (struct mpd_job *j = first; j && n < MPD_CREATE_BATCH; j = j->next, n++)
+		args[n] = (struct mp_dm_create_args){ .name = j->name, .uuid = j->uuid,
+						      .size = j->size, .params = j->params,
+						      .udev_flags = j->flags };
+	r = mp_dm_create_batch(w->dm, args, n, rcs, infos);
+	n = 0;
+	for (struct mpd_job *j = first; j && n < MPD_CREATE_BATCH; j = j->next, n++) {
+		j->rc = r < 0 ? r : rcs[n];
+		if (j->rc == 0)
+			j->info = infos[n];
+		record_error(w, j);
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	struct mpd_workers *w = arg;
@@ -174,12 +235,22 @@ static void *worker_main(void *arg)
 			pthread_cond_wait(&w->cond, &w->lock);
 			continue;
 		}
+		if (j->kind == MPD_JOB_CREATE)
+			take_create_batch(w, j);
 		w->running[slot] = j;
 		pthread_mutex_unlock(&w->lock);
-		run_job(w, j);
+		if (j->next)
+			run_create_batch(w, j);
+		else
+			run_job(w, j);
 		pthread_mutex_lock(&w->lock);
 		w->running[slot] = NULL;
-		append(&w->done, j);
+		while (j) {
+			struct mpd_job *next = j->next;
+
+			append(&w->done, j);
+			j = next;
+		}
 		/* a job of the same map may be runnable now */
 		pthread_cond_broadcast(&w->cond);
 		if (write(w->event_fd, &one, sizeof(one)) < 0) {
@@ -260,6 +331,21 @@ int mpd_workers_eventfd(const struct mpd_workers *w)
 unsigned int mpd_workers_pending(const struct mpd_workers *w)
 {
 	return w->n_outstanding;
+}
+
+void mpd_workers_plug(struct mpd_workers *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->plugged++;
+	pthread_mutex_unlock(&w->lock);
+}
+
+void mpd_workers_unplug(struct mpd_workers *w)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->plugged && --w->plugged == 0)
+		pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
 }
 
 int mpd_workers_submit(struct mpd_workers *w, struct mpd_job *job)
