@@ -5,7 +5,7 @@
 # adopts the maps: tables and event counters unchanged. A path set offline
 # is failed in the kernel within one polling interval (+ check time), and
 # reinstated once running again.
-# vm-timeout: 420
+# vm-timeout: 540
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4'

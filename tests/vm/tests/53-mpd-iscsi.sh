@@ -2,7 +2,7 @@
 # Our daemon on iSCSI, one LUN through two portals: portal 0's link down
 # fails its path in the kernel (NOP-out 1 s, recovery 2 s); link up
 # reinstates it. Figures: time to F and back to A.
-# vm-timeout: 300
+# vm-timeout: 540
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4'

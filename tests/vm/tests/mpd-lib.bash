@@ -31,20 +31,11 @@ mpd_stop() { adapter_stop; }
 # One request on the control socket; prints the JSON reply (the protocol
 # itself, not the incumbent-style client mode of the binary).
 mpd_ctl() { printf '%s\n' "$*" | timeout 10 socat -t 5 - "UNIX-CONNECT:$MPD_SOCK" | grep .; }
-# Names of maps whose paths are scsi_debug devices.
-mpd_sdebug_maps() {
-	local devs n d
-	devs=" $(for d in $(sdebug_devs); do devnum_of "$d"; done | tr '\n' ' ')"
-	for n in $(dmsetup ls --target multipath 2>/dev/null | awk '$1 != "No" { print $1 }'); do
-		for d in $(dmsetup table "$n" 2>/dev/null | grep -oE '\b[0-9]+:[0-9]+\b'); do
-			case $devs in *" $d "*) echo "$n"; break ;; esac
-		done
-	done | sort -u
-}
-mpd_sdebug_maps_ready() { # N P
-	local n=0 m
-	for m in $(mpd_sdebug_maps); do
-		[ "$(mpath_active_paths "$m")" = "$2" ] && n=$((n + 1))
-	done
-	[ "$n" -eq "$1" ]
-}
+# Names of maps whose paths are scsi_debug devices (one dmsetup call: under
+# a loaded emulator each process costs a second or more).
+# sdebug_devs in one process: /sys/block/sdX links into the scsi_debug
+# adapter's tree.
+mpd_sdebug_devs() { find /sys/block -maxdepth 1 -name 'sd*' -lname '*/pseudo_0/adapter*' -printf '%f\n'; }
+mpd_sdebug_maps() { mpath_maps_of $(mpd_sdebug_devs) | sort -u; }
+# N maps over the scsi_debug devices, each with P paths, all active.
+mpd_sdebug_maps_ready() { mpath_all_active "$1" "$2" $(mpd_sdebug_devs); }
