@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm-timeout: 400
+# vm-timeout: 600
 # Our udev rules in a bed guest with udevd: install 56-mp-path.rules and
 # 57-mp-map.rules (scripts/install-extra into a DESTDIR, rules copied into
 # the guest overlay's /etc/udev/rules.d, calling the build's binaries),
