@@ -37,8 +37,9 @@ adapter_start() {
 	"$MPD_BIN" ${MPD_ARGS:---foreground} >>"$MPD_LOG" 2>&1 &
 	MPD_PID=$!
 	wait_for 20 kill -0 "$MPD_PID" || return 1
-	# up once the control socket answers (it opens after discovery)
-	if ! wait_for 30 eval 'echo show status | timeout 5 socat -t 3 - "UNIX-CONNECT:$MPD_SOCK" | grep -q "\"ok\":true"'; then
+	# up once the control socket answers (it opens after discovery and the
+	# first assembly pass: hundreds of paths under emulation take a while)
+	if ! wait_for 120 eval 'echo show status | timeout 5 socat -t 3 - "UNIX-CONNECT:$MPD_SOCK" | grep -q "\"ok\":true"'; then
 		say "$MPD_BIN does not answer on $MPD_SOCK: $(tail -n 3 "$MPD_LOG")"
 		return 1
 	fi
