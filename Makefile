@@ -51,7 +51,7 @@ PROGS := $(patsubst %,$(BUILD)/%,$(PROG_DIRS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all libs progs unit-tests deps check check-unit check-fuzz check-vm \
+.PHONY: all libs progs unit-tests deps check check-unit check-fuzz check-vm check-boot kmod \
 	lint demo bench install clean
 all: libs progs $(VMPROGS)
 
@@ -116,6 +116,14 @@ check-fuzz:
 check-vm: all
 	tests/vm/run-tests
 
+check-boot: all
+	tests/vm/boot/run-boot-test
+
+# The byte-share path selector and the patched dm-multipath, out of tree
+# against Debian's headers, into build/kernel/ (kernel/dm-byte-share/README.md).
+kmod:
+	kernel/build all
+
 demo: deps all
 	tests/vm/demo
 
@@ -129,7 +137,7 @@ install: all
 	ln -sf $(LIBMP_SONAME) $(DESTDIR)$(LIBDIR)/libmp.so
 	install -m 0644 include/mp/*.h $(DESTDIR)$(INCDIR)/mp/
 	for p in $(PROGS); do install -m 0755 $$p $(DESTDIR)$(SBINDIR)/; done
-	@if [ -f scripts/install-extra ]; then DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" \
+	@if [ -f scripts/install-extra ]; then DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SBINDIR="$(SBINDIR)" \
 		UDEVDIR="$(UDEVDIR)" SYSTEMDDIR="$(SYSTEMDDIR)" MANDIR="$(MANDIR)" \
 		scripts/install-extra; fi
 
