@@ -100,7 +100,7 @@ const struct cfg_legacy mp_cfg_legacy[] = {
 	{ "default_checker", "legacy keyword, ignored: replaced by path_checker" },
 	{ "default_uid_attribute", "legacy keyword, ignored: replaced by uid_attribute" },
 	{ "checker", "legacy keyword, ignored: replaced by path_checker" },
-	{ "pg_prio_calc", "legacy keyword, ignored: path group priority is always the sum" },
+	{ "pg_prio_calc", "legacy keyword, ignored: a path group's priority is the mean of its usable paths' priorities" },
 	{ "pg_timeout", "legacy keyword, ignored: the kernel dropped pg_timeout" },
 	{ "mode", "legacy keyword, ignored: set device node modes with udev rules" },
 	{ "uid", "legacy keyword, ignored: set device node owners with udev rules" },
@@ -129,6 +129,8 @@ const struct cfg_legacy mp_cfg_legacy[] = {
 	{ "enable_foreign", NI }, { "recheck_wwid", NI }, { "vpd_vendor", NI },
 	{ "detect_pgpolicy", NI }, { "detect_pgpolicy_use_tpg", NI },
 	{ "auto_resize", NI }, { "reload_readwrite", NI },
+	{ "ignore_new_boot_devs", "legacy keyword, ignored: the wwids file decides for boot devices too" },
+	{ "unpriv_sgio", "legacy keyword, ignored: path devices keep the kernel's SG_IO permissions" },
 };
 const size_t mp_cfg_n_legacy = ELEMENTSOF(mp_cfg_legacy);
 
