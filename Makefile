@@ -51,7 +51,7 @@ PROGS := $(patsubst %,$(BUILD)/%,$(PROG_DIRS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all libs progs unit-tests deps check check-unit check-fuzz check-vm check-boot kmod \
+.PHONY: all libs progs unit-tests deps check check-unit check-fuzz check-vm check-boot kmod kmod-install kmod-dkms \
 	lint demo bench install clean
 all: libs progs $(VMPROGS)
 
@@ -113,7 +113,7 @@ check-unit: lint
 check-fuzz:
 	@scripts/run-fuzz
 
-check-vm: all
+check-vm: all kmod
 	tests/vm/run-tests
 
 check-boot: all
@@ -122,7 +122,13 @@ check-boot: all
 # The byte-share path selector and the patched dm-multipath, out of tree
 # against Debian's headers, into build/kernel/ (kernel/dm-byte-share/README.md).
 kmod:
-	kernel/build all
+	KBUILD_OUT=$(abspath $(BUILD))/kernel kernel/build all
+
+kmod-install:
+	DESTDIR=$(DESTDIR) kernel/build install
+
+kmod-dkms:
+	DESTDIR=$(DESTDIR) kernel/build dkms-tree
 
 demo: deps all
 	tests/vm/demo
