@@ -29,13 +29,21 @@ mpd_ctl bogus command | jq -e '.ok == false and (.error | test("unknown command"
 	fail "unknown command not refused clearly"
 
 # adoption: restart, nothing reloaded
-before=$(for m in $(mpd_sdebug_maps); do echo "$m $(dmsetup info -c --noheadings -o events "$m") $(dmsetup table "$m")"; done)
+# event counter and table of every scsi_debug map, in two dmsetup calls
+snapshot() {
+	local maps
+	maps=" $(mpd_sdebug_maps | tr '\n' ' ')"
+	{ dmsetup info -c --noheadings --separator ' ' -o name,events; dmsetup table --target multipath; } |
+		sed 's/^\([^ :]*\):\{0,1\} /\1 /' | awk -v s="$maps" 'index(s, " " $1 " ")' | sort
+}
+before=$(snapshot)
+[ -n "$before" ] || fail "no scsi_debug map to compare"
 mpd_stop
 t=$(now)
 mpd_start || fail "daemon did not restart"
 must 30 "daemon answers after restart" mpd_ctl show status
 sleep 3
-after=$(for m in $(mpd_sdebug_maps); do echo "$m $(dmsetup info -c --noheadings -o events "$m") $(dmsetup table "$m")"; done)
+after=$(snapshot)
 [ "$before" = "$after" ] || { say "before: $before"; say "after: $after"; fail "restart changed tables or event counters"; }
 r=$(mpd_ctl show status | jq .data.reloads)
 [ "$r" = 0 ] || fail "restart reloaded $r maps"
