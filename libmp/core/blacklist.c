@@ -30,6 +30,7 @@
 
 #include "mp/blacklist.h"
 #include "util/cleanup.h"
+#include "util/regex.h"
 
 struct bl_regex {
 	bool present;
@@ -113,15 +114,9 @@ static int regex_init(struct bl_regex *r, const char *src, char *errbuf, size_t 
 	r->negate = src[0] == '!';
 	if (r->negate)
 		pattern++;
-	rc = regcomp(&r->re, pattern, REG_EXTENDED | REG_NOSUB);
-	if (rc != 0) {
-		if (errbuf && errlen > 0)
-			regerror(rc, &r->re, errbuf, errlen);
-		/* regcomp leaves nothing to free on failure except after
-		 * REG_ESPACE on some libcs; regfree on a failed compile is
-		 * not defined, so we do not call it. */
-		return rc == REG_ESPACE ? -ENOMEM : -EINVAL;
-	}
+	rc = mp_regex_compile(&r->re, pattern, 0, errbuf, errlen);
+	if (rc < 0)
+		return rc == -ENOMEM ? rc : -EINVAL;
 	r->src = strdup(src);
 	if (!r->src) {
 		regfree(&r->re);

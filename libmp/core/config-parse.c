@@ -14,6 +14,7 @@
 
 #include "mp/blacklist.h"
 #include "core/config-internal.h"
+#include "util/regex.h"
 
 #define HWTABLE_NAME "<built-in hardware table>"
 
@@ -64,52 +65,18 @@ char *mp_cfg_intern(struct mp_config *cfg, const char *s)
 	return p;
 }
 
-/* glibc's regcomp expands bounded repetitions, so nested {n} can make it
- * allocate without limit. Config regexes are short name patterns: cap the
- * length and the repetition counts before compiling. */
-static bool regex_sane(const char *re)
-{
-	unsigned long sum = 0;
-	unsigned int groups = 0;
-
-	if (strlen(re) > 1024)
-		return false;
-	for (const char *p = re; *p; p++) {
-		unsigned long num = 0;
-
-		if (*p != '{')
-			continue;
-		groups++;
-		for (p++; *p && *p != '}'; p++) {
-			if (*p >= '0' && *p <= '9') {
-				num = num * 10 + (unsigned long)(*p - '0');
-				if (num > 100000)
-					num = 100000;
-			} else {
-				sum += num;
-				num = 0;
-			}
-		}
-		sum += num;
-		if (!*p)
-			break;
-	}
-	return groups <= 2 && sum <= 255;
-}
-
 static int compile(struct ctx *c, unsigned int line, const char *kw, const char *pat, regex_t *re)
 {
 	char err[128], pb[80];
 	int r;
 
-	if (!regex_sane(pat)) {
+	r = mp_regex_compile(re, pat, 0, err, sizeof(err));
+	if (r == -E2BIG) {
 		diag(c, MP_DIAG_ERROR, line, "%s: regex \"%s\" is too long or repeats too much",
 		     kw, mp_cfg_printable(pat, pb, sizeof(pb)));
 		return -EINVAL;
 	}
-	r = regcomp(re, pat, REG_EXTENDED | REG_NOSUB);
-	if (r != 0) {
-		regerror(r, re, err, sizeof(err));
+	if (r < 0) {
 		diag(c, MP_DIAG_ERROR, line, "%s: bad regex \"%s\": %s", kw,
 		     mp_cfg_printable(pat, pb, sizeof(pb)), err);
 		return -EINVAL;
@@ -164,7 +131,7 @@ static void blacklist_rule(struct ctx *c, bool exc, enum mp_blacklist_kind kind,
 	char err[128] = "", pb[80];
 	int r;
 
-	if ((re1 && !regex_sane(re1)) || (re2 && !regex_sane(re2))) {
+	if ((re1 && !mp_regex_sane(re1)) || (re2 && !mp_regex_sane(re2))) {
 		diag(c, MP_DIAG_ERROR, line, "%s: regex is too long or repeats too much", kw);
 		return;
 	}

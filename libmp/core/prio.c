@@ -12,6 +12,7 @@
 
 #include "mp/prio.h"
 #include "util/cleanup.h"
+#include "util/regex.h"
 
 int mp_prio_alua(enum mp_alua_state state, bool pref)
 {
@@ -113,6 +114,7 @@ int mp_prio_weightedpath(const char *args, const struct mp_path *p, const char *
 	 * the list is reported now rather than when some path reaches it. */
 	while ((re = strtok_r(NULL, " \t", &save))) {
 		regex_t rx;
+		char msg[160];
 		int prio, rc;
 
 		prio_s = strtok_r(NULL, " \t", &save);
@@ -122,14 +124,10 @@ int mp_prio_weightedpath(const char *args, const struct mp_path *p, const char *
 					 "priority >= 0", re);
 			return -EINVAL;
 		}
-		rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
-		if (rc) {
-			if (err && errlen) {
-				char msg[96];
-
-				regerror(rc, &rx, msg, sizeof(msg));
+		rc = mp_regex_compile(&rx, re, 0, msg, sizeof(msg));
+		if (rc < 0) {
+			if (err && errlen)
 				snprintf(err, errlen, "weightedpath: regex \"%s\": %s", re, msg);
-			}
 			return -EINVAL;
 		}
 		if (!matched && subject && subject[0] && regexec(&rx, subject, 0, NULL, 0) == 0) {
