@@ -48,6 +48,11 @@ LIBMP_SONAME := libmp.so.0
 PROG_DIRS := $(foreach d,multipathd mpctl kpartx-helpers,$(if $(wildcard $(d)/*.c),$(d)))
 PROGS := $(patsubst %,$(BUILD)/%,$(PROG_DIRS))
 
+# Small programs the VM integration tests run inside the guest to drive
+# libmp's OS edges against the real kernel (tests/vm/progs/NAME.c).
+VMPROG_SRCS := $(sort $(wildcard tests/vm/progs/*.c))
+VMPROGS := $(patsubst tests/vm/progs/%.c,$(BUILD)/vmprogs/%,$(VMPROG_SRCS))
+
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
@@ -86,10 +91,6 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/main.o $(B
 
 unit-tests: $(UNIT_BINS)
 
-# Small programs the VM integration tests run inside the guest to drive
-# libmp's OS edges against the real kernel (tests/vm/progs/NAME.c).
-VMPROG_SRCS := $(sort $(wildcard tests/vm/progs/*.c))
-VMPROGS := $(patsubst tests/vm/progs/%.c,$(BUILD)/vmprogs/%,$(VMPROG_SRCS))
 $(BUILD)/vmprogs/%: $(BUILD)/obj/tests/vm/progs/%.o $(BUILD)/libmp.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_LDFLAGS) -o $@ $< $(BUILD)/libmp.a $(LDLIBS_SYS) -lm
