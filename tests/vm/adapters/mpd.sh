@@ -20,7 +20,12 @@ adapter_available() {
 
 adapter_install() {
 	adapter_available >&2 || return 1
-	# No multipath-tools in this guest, and none of its udev rules.
+	# None of multipath-tools' udev rules may run beside our daemon: a
+	# guest that unpacked the reference earlier gets them masked, and the
+	# results say which.
+	local masked
+	masked=$(udev_mask_mpath_rules)
+	[ -n "$masked" ] && say "masked multipath-tools udev rules for our daemon: $masked"
 	if [ -n "$(udev_mpath_rules)" ]; then
 		say "multipath udev rules are active: $(udev_mpath_rules)"
 		return 1

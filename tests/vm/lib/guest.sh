@@ -83,12 +83,34 @@ udev_reload() { udevadm control --reload 2>/dev/null || true; }
 # Lists the multipath-related udev rule files in force (multipath-tools'
 # and kpartx's; the generic device-mapper rules of dmsetup are not counted).
 udev_mpath_rules() {
-	local d f
+	local d d2 f n
 	for d in /etc/udev/rules.d /run/udev/rules.d /lib/udev/rules.d; do
 		for f in "$d"/*multipath* "$d"/*mpath* "$d"/*kpartx* "$d"/*del-part-nodes*; do
-			[ -e "$f" ] && basename "$f"
+			[ -e "$f" ] || continue
+			n=$(basename "$f")
+			# udev uses the first of /etc, /run, /lib; a link to
+			# /dev/null there masks the rule file
+			for d2 in /etc/udev/rules.d /run/udev/rules.d /lib/udev/rules.d; do
+				if [ -e "$d2/$n" ] || [ -L "$d2/$n" ]; then
+					[ "$(readlink "$d2/$n")" = /dev/null ] || echo "$n"
+					break
+				fi
+			done
 		done
 	done | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+
+# Masks every active multipath-related rule file (links in /etc to
+# /dev/null) and reloads udev: what a guest that unpacked multipath-tools
+# needs before our daemon runs. Prints the names it masked.
+udev_mask_mpath_rules() {
+	local r masked=""
+	mkdir -p /etc/udev/rules.d
+	for r in $(udev_mpath_rules); do
+		ln -sf /dev/null "/etc/udev/rules.d/$r" && masked="$masked $r"
+	done
+	[ -n "$masked" ] && udevadm control --reload >/dev/null 2>&1
+	echo "${masked# }"
 }
 
 # ---- block devices and identities ---------------------------------------------
