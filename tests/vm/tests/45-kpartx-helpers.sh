@@ -83,6 +83,11 @@ make_map() { # SIZE: multipath map over the two paths
 	mapdev=$(dmsetup info -c --noheadings -o major,minor "$MAP" | tr -d ' ')
 }
 lun_up() { # [scsi_debug options]
+	# scsi_debug derives each port's ALUA state from its host number, so
+	# one of the two may be standby; with scsi_dh_alua attached (an earlier
+	# test may have loaded it) the map's path-group activation then fails
+	# all I/O. Partition maps are about tables, not ALUA: detach it.
+	modprobe -r scsi_dh_alua 2>/dev/null
 	SDEBUG_MB=64 sdebug_up 1 2 "$@" || fail "scsi_debug did not give 1 LUN x 2 paths"
 	udev_settle 60
 	local x d
