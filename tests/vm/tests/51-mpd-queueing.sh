@@ -10,7 +10,10 @@
 # vm-timeout: 480
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
-mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4' 'no_path_retry queue'
+# no_path_retry in overrides: the built-in device entry for scsi_debug says
+# no_path_retry 12, which beats the defaults section
+MPD_EXTRA_CONF=$'overrides {\n\tno_path_retry queue\n}' \
+	mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4'
 sdebug_up 1 2 || fail "scsi_debug did not come up"
 mpd_start || fail "daemon did not start"
 must 60 "1 map with 2 active paths" mpd_sdebug_maps_ready 1 2
