@@ -9,7 +9,7 @@
 # `multipathd <verbs>` and `multipath` compat front-ends.
 # vm-timeout: 300
 . "$VM_LIB/guest.sh"
-. "$VM_BED/tests/mpd-lib.sh"
+. "$VM_BED/tests/mpd-lib.bash"
 CTL="$VM_BUILD/mpctl --socket $MPD_SOCK"
 ctl() { timeout 20 $CTL "$@"; }
 expect_rc() { # RC CMD...
