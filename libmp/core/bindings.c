@@ -20,6 +20,7 @@
 #include "mp/naming.h"
 #include "mp/strbuf.h"
 #include "util/cleanup.h"
+#include "util/text.h"
 
 enum bline_kind {
 	BLINE_BINDING,
@@ -93,15 +94,6 @@ static int push_line(struct mp_bindings *b, const struct bline *l)
 	return 0;
 }
 
-static size_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return (size_t)h;
-}
-
 static const char *key_of(const struct bline *l, bool by_wwid)
 {
 	return by_wwid ? l->wwid : l->alias;
@@ -112,7 +104,7 @@ static const struct bline *bindex_find(const struct mp_bindings *b, const struct
 {
 	if (!ix->cap)
 		return NULL;
-	for (size_t i = hash_str(key) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
+	for (size_t i = mp_text_hash(key) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
 		size_t s = ix->slot[i];
 
 		if (!s)
@@ -145,7 +137,7 @@ static int bindex_reserve(const struct mp_bindings *b, struct bindex *ix, bool b
 		return -ENOMEM;
 	for (size_t i = 0; i < ix->cap; i++)
 		if (ix->slot[i])
-			bindex_place(slot, cap, hash_str(key_of(&b->v[ix->slot[i] - 1], by_wwid)),
+			bindex_place(slot, cap, mp_text_hash(key_of(&b->v[ix->slot[i] - 1], by_wwid)),
 				     ix->slot[i]);
 	free(ix->slot);
 	ix->slot = slot;
@@ -245,8 +237,8 @@ static int push_binding(struct mp_bindings *b, const char *alias, size_t alen,
 	r = push_line(b, &l);
 	if (r < 0)
 		return r;
-	bindex_place(b->by_alias.slot, b->by_alias.cap, hash_str(a), b->n);
-	bindex_place(b->by_wwid.slot, b->by_wwid.cap, hash_str(w), b->n);
+	bindex_place(b->by_alias.slot, b->by_alias.cap, mp_text_hash(a), b->n);
+	bindex_place(b->by_wwid.slot, b->by_wwid.cap, mp_text_hash(w), b->n);
 	b->by_alias.used++;
 	b->by_wwid.used++;
 	TAKE_PTR(a);
@@ -273,11 +265,6 @@ static int push_preserved(struct mp_bindings *b, const char *raw, size_t rlen,
 	return 0;
 }
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
 /* Splits [s, e) into at most max words, stopping at '#'. Returns the number
  * of words, which may exceed max (the extra ones are only counted). */
 static size_t split_words(const char *s, const char *e, const char **w, size_t *wl, size_t max)
@@ -287,12 +274,12 @@ static size_t split_words(const char *s, const char *e, const char **w, size_t *
 	while (s < e) {
 		const char *start;
 
-		while (s < e && is_space(*s))
+		while (s < e && mp_text_is_blank(*s))
 			s++;
 		if (s == e || *s == '#')
 			break;
 		start = s;
-		while (s < e && !is_space(*s) && *s != '#')
+		while (s < e && !mp_text_is_blank(*s) && *s != '#')
 			s++;
 		if (n < max) {
 			w[n] = start;

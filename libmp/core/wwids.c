@@ -13,6 +13,7 @@
 #include "mp/naming.h"
 #include "mp/strbuf.h"
 #include "util/cleanup.h"
+#include "util/text.h"
 
 struct wline {
 	char *wwid;	/* NULL for a preserved line */
@@ -55,18 +56,9 @@ void mp_wwids_free(struct mp_wwids *w)
 	free(w);
 }
 
-static size_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return (size_t)h;
-}
-
 static void index_place(size_t *slot, size_t cap, const char *key, size_t value)
 {
-	size_t i = hash_str(key) & (cap - 1);
+	size_t i = mp_text_hash(key) & (cap - 1);
 
 	while (slot[i])
 		i = (i + 1) & (cap - 1);
@@ -143,7 +135,7 @@ bool mp_wwids_contains(const struct mp_wwids *w, const char *wwid)
 {
 	if (!w || !wwid || !w->scap)
 		return false;
-	for (size_t i = hash_str(wwid) & (w->scap - 1);; i = (i + 1) & (w->scap - 1)) {
+	for (size_t i = mp_text_hash(wwid) & (w->scap - 1);; i = (i + 1) & (w->scap - 1)) {
 		size_t s = w->slot[i];
 
 		if (!s)
@@ -175,11 +167,6 @@ const char *mp_wwids_get(const struct mp_wwids *w, size_t i)
 	return NULL;
 }
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
 /* One line [s, e). Returns 1 to keep the WWID in wwid[], 0 to preserve the
  * line (diagnostic issued), 2 to drop it (empty, comment or repeat), or
  * -ENOMEM. */
@@ -193,9 +180,9 @@ static int classify(const struct mp_wwids *w, unsigned int line, const char *s, 
 
 	if (hash)
 		e = hash;
-	while (s < e && is_space(*s))
+	while (s < e && mp_text_is_blank(*s))
 		s++;
-	while (e > s && is_space(e[-1]))
+	while (e > s && mp_text_is_blank(e[-1]))
 		e--;
 	if (s == e)
 		return 2;
