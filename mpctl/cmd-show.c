@@ -245,8 +245,10 @@ static int show_config(int argc, char **argv)
 		for (size_t i = 0; set && i < json_object_array_length(set); i++) {
 			struct json_object *s = json_object_array_get_idx(set, i);
 
-			printf("  %-*s %-*s  (%s)\n", (int)w, mpctl_jstr(s, "keyword"), (int)wv,
-			       mpctl_jstr(s, "value"), mpctl_jstr(s, "origin"));
+			const char *why = mpctl_jstr(s, "reason");
+
+			printf("  %-*s %-*s  (%s%s%s)\n", (int)w, mpctl_jstr(s, "keyword"), (int)wv,
+			       mpctl_jstr(s, "value"), mpctl_jstr(s, "origin"), why[0] ? ": " : "", why);
 		}
 	}
 	json_object_put(data);

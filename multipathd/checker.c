@@ -103,6 +103,9 @@ static void run_actions(struct mpd *d, struct mpd_map *m, const struct mp_action
 			mpd_log_path(&d->log, LOG_INFO, p, "%s: %s (%s)", p->map->name, msg,
 				     a->reason ? a->reason : "");
 			mpd_map_message(d, p->map, msg, p->id);
+			/* iscsid puts its own NOP timers back at every re-login */
+			if (a->kind == MP_ACT_REINSTATE_PATH)
+				mpd_budget_apply(d, p, "path back");
 			break;
 		case MP_ACT_SWITCH_GROUP:
 			if (!m)

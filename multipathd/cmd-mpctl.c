@@ -185,6 +185,52 @@ static struct json_object *settings_json(const struct mp_settings *s)
 	return a;
 }
 
+/* Adds each budget timer's reason to its keyword's row, rows for the
+ * kernel timers that have no keyword, and the plan's worst cases. */
+static void budget_json(const struct mp_budget_plan *b, struct json_object *o)
+{
+	struct json_object *set = NULL, *w = json_object_new_object();
+	char origin[64], reason[256];
+
+	json_object_object_get_ex(o, "settings", &set);
+	snprintf(origin, sizeof(origin), "derived from failover_budget %u", b->budget);
+	for (int t = 0; set && t < _MP_BT_MAX; t++) {
+		const char *name = mp_budget_timer_name(t);
+		bool found = false;
+
+		if (b->how[t] == MP_BUDGET_UNUSED)
+			continue;
+		mp_budget_reason(b, t, reason, sizeof(reason));
+		for (size_t i = 0; i < json_object_array_length(set); i++) {
+			struct json_object *row = json_object_array_get_idx(set, i), *k = NULL;
+
+			if (json_object_object_get_ex(row, "keyword", &k) &&
+			    !strcmp(json_object_get_string(k), name)) {
+				json_object_object_add(row, "reason", jstr(reason));
+				found = true;
+			}
+		}
+		if (!found) {
+			struct json_object *row = json_object_new_object();
+			char v[16];
+
+			snprintf(v, sizeof(v), "%u", b->value[t]);
+			json_object_object_add(row, "keyword", jstr(name));
+			json_object_object_add(row, "value", jstr(v));
+			json_object_object_add(row, "origin", jstr(origin));
+			json_object_object_add(row, "reason", jstr(reason));
+			json_object_array_add(set, row);
+		}
+	}
+	json_object_object_add(w, "transport", jstr(mp_transport_to_string(b->transport)));
+	json_object_object_add(w, "budget", json_object_new_int64(b->budget));
+	json_object_object_add(w, "headroom", json_object_new_int64(b->headroom));
+	json_object_object_add(w, "io_detect", json_object_new_int64(b->io_detect));
+	json_object_object_add(w, "io_failover", json_object_new_int64(b->io_failover));
+	json_object_object_add(w, "idle_detect", json_object_new_int64(b->idle_detect));
+	json_object_object_add(o, "failover_budget", w);
+}
+
 static struct json_object *cmd_config_effective(struct mpd *d, const char *const *a, unsigned int n,
 						char *err, size_t len)
 {
@@ -202,6 +248,11 @@ static struct json_object *cmd_config_effective(struct mpd *d, const char *const
 	json_object_object_add(o, "kind", jstr(m ? "map" : "path"));
 	json_object_object_add(o, "target", jstr(m ? m->name : p->mp.kname));
 	json_object_object_add(o, "settings", settings_json(m ? &m->set : &p->set));
+	if (m && m->model->n_paths)	/* a map's settings come from its first path */
+		p = mpd_path_find_devt(d, makedev(m->model->paths[0]->major,
+						  m->model->paths[0]->minor));
+	if (p && p->budget_on)
+		budget_json(&p->budget, o);
 	return o;
 }
 

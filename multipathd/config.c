@@ -104,6 +104,7 @@ void mpd_resolve_path_settings(struct mpd *d, struct mpd_path *p)
 	};
 
 	mp_config_resolve(d->cfg, &id, &p->set);
+	mpd_budget_resolve(d, p);
 }
 
 /* Applies a freshly set d->cfg to the naming files and every record. */
@@ -114,6 +115,7 @@ static void apply_config(struct mpd *d)
 	for (size_t i = 0; i < d->n_paths; i++) {
 		mpd_resolve_path_settings(d, d->paths[i]);
 		mpd_checker_setup_path(d, d->paths[i]);
+		mpd_budget_apply(d, d->paths[i], "configuration");
 	}
 	for (size_t i = 0; i < d->n_maps; i++) {
 		struct mpd_map *m = d->maps[i];

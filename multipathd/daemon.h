@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <syslog.h>
 
+#include "mp/budget.h"
 #include "mp/config.h"
 #include "mp/dm.h"
 #include "mp/dmtable.h"
@@ -140,6 +141,8 @@ struct mpd_path {
 	char sg_name[MP_KNAME_SIZE];
 	char dh_state[16];
 	struct mp_settings set;		/* resolved for this device */
+	struct mp_budget_plan budget;	/* valid when budget_on (budget.c) */
+	bool budget_on;
 	bool blacklisted;
 	char why_not[192];		/* why it is not in a map, "" if it is */
 	struct mpd_map *map;		/* NULL: orphan */
@@ -268,6 +271,13 @@ int mpd_config_init(struct mpd *d);
 int mpd_config_load(struct mpd *d, struct mp_config **ret);
 int mpd_reconfigure(struct mpd *d);
 void mpd_resolve_path_settings(struct mpd *d, struct mpd_path *p);
+
+/* ---- budget.c: failover_budget -> timers, into the kernel -------------------- */
+
+/* Derives p->budget from p->set (and rewrites the derived settings). */
+void mpd_budget_resolve(struct mpd *d, struct mpd_path *p);
+/* Writes the plan's kernel timers for p; why goes into the log line. */
+void mpd_budget_apply(struct mpd *d, struct mpd_path *p, const char *why);
 const char *mpd_bindings_path(const struct mpd *d);
 const char *mpd_wwids_path(const struct mpd *d);
 

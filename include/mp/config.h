@@ -68,6 +68,7 @@ enum mp_origin {
 	MP_ORIGIN_DEVICES,	/* a devices { device { } } entry */
 	MP_ORIGIN_OVERRIDES,	/* overrides (or overrides { protocol { } }) */
 	MP_ORIGIN_MULTIPATHS,	/* a multipaths { multipath { } } entry */
+	MP_ORIGIN_BUDGET,	/* derived from failover_budget (mp/budget.h) */
 	_MP_ORIGIN_MAX,
 };
 
@@ -102,6 +103,7 @@ enum mp_setting_id {
 	MP_SET_MARGINAL_PATH_ERR_RATE_THRESHOLD,
 	MP_SET_MARGINAL_PATH_ERR_RECHECK_GAP_TIME,
 	MP_SET_MARGINAL_PATH_DOUBLE_FAILED_TIME,
+	MP_SET_FAILOVER_BUDGET,
 	_MP_SET_MAX,
 };
 
@@ -141,6 +143,7 @@ struct mp_settings {
 	unsigned int marginal_path_err_rate_threshold;	/* per thousand */
 	unsigned int marginal_path_err_recheck_gap_time;	/* seconds */
 	unsigned int marginal_path_double_failed_time;	/* seconds */
+	unsigned int failover_budget;		/* seconds, 0 = off (mp/budget.h) */
 	enum mp_origin origin[_MP_SET_MAX];
 };
 

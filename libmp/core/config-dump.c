@@ -15,6 +15,7 @@ static const char *const origin_names[_MP_ORIGIN_MAX] = {
 	[MP_ORIGIN_DEVICES] = "devices",
 	[MP_ORIGIN_OVERRIDES] = "overrides",
 	[MP_ORIGIN_MULTIPATHS] = "multipaths",
+	[MP_ORIGIN_BUDGET] = "failover_budget",
 };
 
 const char *mp_origin_to_string(enum mp_origin o)
@@ -117,7 +118,8 @@ static int put_value(struct mp_strbuf *out, const struct cfg_keyword *kw,
 	case MP_SET_MARGINAL_PATH_ERR_SAMPLE_TIME:
 	case MP_SET_MARGINAL_PATH_ERR_RATE_THRESHOLD:
 	case MP_SET_MARGINAL_PATH_ERR_RECHECK_GAP_TIME:
-	case MP_SET_MARGINAL_PATH_DOUBLE_FAILED_TIME: {
+	case MP_SET_MARGINAL_PATH_DOUBLE_FAILED_TIME:
+	case MP_SET_FAILOVER_BUDGET: {
 		unsigned int u;
 
 		memcpy(&u, (const char *)s + kw->offset, sizeof(u));
@@ -149,7 +151,9 @@ static int dump_fields(const struct mp_settings *s, uint64_t mask, bool origins,
 		r = mp_strbuf_printf(out, "%s%s ", indent, kw->name);
 		if (r == 0)
 			r = put_value(out, kw, s);
-		if (r == 0 && origins)
+		if (r == 0 && origins && s->origin[kw->setting] == MP_ORIGIN_BUDGET)
+			r = mp_strbuf_printf(out, "  # derived from failover_budget %u", s->failover_budget);
+		else if (r == 0 && origins)
 			r = mp_strbuf_printf(out, "  # %s", mp_origin_to_string(s->origin[kw->setting]));
 		if (r == 0)
 			r = mp_strbuf_puts(out, "\n");
