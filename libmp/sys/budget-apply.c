@@ -92,7 +92,7 @@ static int write_attr(const char *path, unsigned int v)
 	ssize_t w;
 
 	n = snprintf(buf, sizeof(buf), "%u", v);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);	/* O_TRUNC for fixture trees */
 	if (fd < 0)
 		return -errno;
 	w = write(fd, buf, (size_t)n);

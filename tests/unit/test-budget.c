@@ -2,10 +2,16 @@
  * transport for budget 10, explicit values winning (and warned about when
  * they cannot fit), tiny and huge budgets, the invariant that every chain's
  * worst case stays within the budget for every budget 4..600 and a few huge
- * ones, the settings round trip, and the config keyword with its origin. */
+ * ones, the settings round trip, the config keyword with its origin, and
+ * the sysfs applier against a tree made in a temporary directory. */
 #include <errno.h>
+#include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "mp/budget.h"
@@ -366,6 +372,121 @@ static void test_names(void)
 	CU_ASSERT_STRING_EQUAL(mp_origin_to_string(MP_ORIGIN_BUDGET), "failover_budget");
 }
 
+/* ---- the applier on a temporary sysfs tree ---- */
+
+static char root[64];
+
+static void put(const char *rel, const char *text)
+{
+	char p[PATH_MAX], cmd[PATH_MAX + 16];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	snprintf(cmd, sizeof(cmd), "%s", p);
+	*strrchr(cmd, '/') = '\0';
+	for (char *c = cmd + strlen(root) + 1; (c = strchr(c, '/')); c++) {
+		*c = '\0';
+		mkdir(cmd, 0755);
+		*c = '/';
+	}
+	mkdir(cmd, 0755);
+	f = fopen(p, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char *get(const char *rel)
+{
+	static char buf[64];
+	char p[PATH_MAX];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	buf[0] = '\0';
+	f = fopen(p, "r");
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+static void link_dev(const char *kname, const char *devdir)
+{
+	char p[PATH_MAX], target[PATH_MAX];
+
+	snprintf(p, sizeof(p), "%s/block/%s", root, kname);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/block/%s/device", root, kname);
+	snprintf(target, sizeof(target), "../../%s", devdir);
+	CU_ASSERT_EQUAL(symlink(target, p), 0);
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(p);
+}
+
+static void test_apply_iscsi_tree(void)
+{
+	struct mp_budget_plan p = plan(10, MP_TRANSPORT_ISCSI);
+	struct mp_budget_applied res;
+	const char *dev = "devices/platform/host3/session2/target3:0:0/3:0:0:0";
+
+	snprintf(root, sizeof(root), "/tmp/mp-budget-XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(root));
+	put("devices/platform/host3/session2/target3:0:0/3:0:0:0/timeout", "30\n");
+	put("class/iscsi_session/session2/recovery_tmo", "120\n");
+	put("class/scsi_host/host3/eh_deadline", "off\n");
+	put("block/.keep", "");
+	link_dev("sdz", dev);
+	CU_ASSERT_EQUAL(mp_budget_apply_sysfs(root, "sdz", &p, &res), 0);
+	CU_ASSERT_EQUAL(res.r[MP_BT_SCSI_TIMEOUT], 0);
+	CU_ASSERT_EQUAL(res.r[MP_BT_RECOVERY_TMO], 0);
+	CU_ASSERT_EQUAL(res.r[MP_BT_EH_DEADLINE], MP_BUDGET_APPLY_SKIP);	/* unused on iSCSI */
+	CU_ASSERT_EQUAL(res.r[MP_BT_NOOP_OUT_INTERVAL], MP_BUDGET_APPLY_SKIP);	/* no kernel here */
+	CU_ASSERT_STRING_EQUAL(get("devices/platform/host3/session2/target3:0:0/3:0:0:0/timeout"), "10");
+	CU_ASSERT_STRING_EQUAL(get("class/iscsi_session/session2/recovery_tmo"), "3");
+	CU_ASSERT_STRING_EQUAL(get("class/scsi_host/host3/eh_deadline"), "off");
+	/* again: nothing to write */
+	CU_ASSERT_EQUAL(mp_budget_apply_sysfs(root, "sdz", &p, &res), 0);
+	CU_ASSERT_EQUAL(res.r[MP_BT_SCSI_TIMEOUT], MP_BUDGET_APPLY_SAME);
+	CU_ASSERT_EQUAL(res.r[MP_BT_RECOVERY_TMO], MP_BUDGET_APPLY_SAME);
+	CU_ASSERT_EQUAL(mp_budget_apply_sysfs(root, "sdy", &p, &res), -ENOENT);
+	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void test_apply_fc_tree(void)
+{
+	struct mp_budget_plan p = plan(10, MP_TRANSPORT_FC);
+	struct mp_budget_applied res;
+	const char *dev = "devices/pci0/host4/rport-4:0-1/target4:0:1/4:0:1:0";
+
+	snprintf(root, sizeof(root), "/tmp/mp-budget-XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(root));
+	put("devices/pci0/host4/rport-4:0-1/target4:0:1/4:0:1:0/timeout", "30\n");
+	put("class/fc_remote_ports/rport-4:0-1/fast_io_fail_tmo", "off\n");
+	put("class/fc_remote_ports/rport-4:0-1/dev_loss_tmo", "30\n");
+	put("class/scsi_host/host4/eh_deadline", "off\n");
+	put("block/.keep", "");
+	link_dev("sdw", dev);
+	CU_ASSERT_EQUAL(mp_budget_apply_sysfs(root, "sdw", &p, &res), 0);
+	CU_ASSERT_STRING_EQUAL(get("devices/pci0/host4/rport-4:0-1/target4:0:1/4:0:1:0/timeout"), "4");
+	CU_ASSERT_STRING_EQUAL(get("class/scsi_host/host4/eh_deadline"), "5");
+	CU_ASSERT_STRING_EQUAL(get("class/fc_remote_ports/rport-4:0-1/fast_io_fail_tmo"), "4");
+	CU_ASSERT_STRING_EQUAL(get("class/fc_remote_ports/rport-4:0-1/dev_loss_tmo"), "600");
+	CU_ASSERT_EQUAL(res.r[MP_BT_RECOVERY_TMO], MP_BUDGET_APPLY_SKIP);
+	/* a smaller eh_deadline on the shared host stays */
+	put("class/scsi_host/host4/eh_deadline", "2\n");
+	CU_ASSERT_EQUAL(mp_budget_apply_sysfs(root, "sdw", &p, &res), 0);
+	CU_ASSERT_EQUAL(res.r[MP_BT_EH_DEADLINE], MP_BUDGET_APPLY_SAME);
+	CU_ASSERT_STRING_EQUAL(get("class/scsi_host/host4/eh_deadline"), "2");
+	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_iscsi_10),
 	UNIT_TEST(test_fc_10),
@@ -380,5 +501,7 @@ const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_settings_round_trip),
 	UNIT_TEST(test_keyword),
 	UNIT_TEST(test_names),
+	UNIT_TEST(test_apply_iscsi_tree),
+	UNIT_TEST(test_apply_fc_tree),
 	UNIT_END,
 };
