@@ -281,6 +281,11 @@ void mpd_budget_apply(struct mpd *d, struct mpd_path *p, const char *why);
 const char *mpd_bindings_path(const struct mpd *d);
 const char *mpd_wwids_path(const struct mpd *d);
 
+/* ---- queue-timeout.c: the kernel's queue_if_no_path_timeout_secs ---------- */
+
+/* Sets the global parameter from the maps' no_path_retry when it changed. */
+void mpd_queue_timeout_update(struct mpd *d);
+
 /* ---- the context ------------------------------------------------------------ */
 
 #define MPD_MAX_CLIENTS 64
@@ -335,6 +340,7 @@ struct mpd {
 	bool quit;
 	bool reload_requested;
 	unsigned long n_checks, n_reloads, n_creates, n_messages;
+	long queue_timeout_set;		/* last queue_if_no_path_timeout_secs written, -1: none */
 };
 
 #endif

@@ -89,6 +89,7 @@ static void housekeeping(struct mpd *d, uint64_t id, uint64_t gen)
 
 	for (size_t i = 0; i < d->n_maps; i++)
 		mpd_checker_map_tick(d, d->maps[i], now);
+	mpd_queue_timeout_update(d);
 	mpd_control_expire(d, now);
 	if (d->notify && d->watchdog_usec)
 		sd_notify(0, "WATCHDOG=1");
@@ -234,6 +235,7 @@ int main(int argc, char **argv)
 			 .lock_file = "/run/multipathd/mpd.pid",
 			 .verbosity = 2, .socket_gid = -1 },
 		.signal_fd = -1, .dm_event_fd = -1, .lock_fd = -1, .listen_fd = -1,
+		.queue_timeout_set = -1,
 	};
 	int r;
 
