@@ -188,6 +188,9 @@ static const struct mpctl_field path_fields[] = {
 	{ 'c', "checker", "checker" },
 	{ 'l', "last_check", "result of the last check" },
 	{ 's', "vend/prod/rev", "vendor,product" },
+	{ 'H', "share", "byte-share: the path's share in the table (READ/WRITE when split), - otherwise" },
+	{ 'B', "bytes", "byte-share: bytes the selector started on the path since the table was loaded" },
+	{ 'L', "lat_ms", "byte-share: mean request latency over the last sample period (ms)" },
 	{ 0, NULL, NULL },
 };
 
@@ -276,8 +279,41 @@ static int path_value(char l, struct json_object *p, bool compat, struct mp_strb
 		s = mpctl_jstr(p, "last_check");
 		return mp_strbuf_puts(out, *s ? s : "-");
 	case 's': return mp_strbuf_printf(out, "%s,%s", mpctl_jstr(p, "vendor"), mpctl_jstr(p, "product"));
+	case 'H':
+		s = mpctl_jstr(p, "share");
+		return mp_strbuf_printf(out, "%s%s", *s ? s : "-",
+					mpctl_jbool(p, "share_demoted") ? "(demoted)" : "");
+	case 'B': {
+		char buf[32];
+
+		if (!jget(p, "bytes"))
+			return mp_strbuf_puts(out, "-");
+		mpctl_format_size((unsigned long long)mpctl_jint(p, "bytes", 0) / 512, buf, sizeof(buf));
+		return mp_strbuf_puts(out, buf);
+	}
+	case 'L':
+		if (!jget(p, "latency_us"))
+			return mp_strbuf_puts(out, "-");
+		return mp_strbuf_printf(out, "%.1f", mpctl_jint(p, "latency_us", 0) / 1000.0);
 	default: return -EINVAL;
 	}
+}
+
+/* byte-share: " share=70 bytes=1.2G lat=0.8ms" after a path's columns. */
+static void share_suffix(struct json_object *p, char *buf, size_t len)
+{
+	char size[32] = "-";
+	int n;
+
+	buf[0] = '\0';
+	if (!jget(p, "share"))
+		return;
+	if (jget(p, "bytes"))
+		mpctl_format_size((unsigned long long)mpctl_jint(p, "bytes", 0) / 512, size, sizeof(size));
+	n = snprintf(buf, len, " share=%s%s bytes=%s", mpctl_jstr(p, "share"),
+		     mpctl_jbool(p, "share_demoted") ? " (demoted: slow)" : "", size);
+	if (n > 0 && (size_t)n < len && jget(p, "latency_us"))
+		snprintf(buf + n, len - (size_t)n, " lat=%.1fms", mpctl_jint(p, "latency_us", 0) / 1000.0);
 }
 
 int mpctl_field_value(enum mpctl_obj kind, char letter, struct json_object *obj, bool compat,
@@ -486,6 +522,16 @@ static int render_map(struct json_object *m, enum mpctl_tree_style st, bool colo
 		if (jget(fp, "checker_state"))
 			mp_strbuf_printf(out, " up=%u down=%u shaky=%u", up, down, shaky);
 		mp_strbuf_puts(out, "\n");
+		if (jget(m, "byte_share")) {
+			struct json_object *bs = jget(m, "byte_share");
+
+			/* rw: the patched dm-multipath passes the direction */
+			mp_strbuf_printf(out, "  byte-share mode=%s tuning=%s%s slow_path_factor=%lld reloads=%lld\n",
+					 *mpctl_jstr(bs, "mode") ? mpctl_jstr(bs, "mode") : "unknown",
+					 mpctl_jbool(bs, "tuning") ? "on" : "off",
+					 mpctl_jbool(bs, "tuned") ? " (tuned)" : "",
+					 mpctl_jint(bs, "slow_path_factor", 0), mpctl_jint(bs, "share_reloads", 0));
+		}
 	} else {
 		if (strcmp(name, wwid) != 0)
 			mp_strbuf_printf(out, "%s (%s) %s %s,%s\n", name, wwid, dm, mpctl_jstr(fp, "vendor"),
@@ -525,12 +571,14 @@ static int render_map(struct json_object *m, enum mpctl_tree_style st, bool colo
 			if (st == MPCTL_TREE_MPCTL) {
 				const char *c = color ? state_color(mpctl_jstr(p, "checker_state"),
 								    mpctl_jstr(p, "dm_state")) : "";
+				char share[96];
 
-				mp_strbuf_printf(out, "%-*s %-*s %-*s %s%-*s %-*s%s %-*s %s\n",
+				share_suffix(p, share, sizeof(share));
+				mp_strbuf_printf(out, "%-*s %-*s %-*s %s%-*s %-*s%s %-*s %s%s\n",
 						 (int)w[PC_HCTL], cols[PC_HCTL], (int)w[PC_DEV], cols[PC_DEV],
 						 (int)w[PC_DEVT], cols[PC_DEVT], c, (int)w[PC_DM], cols[PC_DM],
 						 (int)w[PC_CHK], cols[PC_CHK], *c ? C_OFF : "",
-						 (int)w[PC_SDEV], cols[PC_SDEV], cols[PC_PRIO]);
+						 (int)w[PC_SDEV], cols[PC_SDEV], cols[PC_PRIO], share);
 			} else {
 				mp_strbuf_printf(out, "%-*s %-*s %-*s %-*s %-*s %s\n",
 						 (int)w[PC_HCTL], cols[PC_HCTL], (int)w[PC_DEV], cols[PC_DEV],

@@ -124,8 +124,18 @@ static int build_table(struct mpd *d, struct mpd_map *m, struct mp_dmtable *t)
 		for (size_t i = 0; i < pg->n_paths; i++) {
 			char dev[32];
 
+			char share[MP_SHARE_WORD_SIZE];
+			const char *share_args[1] = { share };
+
 			snprintf(dev, sizeof(dev), "%u:%u", pg->paths[i]->major, pg->paths[i]->minor);
-			r = mp_dmtable_add_path(t, gi, dev, path_args);
+			/* byte-share takes the path's share where others take rr_min_io */
+			if (mpd_shares_active(m)) {
+				r = mpd_shares_word(d, m, (const struct mpd_path *)pg->paths[i], share,
+						    sizeof(share));
+				if (r < 0)
+					return r;
+			}
+			r = mp_dmtable_add_path(t, gi, dev, mpd_shares_active(m) ? share_args : path_args);
 			if (r < 0)
 				return r;
 		}

@@ -62,6 +62,7 @@ static struct json_object *path_json(const struct mpd_path *p)
 	json_object_object_add(o, "prio", json_object_new_int(p->mp.prio));
 	json_object_object_add(o, "vendor", jstr(p->mp.vendor));
 	json_object_object_add(o, "product", jstr(p->mp.product));
+	mpd_shares_path_json(p, o);
 	if (!p->map)
 		json_object_object_add(o, "why_not", jstr(p->why_not[0] ? p->why_not : "not assembled yet"));
 	return o;
@@ -135,6 +136,7 @@ static struct json_object *map_json(struct mpd *d, const struct mpd_map *m, bool
 		json_object_array_add(groups, go);
 	}
 	json_object_object_add(o, "groups", groups);
+	mpd_shares_map_json(m, o);
 	(void)d;
 	return o;
 }

@@ -26,6 +26,7 @@
 #include "mp/path.h"
 #include "mp/policy.h"
 #include "mp/sg.h"
+#include "mp/shares.h"
 #include "mp/sysfs.h"
 
 struct mpd;
@@ -158,6 +159,15 @@ struct mpd_path {
 	bool checked_once;
 	uint64_t last_check_ms;
 	uint32_t check_ms;		/* duration of the last check */
+
+	/* byte-share sampling and policies (shares.c) */
+	struct mpd_path_share {
+		struct mp_blkstat last;		/* /sys/block/sdX/stat at the last sample */
+		bool have_last;
+		uint64_t latency_us;		/* last period, 0 unknown */
+		struct mp_tune_path tune;
+		struct mp_slow_path slow;
+	} share;
 };
 
 struct mpd_map {
@@ -183,6 +193,10 @@ struct mpd_map {
 	struct mp_failback_state fb;
 	uint64_t next_tick_ms;
 	uint64_t created_ms;
+	/* byte-share (shares.c) */
+	uint64_t share_next_ms;		/* next sample */
+	bool share_tuned;		/* the table carries tuned shares */
+	unsigned long share_reloads;	/* reloads asked by tuning or slow paths */
 };
 
 struct mpd_path *mpd_path_find_devt(struct mpd *d, dev_t devt);
@@ -246,6 +260,22 @@ void mpd_checker_check_now(struct mpd *d, struct mpd_path *p);
 void mpd_checker_map_update(struct mpd *d, struct mpd_map *m);
 void mpd_checker_map_tick(struct mpd *d, struct mpd_map *m, uint64_t now);
 unsigned int mpd_map_usable_paths(const struct mpd_map *m);
+
+/* ---- shares.c: byte-share shares, sampling, tuning, slow paths -------------- */
+
+/* True when the map's groups use the byte-share selector. */
+bool mpd_shares_active(const struct mpd_map *m);
+/* The per-path table word for p ("70", "80/20"): configured or tuned
+ * share, a demoted path at the floor. 0 or -errno. */
+int mpd_shares_word(const struct mpd *d, const struct mpd_map *m, const struct mpd_path *p,
+		    char *buf, size_t len);
+/* Housekeeping: every share_interval, sample the paths' block stats, run
+ * tuning and slow-path detection, reload when worth it, refresh status. */
+void mpd_shares_tick(struct mpd *d, struct mpd_map *m, uint64_t now);
+struct json_object;
+/* Adds share fields to a path's / map's JSON (nothing for other selectors). */
+void mpd_shares_path_json(const struct mpd_path *p, struct json_object *o);
+void mpd_shares_map_json(const struct mpd_map *m, struct json_object *o);
 
 /* ---- dmevents.c ------------------------------------------------------------ */
 

@@ -89,6 +89,22 @@ void mpd_events_path(struct mpd_events *ev, const struct mpd_path *p, enum mp_pa
 	snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
 }
 
+void mpd_events_path_note(struct mpd_events *ev, const struct mpd_path *p, const char *from,
+			  const char *to, const char *cause, const char *detail)
+{
+	struct event *e = push(ev);
+
+	ev->n_path_changes++;
+	e->is_path = true;
+	snprintf(e->dev, sizeof(e->dev), "%s", p->mp.kname);
+	snprintf(e->dev_t, sizeof(e->dev_t), "%u:%u", major(p->devt), minor(p->devt));
+	snprintf(e->map, sizeof(e->map), "%s", p->map ? p->map->name : "");
+	snprintf(e->from, sizeof(e->from), "%s", from);
+	snprintf(e->to, sizeof(e->to), "%s", to);
+	snprintf(e->cause, sizeof(e->cause), "%s", cause);
+	snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
+}
+
 void mpd_events_map(struct mpd_events *ev, const struct mpd_map *m, const char *from,
 		    const char *to, const char *cause, const char *detail)
 {

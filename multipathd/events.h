@@ -22,6 +22,10 @@ void mpd_events_path(struct mpd_events *ev, const struct mpd_path *p, enum mp_pa
 /* Something happened to a map (from/to are short words: "queueing on"...). */
 void mpd_events_map(struct mpd_events *ev, const struct mpd_map *m, const char *from, const char *to, const char *cause,
 		    const char *detail);
+/* Something happened to a path that is not a checker state change (a
+ * slow path demoted or re-admitted); from/to are short words. */
+void mpd_events_path_note(struct mpd_events *ev, const struct mpd_path *p, const char *from,
+			  const char *to, const char *cause, const char *detail);
 /* One check finished with this verdict. */
 void mpd_events_check(struct mpd_events *ev, const struct mpd_path *p, enum mp_check_result verdict);
 

@@ -87,8 +87,10 @@ static void housekeeping(struct mpd *d, uint64_t id, uint64_t gen)
 {
 	uint64_t now = mpd_now_ms();
 
-	for (size_t i = 0; i < d->n_maps; i++)
+	for (size_t i = 0; i < d->n_maps; i++) {
 		mpd_checker_map_tick(d, d->maps[i], now);
+		mpd_shares_tick(d, d->maps[i], now);
+	}
 	mpd_queue_timeout_update(d);
 	mpd_control_expire(d, now);
 	if (d->notify && d->watchdog_usec)

@@ -77,6 +77,11 @@ enum mp_setting_id {
 	MP_SET_POLLING_INTERVAL,
 	MP_SET_MAX_POLLING_INTERVAL,
 	MP_SET_PATH_SELECTOR,
+	MP_SET_PATH_SHARES,
+	MP_SET_SHARE_TUNING,
+	MP_SET_SHARE_INTERVAL,
+	MP_SET_SLOW_PATH_FACTOR,
+	MP_SET_SLOW_PATH_WINDOW,
 	MP_SET_PATH_GROUPING_POLICY,
 	MP_SET_PATH_CHECKER,
 	MP_SET_CHECKER_TIMEOUT,
@@ -117,6 +122,12 @@ struct mp_settings {
 	unsigned int polling_interval;		/* seconds */
 	unsigned int max_polling_interval;	/* seconds */
 	const char *path_selector;		/* "service-time 0" ... */
+	/* byte-share (mp/shares.h): per-path shares, tuning, slow paths */
+	const char *path_shares;		/* "KEY=SHARE ...", "" = equal */
+	bool share_tuning;
+	unsigned int share_interval;		/* seconds between samples */
+	unsigned int slow_path_factor;		/* 0 = off */
+	unsigned int slow_path_window;		/* seconds */
 	enum mp_pgpolicy path_grouping_policy;
 	enum mp_checker_kind path_checker;
 	unsigned int checker_timeout;		/* seconds */

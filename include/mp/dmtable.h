@@ -186,6 +186,28 @@ int mp_dmstatus_find_path(const struct mp_dmstatus *s, const char *dev,
 unsigned int mp_dmstatus_count_active(const struct mp_dmstatus *s);
 const char *mp_dm_group_state_to_string(enum mp_dm_group_state v);
 
+/* byte-share (kernel/dm-byte-share): the group status is
+ * "2 <single|rw> <window_ms>"; each path's info words are the bytes
+ * started on it since the table was loaded, "<bytes>" in single mode,
+ * "<read bytes> <write bytes>" in rw mode (the dm-multipath direction
+ * patch is loaded). -ENODATA when the group's words are not that shape. */
+struct mp_dm_share_group {
+	bool rw;
+	unsigned int window_ms;
+};
+
+struct mp_dm_share_bytes {
+	bool rw;			/* read and write below are meaningful */
+	uint64_t total;
+	uint64_t read, write;
+};
+
+int mp_dmstatus_share_group(const struct mp_dmstatus_group *g, struct mp_dm_share_group *ret);
+int mp_dmstatus_share_bytes(const struct mp_dmstatus_group *g, const struct mp_dmstatus_path *p,
+			    struct mp_dm_share_bytes *ret);
+/* The group (0-based) holding dev, for the two above; -ENOENT. */
+int mp_dmstatus_find_group(const struct mp_dmstatus *s, const char *dev, unsigned int *ret);
+
 /* ---- words, devices, messages ---------------------------------------- */
 
 /* A dm word: non-empty, at most 4096 bytes, no blank or control character

@@ -76,6 +76,10 @@ int mp_sysfs_sdev_state(const char *root, const char *kname, enum mp_sdev_state 
 /* The sg node of a block device: "sg2" for "sdc". -ENOENT when the sg
  * driver is not bound to it. */
 int mp_sysfs_sg_name(const char *root, const char *kname, char *ret, size_t len);
+/* ROOT/block/KNAME/stat, the block layer's counters (mp/shares.h):
+ * 0, -errno, or -EBADMSG for a line that does not parse. */
+struct mp_blkstat;
+int mp_sysfs_block_stat(const char *root, const char *kname, struct mp_blkstat *ret);
 
 /* The adapter as a table for the daemon's tests. */
 struct mp_sysfs_ops {

@@ -56,6 +56,17 @@ static int put_value(struct mp_strbuf *out, const struct cfg_keyword *kw,
 		return mp_strbuf_printf(out, "%u", s->rr_min_io_rq);
 	case MP_SET_PATH_SELECTOR:
 		return put_quoted(out, s->path_selector);
+	case MP_SET_PATH_SHARES:
+		return put_quoted(out, s->path_shares);
+	case MP_SET_SHARE_TUNING:
+		return mp_strbuf_puts(out, s->share_tuning ? "yes" : "no");
+	case MP_SET_SHARE_INTERVAL:
+		return mp_strbuf_printf(out, "%u", s->share_interval);
+	case MP_SET_SLOW_PATH_FACTOR:
+		return s->slow_path_factor ? mp_strbuf_printf(out, "%u", s->slow_path_factor) :
+					     mp_strbuf_puts(out, "no");
+	case MP_SET_SLOW_PATH_WINDOW:
+		return mp_strbuf_printf(out, "%u", s->slow_path_window);
 	case MP_SET_PRIO_ARGS:
 		return put_quoted(out, s->prio_args);
 	case MP_SET_FEATURES:

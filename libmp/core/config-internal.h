@@ -64,6 +64,7 @@ enum kw_type {
 	KT_STRING,
 	KT_PATH,	/* absolute path */
 	KT_SELECTOR,
+	KT_SHARES,	/* path_shares: "KEY=SHARE ..." */
 	KT_PGPOLICY,
 	KT_CHECKER,
 	KT_PRIO,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/config-internal.h"
+#include "mp/shares.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -33,6 +34,13 @@ const struct cfg_keyword mp_cfg_keywords[] = {
 	SET("max_polling_interval", KT_UINT, D, MP_SET_MAX_POLLING_INTERVAL,
 	    max_polling_interval, 1, 86400),
 	SET("path_selector", KT_SELECTOR, D | DV | MP | OV, MP_SET_PATH_SELECTOR, path_selector, 0, 0),
+	SET("path_shares", KT_SHARES, D | DV | MP | OV, MP_SET_PATH_SHARES, path_shares, 0, 0),
+	SET("share_tuning", KT_BOOL, D | DV | MP | OV, MP_SET_SHARE_TUNING, share_tuning, 0, 0),
+	SET("share_interval", KT_UINT, D | DV | MP | OV, MP_SET_SHARE_INTERVAL, share_interval, 1, 3600),
+	SET("slow_path_factor", KT_MARGINAL, D | DV | MP | OV, MP_SET_SLOW_PATH_FACTOR,
+	    slow_path_factor, 2, 1000),
+	SET("slow_path_window", KT_UINT, D | DV | MP | OV, MP_SET_SLOW_PATH_WINDOW, slow_path_window,
+	    1, 86400),
 	SET("path_grouping_policy", KT_PGPOLICY, D | DV | MP | OV, MP_SET_PATH_GROUPING_POLICY,
 	    path_grouping_policy, 0, 0),
 	SET("path_checker", KT_CHECKER, D | DV | OV, MP_SET_PATH_CHECKER, path_checker, 0, 0),
@@ -346,6 +354,8 @@ static const char *expected(const struct cfg_keyword *kw, char *buf, size_t len)
 	case KT_SELECTOR:
 		return "\"round-robin 0\", \"queue-length 0\", \"service-time 0\", "
 			"\"historical-service-time 0\" or \"byte-share 0\"";
+	case KT_SHARES:
+		return "KEY=SHARE words, e.g. \"3:0:0:*=70 4:0:0:*=30\" (SHARE 1..100000 or READ/WRITE)";
 	case KT_PGPOLICY:
 		return "failover, multibus, group_by_serial, group_by_prio or group_by_node_name";
 	case KT_CHECKER:
@@ -437,6 +447,17 @@ int mp_cfg_parse_value(struct mp_config *cfg, const struct cfg_keyword *kw,
 			return r;
 		if (r == 0)
 			store(s, kw->offset, &p, sizeof(p));
+		break;
+	}
+	case KT_SHARES: {
+		const char *p;
+
+		if (mp_shares_spec_validate(v, why, whylen) < 0)
+			return -EINVAL;
+		p = mp_cfg_intern(cfg, v);
+		if (!p)
+			return -ENOMEM;
+		store(s, kw->offset, &p, sizeof(p));
 		break;
 	}
 	case KT_PGPOLICY: {
@@ -572,6 +593,11 @@ void mp_cfg_builtin_defaults(struct mp_settings *s)
 		.polling_interval = 5,
 		.max_polling_interval = 20,	/* 4 * polling_interval */
 		.path_selector = "service-time 0",
+		.path_shares = "",
+		.share_tuning = false,
+		.share_interval = 5,
+		.slow_path_factor = 0,
+		.slow_path_window = 30,
 		.path_grouping_policy = MP_PGPOLICY_FAILOVER,
 		.path_checker = MP_CHECKER_TUR,
 		.checker_timeout = 30,		/* the SCSI layer's default */

@@ -19,6 +19,7 @@ static size_t field_size(enum kw_type t)
 	case KT_STRING:
 	case KT_PATH:
 	case KT_SELECTOR:
+	case KT_SHARES:
 	case KT_FEATURES:
 	case KT_HWHANDLER:
 	case KT_ALIAS:

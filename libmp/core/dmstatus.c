@@ -307,3 +307,78 @@ const char *mp_dm_group_state_to_string(enum mp_dm_group_state v)
 		return NULL;
 	return names[v];
 }
+
+/* ---- byte-share ----------------------------------------------------------- */
+
+static int word_u64(const char *w, uint64_t *ret)
+{
+	uint64_t v = 0;
+
+	if (!w || !*w)
+		return -ENODATA;
+	for (; *w; w++) {
+		if (*w < '0' || *w > '9' || v > (UINT64_MAX - 9u) / 10u)
+			return -ENODATA;
+		v = v * 10 + (uint64_t)(*w - '0');
+	}
+	*ret = v;
+	return 0;
+}
+
+/* bs_status in dm-byte-share.c: DMEMIT("2 %s %u ", rw ? "rw" : "single",
+ * window_ms) for the group, then one or two byte counts per path. */
+int mp_dmstatus_share_group(const struct mp_dmstatus_group *g, struct mp_dm_share_group *ret)
+{
+	uint64_t win;
+	bool rw;
+
+	if (g->n_selector_status != 2 || word_u64(g->selector_status[1], &win) < 0 ||
+	    win > UINT32_MAX)
+		return -ENODATA;
+	if (strcmp(g->selector_status[0], "rw") == 0)
+		rw = true;
+	else if (strcmp(g->selector_status[0], "single") == 0)
+		rw = false;
+	else
+		return -ENODATA;
+	if (g->n_info_args != (rw ? 2u : 1u))
+		return -ENODATA;
+	ret->rw = rw;
+	ret->window_ms = (unsigned int)win;
+	return 0;
+}
+
+int mp_dmstatus_share_bytes(const struct mp_dmstatus_group *g, const struct mp_dmstatus_path *p,
+			    struct mp_dm_share_bytes *ret)
+{
+	struct mp_dm_share_group sg;
+	struct mp_dm_share_bytes b = { 0 };
+	int r;
+
+	r = mp_dmstatus_share_group(g, &sg);
+	if (r < 0)
+		return r;
+	b.rw = sg.rw;
+	if (word_u64(p->info[0], sg.rw ? &b.read : &b.total) < 0)
+		return -ENODATA;
+	if (sg.rw) {
+		if (word_u64(p->info[1], &b.write) < 0 || b.read > UINT64_MAX - b.write)
+			return -ENODATA;
+		b.total = b.read + b.write;
+	}
+	*ret = b;
+	return 0;
+}
+
+int mp_dmstatus_find_group(const struct mp_dmstatus *s, const char *dev, unsigned int *ret)
+{
+	if (!dev)
+		return -EINVAL;
+	for (unsigned int i = 0; i < s->n_groups; i++)
+		for (unsigned int j = 0; j < s->groups[i].n_paths; j++)
+			if (strcmp(s->groups[i].paths[j].dev, dev) == 0) {
+				*ret = i;
+				return 0;
+			}
+	return -ENOENT;
+}

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "mp/dmtable.h"
+#include "mp/shares.h"
 #include "mp/strbuf.h"
 #include "util/cleanup.h"
 
@@ -887,4 +888,47 @@ int mp_dm_message_format(enum mp_dm_msg_kind kind, const char *dev,
 	if ((size_t)n >= len)
 		return -ENOBUFS;
 	return n;
+}
+
+/* ---- byte-share per-path words ----------------------------------------- */
+
+/* dm-byte-share's per-path arg (bs_parse_share): "<share>" or
+ * "<read>/<write>", each 1..100000. Equal shares print as one number so
+ * the table text stays the short form dmsetup prints back. */
+int mp_share_format(const struct mp_share *s, char *buf, size_t len)
+{
+	int n;
+
+	for (unsigned int d = 0; d < _MP_DIR_MAX; d++)
+		if (s->v[d] < MP_SHARE_MIN || s->v[d] > MP_SHARE_MAX)
+			return -EINVAL;
+	if (s->v[MP_DIR_READ] == s->v[MP_DIR_WRITE])
+		n = snprintf(buf, len, "%u", s->v[MP_DIR_READ]);
+	else
+		n = snprintf(buf, len, "%u/%u", s->v[MP_DIR_READ], s->v[MP_DIR_WRITE]);
+	if (n < 0)
+		return -EINVAL;
+	return (size_t)n < len ? 0 : -ENOBUFS;
+}
+
+int mp_share_parse(const char *word, struct mp_share *ret)
+{
+	char buf[MP_SHARE_WORD_SIZE];
+	const char *slash;
+	uint64_t r, w;
+
+	if (!word || strlen(word) >= sizeof(buf))
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%s", word);
+	slash = strchr(word, '/');
+	if (slash)
+		buf[slash - word] = '\0';
+	if (parse_u64(buf, MP_SHARE_MAX, &r) < 0 || r < MP_SHARE_MIN)
+		return -EINVAL;
+	w = r;
+	if (slash && (parse_u64(slash + 1, MP_SHARE_MAX, &w) < 0 || w < MP_SHARE_MIN))
+		return -EINVAL;
+	ret->v[MP_DIR_READ] = (unsigned int)r;
+	ret->v[MP_DIR_WRITE] = (unsigned int)w;
+	return 0;
 }

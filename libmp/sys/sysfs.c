@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mp/shares.h"
 #include "mp/sysfs.h"
 #include "mp/vpd.h"
 
@@ -475,3 +476,16 @@ const struct mp_sysfs_ops mp_sysfs_kernel_ops = {
 	.sdev_state = mp_sysfs_sdev_state,
 	.sg_name = mp_sysfs_sg_name,
 };
+
+int mp_sysfs_block_stat(const char *root, const char *kname, struct mp_blkstat *ret)
+{
+	char p[PATH_MAX], buf[512];
+	int r;
+
+	if (fmt(p, sizeof(p), "%s/block/%s/stat", root, kname) < 0)
+		return -ENAMETOOLONG;
+	r = read_text(p, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	return mp_blkstat_parse(buf, ret) < 0 ? -EBADMSG : 0;
+}

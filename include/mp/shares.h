@@ -1,0 +1,179 @@
+/* Byte-share selector support (kernel/dm-byte-share): per-path shares as
+ * dm words, the administrator's path_shares spec, block-layer stat samples,
+ * and two pure policies over those samples:
+ *   tune  measured service rate per path -> new shares, damped, floored,
+ *         with a dead band so a reload happens only when it is worth it
+ *         (policy-tune.c);
+ *   slow  a path whose latency stays far above its siblings' while its
+ *         checker says up ("gray failure") -> demoted to the floor share,
+ *         re-admitted once it behaves (policy-slow.c).
+ * No I/O, no clock: the daemon passes samples and the time in.
+ * docs/design-policy.md describes both policies. */
+#ifndef MP_SHARES_H
+#define MP_SHARES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mp/path.h"
+
+/* The selector's bounds (dm-byte-share.c): a share is 1..100000. */
+#define MP_SHARE_MIN		1u
+#define MP_SHARE_MAX		100000u
+/* A path no path_shares word names. */
+#define MP_SHARE_DEFAULT	100u
+/* Tuned and demoted shares are permille of a map's usable paths. */
+#define MP_SHARE_SCALE		1000u
+/* The policies judge at most this many paths of one map. */
+#define MP_SHARE_MAX_PATHS	64u
+
+enum { MP_DIR_READ, MP_DIR_WRITE, _MP_DIR_MAX };
+
+/* One path's share: the table word is "<read>" when both are equal, else
+ * "<read>/<write>" (stock dm-multipath then uses read + write). */
+struct mp_share {
+	unsigned int v[_MP_DIR_MAX];
+};
+
+/* ---- dm words (dmtable.c) ------------------------------------------------ */
+
+#define MP_SHARE_WORD_SIZE 16u
+/* Writes the table word; -EINVAL for a share out of range, -ENOBUFS. */
+int mp_share_format(const struct mp_share *s, char *buf, size_t len);
+/* "70" or "80/20"; strict decimal within MP_SHARE_MIN..MP_SHARE_MAX. */
+int mp_share_parse(const char *word, struct mp_share *ret);
+
+/* ---- the path_shares spec (shares.c) -------------------------------------- */
+
+/* path_shares is a list of KEY=SHARE words, e.g.
+ *   "3:0:0:*=70 4:0:0:*=30"      by SCSI address (host = HBA or iSCSI session)
+ *   "sdb=70 sdc=30"              by kernel name
+ * KEY is a glob ('*' any run, '?' one character) matched against the
+ * path's H:C:T:L, then its kernel name, then its target node name (FC WWNN
+ * or iSCSI IQN); the first matching word wins. 0 or -EINVAL with why. */
+int mp_shares_spec_validate(const char *spec, char *why, size_t whylen);
+/* The share the spec gives p: 0, or -ENOENT when no word matches (the
+ * caller then uses MP_SHARE_DEFAULT). spec may be NULL or "". */
+int mp_shares_lookup(const char *spec, const struct mp_path *p, struct mp_share *ret);
+/* '*' and '?' glob over whole strings (no classes, no escapes). */
+bool mp_shares_glob(const char *pat, const char *s);
+
+/* Effective shares for a table: base shares (configured or tuned, any
+ * scale) of n paths, some demoted. Usable non-demoted paths split
+ * MP_SHARE_SCALE minus the floors in proportion to their base; each
+ * demoted path gets floor permille. With no path demoted the base shares
+ * are returned unchanged (an administrator's 70/30 stays 70/30 in the
+ * table). 0 or -EINVAL. */
+int mp_shares_effective(const struct mp_share *base, const bool *demoted, size_t n,
+			unsigned int floor, struct mp_share *ret);
+
+/* ---- block-layer statistics (shares.c) ------------------------------------ */
+
+/* /sys/block/sdX/stat, the fields we use (Documentation/block/stat.rst). */
+struct mp_blkstat {
+	uint64_t ios[_MP_DIR_MAX];		/* completed requests */
+	uint64_t sectors[_MP_DIR_MAX];		/* 512-byte sectors */
+	uint64_t ticks_ms[_MP_DIR_MAX];		/* summed request time */
+	uint64_t in_flight;
+	uint64_t io_ticks_ms;			/* time the device was busy */
+};
+
+/* 0 or -EINVAL (fewer than 11 numbers). */
+int mp_blkstat_parse(const char *text, struct mp_blkstat *ret);
+
+/* What a path did between two stats (counters that went backwards, a
+ * replugged device, count as nothing). */
+struct mp_share_sample {
+	bool valid;		/* the path was sampled twice and is usable */
+	uint64_t ios[_MP_DIR_MAX];
+	uint64_t bytes[_MP_DIR_MAX];
+	uint64_t ticks_ms[_MP_DIR_MAX];
+};
+
+void mp_share_sample_delta(const struct mp_blkstat *prev, const struct mp_blkstat *cur,
+			   struct mp_share_sample *ret);
+/* Mean latency in microseconds per request over both directions (or one
+ * direction: dir MP_DIR_READ/WRITE); -ENODATA below min_ios requests. */
+int mp_share_sample_latency_us(const struct mp_share_sample *s, int dir, unsigned int min_ios,
+			       uint64_t *ret);
+
+/* ---- tuning (policy-tune.c) ------------------------------------------------ */
+
+struct mp_tune_config {
+	unsigned int floor;		/* permille a usable path never goes under */
+	unsigned int damping;		/* percent of the gap to the target closed per step */
+	unsigned int deadband;		/* permille a share must move before a reload */
+	unsigned int min_ios;		/* per path and direction for a usable rate */
+	bool split;			/* separate read and write shares (rw mode) */
+};
+
+/* Defaults: floor 50 (5 %), damping 50 %, dead band 50 (5 points), 16 I/Os. */
+void mp_tune_config_default(struct mp_tune_config *ret);
+
+/* Per path, kept by the caller across steps. */
+struct mp_tune_path {
+	/* in */
+	bool usable;			/* checker up, kernel active */
+	struct mp_share_sample sample;
+	/* state */
+	double rate[_MP_DIR_MAX];	/* smoothed bytes per ms of request time, 0 unknown */
+	double share[_MP_DIR_MAX];	/* where tuning is heading, permille */
+	unsigned int loaded[_MP_DIR_MAX];	/* permille in the table now; 0: taken from share */
+	int last_move[_MP_DIR_MAX];	/* +1/-1: way the last reload moved it, 0 none */
+	/* out */
+	unsigned int next[_MP_DIR_MAX];	/* permille to load when *ret_reload */
+};
+
+/* One step over a map's paths. Updates rate and share; sets next and
+ * *ret_reload when some usable path's share moved at least deadband from
+ * loaded (the caller then loads next and copies it to loaded). Holds
+ * (no change) while fewer than two usable paths have a rate; a move
+ * against the direction of the path's last one needs twice deadband. The target
+ * splits MP_SHARE_SCALE in proportion to the rates, which evens out the
+ * requests in flight per path (Little's law: in flight = rate share x
+ * latency), then lifts every usable path to the floor. 0 or -EINVAL. */
+int mp_policy_tune_step(const struct mp_tune_config *cfg, struct mp_tune_path *paths, size_t n,
+			bool *ret_reload);
+
+/* ---- slow paths, "gray failure" (policy-slow.c) ----------------------------- */
+
+struct mp_slow_config {
+	unsigned int factor;		/* slow: latency > factor x siblings'; 0 = off */
+	uint64_t window_ms;		/* how long it must stay slow (or good) */
+	uint64_t min_latency_us;	/* never slow below this (noise at tiny latencies) */
+	unsigned int min_ios;		/* requests per sample to judge at all */
+};
+
+enum mp_slow_verdict {
+	MP_SLOW_NONE,		/* nothing changed */
+	MP_SLOW_DEMOTE,		/* cut the path's share to the floor */
+	MP_SLOW_READMIT,	/* give it its share back */
+};
+
+struct mp_slow_path {
+	/* in */
+	bool up;			/* the checker says up */
+	struct mp_share_sample sample;
+	/* state */
+	bool demoted;
+	uint64_t bad_since_ms;		/* MP_POLICY_NEVER-free: 0 = not slow now */
+	uint64_t good_since_ms;		/* while demoted: 0 = not good now */
+	/* out */
+	enum mp_slow_verdict verdict;
+	uint64_t latency_us;		/* this sample, 0 unknown */
+	uint64_t sibling_us;		/* median of the other up paths, 0 unknown */
+};
+
+/* One step at now. A path is slow when its latency exceeds factor times
+ * the median of its up siblings' and min_latency_us; it is demoted once
+ * slow for window_ms, unless that would leave no up path undemoted. A
+ * demoted path is re-admitted once its latency has stayed at or below the
+ * midpoint ((factor + 1) / 2 times the siblings') for window_ms: the gap
+ * between the two thresholds keeps a path near the line from flapping.
+ * *ret_changes counts verdicts other than NONE. 0 or -EINVAL. */
+int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *paths, size_t n,
+			uint64_t now_ms, unsigned int *ret_changes);
+const char *mp_slow_verdict_to_string(enum mp_slow_verdict v);
+
+#endif

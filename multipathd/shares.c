@@ -1,0 +1,323 @@
+/* The byte-share selector in the daemon: the per-path share words of a
+ * byte-share table, the periodic sampling of each path's block-layer
+ * counters (/sys/block/sdX/stat: a read of a few hundred bytes, cheap
+ * enough for the loop thread), the tuning and slow-path policies
+ * (libmp/core/policy-tune.c, policy-slow.c) over those samples, and the
+ * share fields of `show paths` / `show topology`.
+ *
+ * Owns: the share state kept in each path record (p->share) and the
+ * map's share_* fields. A new table goes through the ordinary reload
+ * (mpd_map_schedule_reload), and only when a policy says it is worth it.
+ *
+ * Shares in a table, per path:
+ *   configured   path_shares lookup, MP_SHARE_DEFAULT when no word matches;
+ *   tuned        permille from the tuning policy once it has reloaded;
+ *   demoted      a slow path gets the tuning floor (permille) and the
+ *                others split the rest in proportion to their base. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include <json-c/json.h>
+
+#include "daemon.h"
+#include "events.h"
+
+bool mpd_shares_active(const struct mpd_map *m)
+{
+	const char *sel = m->set.path_selector;
+
+	return sel && strncmp(sel, "byte-share", 10) == 0 && (sel[10] == ' ' || !sel[10]);
+}
+
+static void configured(const struct mpd_map *m, const struct mpd_path *p, struct mp_share *ret)
+{
+	if (mp_shares_lookup(m->set.path_shares, &p->mp, ret) < 0)
+		ret->v[MP_DIR_READ] = ret->v[MP_DIR_WRITE] = MP_SHARE_DEFAULT;
+}
+
+static unsigned int floor_permille(void)
+{
+	struct mp_tune_config c;
+
+	mp_tune_config_default(&c);
+	return c.floor;
+}
+
+/* Base shares of every path of m (configured, or tuned once the table
+ * carries tuned shares) and the demoted flags, in m->model->paths order. */
+static size_t base_shares(const struct mpd_map *m, struct mp_share *base, bool *demoted)
+{
+	size_t n = m->model->n_paths < MP_SHARE_MAX_PATHS ? m->model->n_paths : MP_SHARE_MAX_PATHS;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct mpd_path *p = (const struct mpd_path *)m->model->paths[i];
+
+		configured(m, p, &base[i]);
+		if (m->share_tuned && p->share.tune.loaded[MP_DIR_READ] &&
+		    p->share.tune.loaded[MP_DIR_WRITE]) {
+			base[i].v[MP_DIR_READ] = p->share.tune.loaded[MP_DIR_READ];
+			base[i].v[MP_DIR_WRITE] = p->share.tune.loaded[MP_DIR_WRITE];
+		}
+		demoted[i] = p->share.slow.demoted;
+	}
+	return n;
+}
+
+static int effective(const struct mpd_map *m, const struct mpd_path *p, struct mp_share *ret)
+{
+	struct mp_share base[MP_SHARE_MAX_PATHS], eff[MP_SHARE_MAX_PATHS];
+	bool demoted[MP_SHARE_MAX_PATHS];
+	size_t n = base_shares(m, base, demoted);
+	int r;
+
+	r = mp_shares_effective(base, demoted, n, floor_permille(), eff);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if (m->model->paths[i] == &p->mp) {
+			*ret = eff[i];
+			return 0;
+		}
+	/* past MP_SHARE_MAX_PATHS: not judged, configured share */
+	configured(m, p, ret);
+	return 0;
+}
+
+int mpd_shares_word(const struct mpd *d, const struct mpd_map *m, const struct mpd_path *p,
+		    char *buf, size_t len)
+{
+	struct mp_share s;
+	int r;
+
+	(void)d;
+	r = effective(m, p, &s);
+	return r < 0 ? r : mp_share_format(&s, buf, len);
+}
+
+/* The kernel's mode from the last status: per-direction shares only count
+ * when the patched dm-multipath passes the direction ("rw"). */
+static int kernel_mode(const struct mpd_map *m, struct mp_dm_share_group *ret)
+{
+	if (!m->status || !m->status->n_groups)
+		return -ENODATA;
+	return mp_dmstatus_share_group(&m->status->groups[0], ret);
+}
+
+static bool path_usable(const struct mpd_path *p)
+{
+	return mp_path_is_usable(&p->mp) && p->mp.dm_state == MP_DM_PATH_ACTIVE;
+}
+
+/* Reads each path's counters; fills p->share.tune.sample and slow.sample. */
+static void sample_paths(struct mpd *d, struct mpd_map *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct mpd_path *p = (struct mpd_path *)m->model->paths[i];
+		struct mpd_path_share *s = &p->share;
+		struct mp_share_sample smp = { .valid = false };
+		struct mp_blkstat cur;
+		uint64_t lat;
+
+		if (mp_sysfs_block_stat("/sys", p->mp.kname, &cur) == 0) {
+			if (s->have_last)
+				mp_share_sample_delta(&s->last, &cur, &smp);
+			s->last = cur;
+			s->have_last = true;
+		} else {
+			s->have_last = false;
+		}
+		smp.valid = smp.valid && path_usable(p);
+		s->tune.sample = smp;
+		s->tune.usable = path_usable(p);
+		s->slow.sample = smp;
+		s->slow.up = p->mp.state == MP_PATH_UP;
+		if (mp_share_sample_latency_us(&smp, -1, 1, &lat) == 0)
+			s->latency_us = lat;
+	}
+}
+
+static void run_tuning(struct mpd *d, struct mpd_map *m, size_t n, bool rw, bool *reload)
+{
+	struct mp_tune_path tp[MP_SHARE_MAX_PATHS];
+	struct mp_tune_config cfg;
+	char detail[128] = "";
+	size_t off = 0;
+	bool want = false;
+
+	mp_tune_config_default(&cfg);
+	cfg.split = rw;
+	if (!m->share_tuned) {
+		/* start from the administrator's shares, as permille */
+		struct mp_share base[MP_SHARE_MAX_PATHS];
+		bool dem[MP_SHARE_MAX_PATHS];
+		uint64_t sum[_MP_DIR_MAX] = { 0, 0 };
+
+		base_shares(m, base, dem);
+		for (size_t i = 0; i < n; i++)
+			for (int k = 0; k < _MP_DIR_MAX; k++)
+				sum[k] += base[i].v[k];
+		for (size_t i = 0; i < n; i++) {
+			struct mp_tune_path *t = &((struct mpd_path *)m->model->paths[i])->share.tune;
+
+			for (int k = 0; k < _MP_DIR_MAX; k++) {
+				t->loaded[k] = (unsigned int)(base[i].v[k] * MP_SHARE_SCALE / sum[k]);
+				if (!t->loaded[k])
+					t->loaded[k] = 1;
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		tp[i] = ((struct mpd_path *)m->model->paths[i])->share.tune;
+	if (mp_policy_tune_step(&cfg, tp, n, &want) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct mpd_path *p = (struct mpd_path *)m->model->paths[i];
+		char was[MP_SHARE_WORD_SIZE], now[MP_SHARE_WORD_SIZE];
+		struct mp_share a = { { tp[i].loaded[0], tp[i].loaded[1] } };
+		struct mp_share b = { { tp[i].next[0], tp[i].next[1] } };
+
+		if (want) {
+			if (mp_share_format(&a, was, sizeof(was)) == 0 &&
+			    mp_share_format(&b, now, sizeof(now)) == 0 && off < sizeof(detail))
+				off += (size_t)snprintf(detail + off, sizeof(detail) - off, "%s%s %s->%s",
+							off ? ", " : "", p->mp.kname, was, now);
+			memcpy(tp[i].loaded, tp[i].next, sizeof(tp[i].loaded));
+		}
+		p->share.tune = tp[i];
+	}
+	if (!want)
+		return;
+	m->share_tuned = true;
+	*reload = true;
+	mpd_log_map(&d->log, LOG_NOTICE, m, "share tuning: %s (permille)", detail);
+	mpd_events_map(d->events, m, "shares", "tuned", "tuning", detail);
+}
+
+static void run_slow(struct mpd *d, struct mpd_map *m, size_t n, uint64_t now, bool *reload)
+{
+	struct mp_slow_path sp[MP_SHARE_MAX_PATHS];
+	struct mp_slow_config cfg = {
+		.factor = m->set.slow_path_factor,
+		.window_ms = (uint64_t)m->set.slow_path_window * 1000,
+		.min_latency_us = 2000,
+		.min_ios = 8,
+	};
+	unsigned int changes = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sp[i] = ((struct mpd_path *)m->model->paths[i])->share.slow;
+	if (mp_policy_slow_step(&cfg, sp, n, now, &changes) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct mpd_path *p = (struct mpd_path *)m->model->paths[i];
+		char detail[128];
+
+		p->share.slow = sp[i];
+		if (sp[i].verdict == MP_SLOW_NONE)
+			continue;
+		snprintf(detail, sizeof(detail), "%.1f ms per I/O vs %.1f ms on its siblings (factor %u, window %u s)",
+			 sp[i].latency_us / 1000.0, sp[i].sibling_us / 1000.0, cfg.factor,
+			 m->set.slow_path_window);
+		if (sp[i].verdict == MP_SLOW_DEMOTE) {
+			mpd_log_path(&d->log, LOG_WARNING, p, "slow path demoted to the floor share: %s", detail);
+			mpd_events_path_note(d->events, p, "in-service", "demoted", "slow-path", detail);
+		} else {
+			mpd_log_path(&d->log, LOG_NOTICE, p, "slow path re-admitted: %s", detail);
+			mpd_events_path_note(d->events, p, "demoted", "in-service", "slow-path", detail);
+		}
+	}
+	if (changes)
+		*reload = true;
+}
+
+void mpd_shares_tick(struct mpd *d, struct mpd_map *m, uint64_t now)
+{
+	struct mp_dm_share_group mode = { .rw = false };
+	bool reload = false, any_demoted = false;
+	size_t n;
+
+	if (!mpd_shares_active(m) || now < m->share_next_ms || m->removing)
+		return;
+	m->share_next_ms = now + (uint64_t)(m->set.share_interval ? m->set.share_interval : 5) * 1000;
+	/* bytes per path for show: a status read per interval */
+	if (m->in_kernel && !m->op_in_flight)
+		mpd_map_refresh(d, m);
+	n = m->model->n_paths < MP_SHARE_MAX_PATHS ? m->model->n_paths : MP_SHARE_MAX_PATHS;
+	if (n == 0)
+		return;
+	kernel_mode(m, &mode);
+	sample_paths(d, m, n);
+	for (size_t i = 0; i < n; i++)
+		any_demoted |= ((struct mpd_path *)m->model->paths[i])->share.slow.demoted;
+	if (m->set.share_tuning) {
+		run_tuning(d, m, n, mode.rw, &reload);
+	} else if (m->share_tuned) {
+		/* tuning switched off by a reconfigure: back to path_shares */
+		m->share_tuned = false;
+		reload = true;
+	}
+	if (m->set.slow_path_factor || any_demoted)
+		run_slow(d, m, n, now, &reload);
+	if (!reload)
+		return;
+	m->share_reloads++;
+	mpd_map_schedule_reload(d, m);
+}
+
+/* ---- show ------------------------------------------------------------------- */
+
+void mpd_shares_path_json(const struct mpd_path *p, struct json_object *o)
+{
+	const struct mpd_map *m = p->map;
+	struct mp_dm_share_bytes b;
+	struct mp_share s;
+	char word[MP_SHARE_WORD_SIZE], dev[32];
+	unsigned int g;
+	const struct mp_dmstatus_path *sp;
+
+	if (!m || !mpd_shares_active(m))
+		return;
+	if (effective(m, p, &s) == 0 && mp_share_format(&s, word, sizeof(word)) == 0)
+		json_object_object_add(o, "share", json_object_new_string(word));
+	configured(m, p, &s);
+	if (mp_share_format(&s, word, sizeof(word)) == 0)
+		json_object_object_add(o, "share_configured", json_object_new_string(word));
+	json_object_object_add(o, "share_demoted", json_object_new_boolean(p->share.slow.demoted));
+	json_object_object_add(o, "latency_us", p->share.latency_us ?
+			       json_object_new_int64((int64_t)p->share.latency_us) : NULL);
+	snprintf(dev, sizeof(dev), "%u:%u", p->mp.major, p->mp.minor);
+	if (!m->status || mp_dmstatus_find_group(m->status, dev, &g) < 0 ||
+	    mp_dmstatus_find_path(m->status, dev, &sp) < 0 ||
+	    mp_dmstatus_share_bytes(&m->status->groups[g], sp, &b) < 0)
+		return;
+	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)b.total));
+	if (b.rw) {
+		json_object_object_add(o, "bytes_read", json_object_new_int64((int64_t)b.read));
+		json_object_object_add(o, "bytes_written", json_object_new_int64((int64_t)b.write));
+	}
+}
+
+void mpd_shares_map_json(const struct mpd_map *m, struct json_object *o)
+{
+	struct json_object *bs;
+	struct mp_dm_share_group mode;
+	bool known;
+
+	if (!mpd_shares_active(m))
+		return;
+	bs = json_object_new_object();
+	known = kernel_mode(m, &mode) == 0;
+	/* rw: the patched dm-multipath passes the I/O direction, so read and
+	 * write shares apply separately; single: one share per path */
+	json_object_object_add(bs, "mode", known ? json_object_new_string(mode.rw ? "rw" : "single") : NULL);
+	json_object_object_add(bs, "per_direction", known ? json_object_new_boolean(mode.rw) : NULL);
+	json_object_object_add(bs, "window_ms", known ? json_object_new_int((int)mode.window_ms) : NULL);
+	json_object_object_add(bs, "path_shares", json_object_new_string(m->set.path_shares ? m->set.path_shares : ""));
+	json_object_object_add(bs, "tuning", json_object_new_boolean(m->set.share_tuning));
+	json_object_object_add(bs, "tuned", json_object_new_boolean(m->share_tuned));
+	json_object_object_add(bs, "slow_path_factor", json_object_new_int((int)m->set.slow_path_factor));
+	json_object_object_add(bs, "share_reloads", json_object_new_int64((int64_t)m->share_reloads));
+	json_object_object_add(o, "byte_share", bs);
+}
