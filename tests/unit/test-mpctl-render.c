@@ -227,7 +227,41 @@ static void test_json_schema_roundtrip(void)
 	json_object_put(t);
 }
 
+/* byte-share maps: share, bytes, latency and the demoted mark. */
+static void test_byte_share(void)
+{
+	static const char text[] =
+		"[{\"name\":\"mpathb\",\"wwid\":\"3600b\",\"size\":131072,\"in_kernel\":true,"
+		"\"byte_share\":{\"mode\":\"rw\",\"per_direction\":true,\"window_ms\":1000,"
+		"\"tuning\":true,\"tuned\":true,\"slow_path_factor\":5,\"share_reloads\":3},"
+		"\"groups\":[{\"group\":1,\"selector\":\"byte-share 0\",\"prio\":1,\"state\":\"active\",\"paths\":["
+		"{\"dev\":\"sdb\",\"dev_t\":\"8:16\",\"hctl\":\"3:0:0:0\",\"dm_state\":\"A\",\"checker_state\":\"up\","
+		"\"share\":\"950\",\"share_configured\":\"70\",\"share_demoted\":false,\"latency_us\":800,"
+		"\"bytes\":1073741824,\"bytes_read\":1073741824,\"bytes_written\":0},"
+		"{\"dev\":\"sdc\",\"dev_t\":\"8:32\",\"hctl\":\"4:0:0:0\",\"dm_state\":\"A\",\"checker_state\":\"up\","
+		"\"share\":\"50\",\"share_configured\":\"30\",\"share_demoted\":true,\"latency_us\":21000,"
+		"\"bytes\":1048576}]}]}]";
+	struct json_object *t = json_tokener_parse(text), *p;
+	struct mp_strbuf sb = MP_STRBUF_INIT;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(mpctl_render_topology(t, NULL, MPCTL_TREE_MPCTL, false, &sb), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb),
+		"byte-share mode=rw tuning=on (tuned) slow_path_factor=5 reloads=3"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "share=950 bytes=1.0G lat=0.8ms"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "share=50 (demoted: slow) bytes=1.0M lat=21.0ms"));
+	mp_strbuf_truncate(&sb, 0);
+	p = paths_of(t);
+	CU_ASSERT_EQUAL(mpctl_render_table(MPCTL_OBJ_PATH, p, "%d %H %B %L", false, true, false, &sb,
+					   NULL), 0);
+	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&sb), "sdb 950 1.0G 0.8\nsdc 50(demoted) 1.0M 21.0\n");
+	mp_strbuf_release(&sb);
+	json_object_put(p);
+	json_object_put(t);
+}
+
 const struct unit_test unit_tests[] = {
+	{ "byte-share columns", test_byte_share },
 	{ "path fields", test_path_fields },
 	{ "map fields, header, padding", test_map_fields_header_padding },
 	{ "unknown field", test_unknown_field },
