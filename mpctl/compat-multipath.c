@@ -5,7 +5,7 @@
  *   -ll [MAP] / -l [MAP]   the topology tree (daemon, or the kernel's view)
  *   -f MAP|WWID            flush one map, refused while open   (exit 1)
  *   -F                     flush every unused map
- *   -a WWID / -w WWID      add to / remove from the wwids file
+ *   -a WWID / -w WWID      add to / remove from the wwids file (wwids.c)
  *   -W                     reset the wwids file to the current maps
  *   -r                     reconfigure (the daemon re-reads and reloads)
  *   -c DEV / -C DEV        is DEV a path multipath claims      (exit 0/1)
@@ -29,7 +29,7 @@
 #include "mp/naming.h"
 #include "mpctl.h"
 
-#define WWIDS_FILE "/etc/multipath/wwids"
+#define CONFIG_FILE "/etc/multipath.conf"
 
 static void usage(FILE *f)
 {
@@ -137,85 +137,51 @@ static int flush_all(void)
 	return rc;
 }
 
-static char *read_file(const char *path, size_t *ret_len)
+/* -a/-w/-W: the wwids file the daemon (or the configuration) uses. */
+static int wwids_op(char op, const char *wwid)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t cap = 0, len = 0, n;
+	struct json_object *topo = NULL;
+	const char **keep = NULL;
+	size_t n = 0;
+	char path[4096];
+	bool fb;
+	int r;
 
-	if (!f)
-		return NULL;
-	do {
-		if (cap - len < 4096) {
-			char *b = realloc(buf, cap + 65536);
-
-			if (!b)
-				break;
-			buf = b;
-			cap += 65536;
+	if (op != 'W' && (!wwid || !mp_naming_wwid_valid(wwid))) {
+		fprintf(stderr, "multipath -%c needs a WWID\n", op);
+		return 1;
+	}
+	r = mpctl_wwids_file(CONFIG_FILE, path, sizeof(path));
+	if (r < 0) {
+		fprintf(stderr, "multipath: cannot read %s: %s\n", CONFIG_FILE, strerror(-r));
+		return 1;
+	}
+	if (op == 'W') {
+		if (mpctl_get_view("topology", &topo, &fb))
+			return 1;
+		keep = calloc(json_object_array_length(topo) + 1, sizeof(*keep));
+		if (!keep) {
+			r = -ENOMEM;
+			goto out;
 		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
-	if (buf)
-		buf[len] = '\0';
-	*ret_len = len;
-	return buf;
-}
+		for (size_t i = 0; i < json_object_array_length(topo); i++) {
+			const char *w = mpctl_jstr(json_object_array_get_idx(topo, i), "wwid");
 
-/* Rewrites the wwids file: keep every line except /drop/, add /add/. */
-static int wwids_edit(const char *add, const char *drop, bool reset, struct json_object *keep)
-{
-	size_t len = 0;
-	char *old = reset ? NULL : read_file(WWIDS_FILE, &len), *save = NULL, tmp[] = WWIDS_FILE ".XXXXXX";
-	struct mp_strbuf sb = MP_STRBUF_INIT;
-	bool present = false;
-	int fd, r = 0;
-
-	mp_strbuf_puts(&sb, "# Multipath wwids, Version : 1.0\n"
-			    "# NOTE: This file is automatically maintained by multipath and multipathd.\n"
-			    "# You should not need to edit this file in normal circumstances.\n#\n"
-			    "# Valid WWIDs:\n");
-	for (char *l = old ? strtok_r(old, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
-		size_t n = strlen(l);
-
-		if (l[0] != '/' || n < 3 || l[n - 1] != '/')
-			continue;
-		l[n - 1] = '\0';
-		if (drop && !strcmp(l + 1, drop))
-			continue;
-		present |= add && !strcmp(l + 1, add);
-		mp_strbuf_printf(&sb, "/%s/\n", l + 1);
+			if (mp_naming_wwid_valid(w))
+				keep[n++] = w;
+		}
 	}
-	free(old);
-	if (add && !present)
-		mp_strbuf_printf(&sb, "/%s/\n", add);
-	for (size_t i = 0; keep && i < json_object_array_length(keep); i++)
-		mp_strbuf_printf(&sb, "/%s/\n", mpctl_jstr(json_object_array_get_idx(keep, i), "wwid"));
-	if (access("/etc/multipath", F_OK) < 0 && mkdir("/etc/multipath", 0755) < 0) {
-		r = -errno;
-		goto out;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len || fsync(fd) < 0 || fchmod(fd, 0644) < 0) {
-		r = -errno;
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp, WWIDS_FILE) < 0) {
-		r = -errno;
-		unlink(tmp);
-	}
+	r = mpctl_wwids_change(path, op, wwid, keep, n);
 out:
-	mp_strbuf_release(&sb);
-	return r;
+	if (r < 0)
+		fprintf(stderr, "multipath: %s: %s\n", path, strerror(-r));
+	else if (op == 'W')
+		printf("successfully reset wwids\n");
+	else
+		printf("wwid '%s' %s\n", wwid, op == 'a' ? "added" : "removed");
+	free(keep);
+	json_object_put(topo);
+	return r < 0 ? 1 : 0;
 }
 
 static int claim(const char *dev, bool udev, bool quiet)
@@ -263,7 +229,7 @@ static int config_dump(bool builtin)
 		json_object_put(data);
 		return 0;
 	}
-	r = mp_config_load(builtin ? "/dev/null" : "/etc/multipath.conf", true, builtin, &diags, &cfg);
+	r = mp_config_load(builtin ? "/dev/null" : CONFIG_FILE, true, builtin, &diags, &cfg);
 	mp_diags_release(&diags);
 	if (r < 0 || mp_config_dump(cfg, builtin, &sb) < 0) {
 		fprintf(stderr, "multipath: cannot read the configuration: %s\n", strerror(-r));
@@ -323,32 +289,8 @@ int mpctl_multipath_main(int argc, char **argv)
 	case 'F': return flush_all();
 	case 'a':
 	case 'w':
-		if (!arg || !mp_naming_wwid_valid(arg)) {
-			fprintf(stderr, "multipath -%c needs a WWID\n", op);
-			return 1;
-		}
-		r = wwids_edit(op == 'a' ? arg : NULL, op == 'w' ? arg : NULL, false, NULL);
-		if (r < 0) {
-			fprintf(stderr, "multipath: %s: %s\n", WWIDS_FILE, strerror(-r));
-			return 1;
-		}
-		printf("wwid '%s' %s\n", arg, op == 'a' ? "added" : "removed");
-		return 0;
-	case 'W': {
-		struct json_object *topo = NULL;
-		bool fb;
-
-		if (mpctl_get_view("topology", &topo, &fb))
-			return 1;
-		r = wwids_edit(NULL, NULL, true, topo);
-		json_object_put(topo);
-		if (r < 0) {
-			fprintf(stderr, "multipath: %s: %s\n", WWIDS_FILE, strerror(-r));
-			return 1;
-		}
-		printf("successfully reset wwids\n");
-		return 0;
-	}
+	case 'W':
+		return wwids_op(op, arg);
 	case 'r':
 		r = mpctl_request_quiet("reconfigure", NULL, NULL);
 		return r < 0 ? 1 : 0;

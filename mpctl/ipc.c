@@ -174,11 +174,13 @@ int mpctl_conn_request(struct mpctl_conn *c, const char *line, struct json_objec
 	r = send_all(c, line, strlen(line), deadline);
 	if (r == 0)
 		r = send_all(c, "\n", 1, deadline);
-	if (r < 0)
+	/* a daemon that refuses a peer replies at once and closes: the send
+	 * may then fail while its one-line reason waits to be read */
+	if (r < 0 && r != -EPIPE && r != -ECONNRESET)
 		return r;
 	n = read_line(c, deadline);
 	if (n < 0)
-		return (int)n;
+		return r < 0 ? r : (int)n;
 	tok = json_tokener_new_ex(64);
 	if (!tok)
 		return -ENOMEM;

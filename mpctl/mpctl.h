@@ -141,6 +141,24 @@ int mpctl_render_metrics(struct json_object *status, struct json_object *topolog
 /* One event line: "2024-05-01 12:00:03.120  sdc [8:32]  up -> down  (checker: ...)". */
 void mpctl_render_event(struct json_object *ev, bool color, struct mp_strbuf *out);
 
+/* ---- wwids.c: the wwids file of `multipath -a/-w/-W` ------------------------ */
+
+/* -W's edit step for mp_atomic_file_update (pure): the file becomes exactly
+ * the wwids[] given, in that order; 1 when that changes it, 0 when it
+ * already says so, -EINVAL for an invalid WWID. */
+struct mpctl_wwids_reset {
+	const char *const *wwids;
+	size_t n;
+};
+int mpctl_wwids_reset_apply(const char *old, size_t len, struct mp_strbuf *out, void *arg);
+/* The wwids file in use: the running daemon's, else config_file's
+ * wwids_file (the built-in default when it has none). 0 or -errno. */
+int mpctl_wwids_file(const char *config_file, char *buf, size_t len);
+/* op 'a' adds wwid, 'w' removes it, 'W' resets the file to keep[]; under
+ * the file's lock, written atomically. 1 written, 0 unchanged, -errno. */
+int mpctl_wwids_change(const char *path, char op, const char *wwid, const char *const *keep,
+		       size_t n_keep);
+
 /* ---- fallback.c: read-only views from device-mapper ------------------------- */
 
 /* Builds the `show topology` document from the kernel's maps (no checker

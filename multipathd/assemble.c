@@ -19,6 +19,7 @@
 #include "mp/prio.h"
 #include "mp/strbuf.h"
 #include "daemon.h"
+#include "events.h"
 
 /* ---- priorities ---------------------------------------------------------- */
 
@@ -499,11 +500,14 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 		mpd_log_map(&d->log, LOG_NOTICE, m, "%s with %zu paths in %zu groups",
 			    j->kind == MPD_JOB_CREATE ? "created" : "reloaded", m->model->n_paths,
 			    m->model->n_pgs);
+		if (j->kind == MPD_JOB_CREATE)
+			mpd_events_map(d->events, m, "absent", "created", "daemon", NULL);
 		/* the new table's A/F may differ from the path policies: resync */
 		mpd_map_refresh(d, m);
 		break;
 	case MPD_JOB_REMOVE:
 		mpd_log_map(&d->log, LOG_NOTICE, m, "removed");
+		mpd_events_map(d->events, m, "present", "removed", "daemon", NULL);
 		m->in_kernel = false;
 		if (m->model->n_paths == 0) {
 			mpd_map_delete(d, m);

@@ -344,6 +344,7 @@ static struct json_object *cmd_del_map(struct mpd *d, const char *const *a, unsi
 				       size_t len)
 {
 	struct mpd_map *m = find_map(d, a[0], err, len);
+	struct mp_dm_map_info info;
 	struct mpd_job *j;
 
 	if (!m)
@@ -352,6 +353,10 @@ static struct json_object *cmd_del_map(struct mpd *d, const char *const *a, unsi
 		snprintf(err, len, "map %s is not loaded in the kernel", m->name);
 		return NULL;
 	}
+	/* the cached count is only as fresh as the last dm event; an info
+	 * ioctl never waits on I/O, so ask the kernel now */
+	if (mp_dm_info(d->dm, MP_DM_UUID(m->uuid), &info) == 0)
+		m->open_count = info.open_count;
 	if (m->open_count > 0) {
 		snprintf(err, len, "map %s is in use (open count %d); close it first", m->name,
 			 (int)m->open_count);

@@ -58,6 +58,8 @@ static struct json_object *path_json(const struct mpd_path *p)
 	json_object_object_add(o, "checker", jstr(mp_checker_kind_to_string(p->set.path_checker)));
 	json_object_object_add(o, "last_check",
 			       p->checked_once ? jstr(mp_check_result_to_string(p->last_verdict)) : NULL);
+	json_object_object_add(o, "check_ms",
+			       p->checked_once ? json_object_new_int64(p->check_ms) : NULL);
 	json_object_object_add(o, "sysfs_state", jstr(mp_sdev_state_to_string(p->sdev_state)));
 	json_object_object_add(o, "prio", json_object_new_int(p->mp.prio));
 	json_object_object_add(o, "vendor", jstr(p->mp.vendor));
@@ -370,6 +372,10 @@ struct json_object *mpd_commands_run(struct mpd *d, const char *line)
 		if (matched)
 			return data || !err[0] ? reply(true, data, NULL) : reply(false, NULL, err);
 	}
-	snprintf(err, sizeof(err), "unknown command \"%s\"; try `help`", line);
+	/* echo the request printable only: it may be any bytes, the reply is JSON text */
+	snprintf(err, sizeof(err), "unknown command \"%.64s\"; try `help`", line);
+	for (char *c = err; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
 	return reply(false, NULL, err);
 }

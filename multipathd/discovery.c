@@ -17,6 +17,7 @@
 
 #include "mp/blacklist.h"
 #include "daemon.h"
+#include "events.h"
 
 static bool is_candidate_name(const char *kname)
 {
@@ -101,6 +102,7 @@ static void path_removed(struct mpd *d, dev_t devt)
 		return;
 	m = p->map;
 	mpd_log_path(&d->log, LOG_NOTICE, p, "removed%s%s", m ? " from " : "", m ? m->name : "");
+	mpd_events_uevent(d->events, p, "remove");
 	mpd_path_delete(d, p);
 	if (!m)
 		return;
@@ -128,7 +130,11 @@ static void on_uevent(struct mpd *d, int fd, uint32_t events, uint64_t id)
 		if (strcmp(action, "remove") == 0) {
 			path_removed(d, devt);
 		} else if (strcmp(action, "add") == 0 || strcmp(action, "change") == 0) {
+			bool known = mpd_path_find_kname(d, kname) != NULL;
 			int r = mpd_discovery_path_added(d, kname, &p);
+
+			if (r == 0 && !known)
+				mpd_events_uevent(d->events, p, "add");
 
 			if (r < 0 && r != -ENOTBLK)
 				mpd_log(&d->log, LOG_WARNING, "%s: cannot read identity from sysfs: %s",

@@ -118,6 +118,14 @@ void mpd_events_map(struct mpd_events *ev, const struct mpd_map *m, const char *
 	snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
 }
 
+void mpd_events_uevent(struct mpd_events *ev, const struct mpd_path *p, const char *action)
+{
+	bool add = !strcmp(action, "add");
+
+	mpd_events_path_note(ev, p, add ? "absent" : mp_path_state_to_string(p->pol.state),
+			     add ? "present" : "removed", "uevent", action);
+}
+
 void mpd_events_check(struct mpd_events *ev, const struct mpd_path *p,
 		      enum mp_check_result verdict)
 {

@@ -26,6 +26,9 @@ void mpd_events_map(struct mpd_events *ev, const struct mpd_map *m, const char *
  * slow path demoted or re-admitted); from/to are short words. */
 void mpd_events_path_note(struct mpd_events *ev, const struct mpd_path *p, const char *from,
 			  const char *to, const char *cause, const char *detail);
+/* The kernel announced a path device (action "add" of a path the daemon did
+ * not know, or "remove"); recorded with cause "uevent". */
+void mpd_events_uevent(struct mpd_events *ev, const struct mpd_path *p, const char *action);
 /* One check finished with this verdict. */
 void mpd_events_check(struct mpd_events *ev, const struct mpd_path *p, enum mp_check_result verdict);
 
