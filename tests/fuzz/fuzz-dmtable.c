@@ -70,6 +70,12 @@ static void fuzz_status(const char *line)
 			for (unsigned int k = 0; k < s->groups[i].n_info_args; k++)
 				if (!s->groups[i].paths[j].info[k][0])
 					abort();
+			/* byte-share words: rw totals add up, single has no split */
+			struct mp_dm_share_bytes b;
+
+			if (mp_dmstatus_share_bytes(&s->groups[i], &s->groups[i].paths[j], &b) == 0 &&
+			    b.rw && b.total != b.read + b.write)
+				abort();
 		}
 	mp_dmstatus_free(s);
 }
