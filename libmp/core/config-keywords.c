@@ -76,7 +76,7 @@ const struct cfg_keyword mp_cfg_keywords[] = {
 	    MP_SET_MARGINAL_PATH_ERR_RECHECK_GAP_TIME, marginal_path_err_recheck_gap_time, 1, 86400),
 	SET("marginal_path_double_failed_time", KT_MARGINAL, D | DV | MP | OV,
 	    MP_SET_MARGINAL_PATH_DOUBLE_FAILED_TIME, marginal_path_double_failed_time, 1, 86400),
-	SET("failover_budget", KT_MARGINAL, D | DV | MP | OV, MP_SET_FAILOVER_BUDGET,
+	SET("failover_budget", KT_MARGINAL, D | DV | MP | OV | PR, MP_SET_FAILOVER_BUDGET,
 	    failover_budget, 1, 86400),
 	IDENT("vendor", DV | BLD, ID_VENDOR),
 	IDENT("product", DV | BLD, ID_PRODUCT),

@@ -354,6 +354,14 @@ static void test_keyword(void)
 	CU_ASSERT_EQUAL(mp_config_dump(cfg, false, &sb), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "\tfailover_budget no\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "\tfailover_budget 15\n"));
+	mp_config_free(cfg);
+	/* per transport: overrides { protocol { } } */
+	cfg = parse("overrides {\n protocol {\n type scsi:iscsi\n failover_budget 7\n }\n}\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	mp_config_resolve(cfg, &(struct mp_device_ident){ .protocol = "scsi:iscsi" }, &s);
+	CU_ASSERT_EQUAL(s.failover_budget, 7);
+	mp_config_resolve(cfg, &(struct mp_device_ident){ .protocol = "scsi:unspec" }, &s);
+	CU_ASSERT_EQUAL(s.failover_budget, 0);
 	bad.len = strlen(bad.text);
 	CU_ASSERT_EQUAL(mp_config_parse(&bad, 1, &diags, &c2), -EINVAL);
 	mp_config_free(c2);
