@@ -1,13 +1,13 @@
 #!/bin/bash
-# mpctl against our daemon on scsi_debug (2 LUNs x 2 paths): status, show
-# topology/maps/paths (text and JSON, validated by jq), format fields,
-# actions (fail/reinstate path, switch group, queueing, resize, del/add
-# map, del/add path, reconfigure), events with causes, metrics, wait,
-# watch; exit codes (2 usage, 3 no daemon, 1 refused); a non-root caller
-# refused; malformed, oversized and half-sent requests answered while the
-# daemon keeps serving; the read-only fallback without a daemon; the
-# `multipathd <verbs>` and `multipath` compat front-ends.
-# vm-timeout: 300
+# mpctl's views and actions against our daemon on scsi_debug (2 LUNs x 2
+# paths): status, show topology/maps/paths (text, -o format fields, the
+# -ll layout), show config --effective, fail/reinstate path with events
+# (and events --follow catching them), switch group, queueing
+# disable/restore, resize, reconfigure, metrics (every sample line parsed
+# as Prometheus text), wait map, watch; every --json document validated by
+# jq; exit codes 0/1/2. 55-mpctl-maps.sh covers the map/path changes, the
+# protocol abuse, the compat front-ends and the fallback without a daemon.
+# vm-timeout: 180
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 CTL="$VM_BUILD/mpctl --socket $MPD_SOCK"
@@ -18,116 +18,100 @@ expect_rc() { # RC CMD...
 	"$@" >/tmp/out 2>/tmp/err; rc=$?
 	[ "$rc" = "$want" ] || { say "out: $(head -c 600 /tmp/out)"; say "err: $(cat /tmp/err)"; fail "$* exited $rc, wanted $want"; }
 }
+# jq_ok FILTER: /tmp/out is one JSON document and FILTER holds on it.
+jq_ok() { jq -e "$1" /tmp/out >/dev/null || { say "$(head -c 800 /tmp/out)"; fail "json: $1"; }; }
 mpd_setup_conf 'polling_interval 2' 'no_path_retry queue'
 sdebug_up 2 2 || fail "scsi_debug did not give 4 sd devices"
 mpd_start || fail "daemon did not start"
 must 60 "2 scsi_debug maps with 2 active paths" mpd_sdebug_maps_ready 2 2
 m=$(mpd_sdebug_maps | head -n1)
+t0=$(now)
+# From here a failed check is recorded and the test goes on, so one guest
+# run reports every failure, not only the first; it fails at the end.
+eval "fatal_$(declare -f fail)"
+FAILED=""
+fail() { say "FAIL: $*"; FAILED="${FAILED:+$FAILED; }$*"; }
 
+# views
 expect_rc 0 ctl status; cat /tmp/out >&2
 grep -q "$m" /tmp/out || fail "status does not list $m"
-expect_rc 0 ctl --json status; jq -e '.maps | length >= 2' /tmp/out >/dev/null || fail "status --json"
+expect_rc 0 ctl --json status; jq_ok '.maps | length >= 2'
 expect_rc 0 ctl show topology; cat /tmp/out >&2
 grep -q "^$m " /tmp/out || fail "topology does not show $m"
 expect_rc 0 ctl show topology "$m" --ll; cat /tmp/out >&2
 grep -qE "^size=.* features='.*' hwhandler='.*' wp=rw" /tmp/out || fail "-ll layout: no size line"
 grep -qE "^[|\`]-\+- policy='.*' prio=[0-9]+ status=(active|enabled)" /tmp/out || fail "-ll layout: no group line"
-expect_rc 0 ctl --json show topology; jq -e '.[0].groups[0].paths[0].dev' /tmp/out >/dev/null || fail "topology json"
+expect_rc 0 ctl --json show topology; jq_ok '.[0].groups[0].paths[0].dev'
 expect_rc 0 ctl show maps; cat /tmp/out >&2
+expect_rc 0 ctl --json show maps; jq_ok 'map(.name) | index("'"$m"'") != null'
+expect_rc 0 ctl show maps -o '%n %w %d'
+grep -qE "^$m +[0-9a-f]+ +dm-[0-9]+" /tmp/out || { cat /tmp/out >&2; fail "maps format fields"; }
 expect_rc 0 ctl show paths -o '%d %D %t %T %m'; cat /tmp/out >&2
 grep -qE '^sd[a-z]+ +[0-9]+:[0-9]+ +active +up +mpath' /tmp/out || fail "paths format fields"
+expect_rc 0 ctl --json show paths; jq_ok 'map(select(.map == "'"$m"'")) | length == 2'
 expect_rc 2 ctl show paths -o '%d %Z'
+grep -q "%Z" /tmp/err || fail "unknown field not named: $(cat /tmp/err)"
 expect_rc 0 ctl show config --effective "$m"; cat /tmp/out >&2
-grep -q 'no_path_retry' /tmp/out || fail "effective config lacks no_path_retry"
+grep -qE '^ *no_path_retry +[^ ]+ +\((defaults|hwtable|default|devices|overrides|multipaths)\)' /tmp/out ||
+	fail "effective config lacks no_path_retry with its origin"
+expect_rc 0 ctl --json show config --effective "$m"
+jq_ok '.settings | map(select(.keyword == "polling_interval" and .value == "2" and .origin == "defaults")) | length == 1'
 expect_rc 1 ctl show topology nosuchmap
+expect_rc 2 ctl frobnicate
+expect_rc 2 ctl show
+figure mpctl_views_seconds "$(elapsed "$t0")"
 
-# actions
+# fail/reinstate with events, events --follow streaming them
 d=$(ctl --json show topology "$m" | jq -r '.[0].groups[0].paths[0].dev')
 dt=$(devnum_of "$d")
+timeout 30 $CTL events --follow >/tmp/follow 2>&1 &
+fpid=$!
+sleep 1
 expect_rc 0 ctl fail path "$d"
 must 10 "$d failed by the operator" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = F ]'
 expect_rc 0 ctl reinstate path "$d"
 must 15 "$d reinstated" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = A ]'
+must 5 "events --follow printed the operator's fail" grep -qE "$d .*up -> down +\(operator" /tmp/follow
+kill "$fpid"; wait "$fpid" 2>/dev/null
+cat /tmp/follow >&2
 expect_rc 0 ctl events; cat /tmp/out >&2
-grep -q "operator" /tmp/out || fail "events do not show the operator's fail"
-expect_rc 0 ctl --json events; jq -e '.events | map(select(.cause == "operator")) | length > 0' /tmp/out >/dev/null || fail "events json"
+grep -qE "$d .*down -> up +\(operator" /tmp/out || fail "events do not show the operator's reinstate"
+expect_rc 0 ctl --json events
+jq_ok '.events | map(select(.cause == "operator" and .dev == "'"$d"'")) | length >= 2'
+expect_rc 0 ctl events -n 1; [ "$(wc -l </tmp/out)" = 1 ] || fail "events -n 1 printed $(wc -l </tmp/out) lines"
 expect_rc 1 ctl fail path sdzz
+grep -q sdzz /tmp/err || fail "fail path of nothing: $(cat /tmp/err)"
 expect_rc 2 ctl fail path
+
+# group, queueing, resize, reconfigure
 expect_rc 0 ctl switch group "$m" 1
+expect_rc 1 ctl switch group "$m" 9
 expect_rc 0 ctl queueing disable "$m"
-must 10 "queueing off in $m" eval '! dmsetup table '"$m"' | grep -q queue_if_no_path || dmsetup status '"$m"' | grep -q "^.* 0 0 "'
+must 10 "queueing off in $m" eval '! dmsetup table '"$m"' | grep -q queue_if_no_path'
+expect_rc 0 ctl --json show maps; jq_ok 'map(select(.name == "'"$m"'"))[0].queueing == false'
 expect_rc 0 ctl queueing restore --all
+must 10 "queueing back on in $m" eval 'dmsetup table '"$m"' | grep -q queue_if_no_path'
 expect_rc 0 ctl resize map "$m"
+expect_rc 1 ctl resize map nosuchmap
 expect_rc 0 ctl reconfigure
-expect_rc 0 ctl metrics; grep -E '^mpd_map_paths\{map="'"$m"'".*state="up"\} 2' /tmp/out >/dev/null || { cat /tmp/out >&2; fail "metrics"; }
+must 20 "maps back after reconfigure" mpd_sdebug_maps_ready 2 2
+
+# metrics: Prometheus text, every sample parses
+expect_rc 0 ctl metrics
+grep -E '^mpd_map_paths\{map="'"$m"'".*state="up"\} 2$' /tmp/out >/dev/null || { cat /tmp/out >&2; fail "metrics: no up paths of $m"; }
+bad=$(grep -vE '^(# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+|[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?)$' /tmp/out)
+[ -z "$bad" ] || fail "metrics lines that do not parse: $bad"
+grep -qE '^mpd_path_check_duration_seconds\{path="sd[a-z]+",map="[^"]*"\} [0-9.]+$' /tmp/out || fail "metrics: no checker latency"
+say "metrics: $(grep -vc '^#' /tmp/out) samples"
+
+# wait and watch
 expect_rc 0 ctl wait map "$m" --paths 2 --timeout 10
-expect_rc 1 ctl wait map nosuch --timeout 1
+t1=$(now)
+expect_rc 1 ctl wait map nosuch --timeout 2
+awk -v e="$(elapsed "$t1")" 'BEGIN { exit !(e <= 6) }' || fail "wait --timeout 2 took $(elapsed "$t1") s"
+expect_rc 1 ctl wait map "$m" --paths 3 --timeout 1
 expect_rc 0 ctl watch --count 1
-# del map refused while open, then done
-exec 7<"/dev/mapper/$m"
-expect_rc 1 ctl del map "$m"; grep -q 'in use' /tmp/err || fail "del map of an open map: $(cat /tmp/err)"
-exec 7<&-
-sleep 1
-expect_rc 0 ctl del map "$m"
-must 15 "$m removed" eval '! dmsetup info '"$m"' >/dev/null 2>&1'
-w=$(wwid_of "$d")
-expect_rc 0 ctl add map "$w"
-must 20 "map of $w back" eval '[ -n "$(mpd_sdebug_maps | head -n2 | wc -l)" ] && dmsetup ls --target multipath | grep -q mpath'
-# del/add path
-m=$(mpd_sdebug_maps | head -n1)
-d=$(ctl --json show topology "$m" | jq -r '.[0].groups | map(.paths[]) | .[0].dev')
-expect_rc 0 ctl del path "$d"
-must 15 "$d out of $m" eval '[ "$(mpath_active_paths '"$m"')" = 1 ]'
-expect_rc 0 ctl add path "$d"
-must 15 "$d back in $m" eval '[ "$(mpath_active_paths '"$m"')" = 2 ]'
-
-# protocol abuse: daemon keeps serving
-python3 - "$MPD_SOCK" <<'PY' || fail "protocol abuse"
-import socket, sys, json
-p = sys.argv[1]
-def conn():
-    s = socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect(p); return s
-def reply(s):
-    b = b""
-    while not b.endswith(b"\n"):
-        c = s.recv(65536)
-        if not c: break
-        b += c
-    return json.loads(b)
-half = conn(); half.sendall(b"show sta")         # half-sent, left open
-big = conn(); big.sendall(b"x" * 5000)
-r = reply(big); assert r["ok"] is False and "longer" in r["error"], r
-bad = conn(); bad.sendall(b"\x00\xff garbage %s %n\n")
-r = reply(bad); assert r["ok"] is False, r
-ok = conn(); ok.sendall(b"show status\n"); r = reply(ok); assert r["ok"] is True, r
-half.sendall(b"tus\n"); r = reply(half); assert r["ok"] is True, r
-PY
-# non-root refused
-out=$(setpriv --reuid=65534 --regid=65534 --clear-groups $VM_BUILD/mpctl --socket "$MPD_SOCK" show maps 2>&1); rc=$?
-say "nobody: rc=$rc $out"
-[ "$rc" != 0 ] || fail "non-root caller was served"
-echo "$out" | grep -qiE 'permission|denied' || fail "non-root refusal unclear: $out"
-
-# compat front-ends
-mpd_cmp() { timeout 10 "$MPD_BIN" --socket "$MPD_SOCK" "$@"; }
-mpd_cmp show status >&2 || fail "multipathd show status"
-mpd_cmp show maps | tee /dev/stderr | head -n1 | grep -qE '^name +sysfs +uuid' || fail "multipathd show maps header"
-mpd_cmp show paths format "%d %t %T" | tee /dev/stderr | grep -qE '^sd[a-z]+ +active +ready' || fail "multipathd show paths format"
-mpd_cmp show maps raw format "%n %w" | grep -q "^$m " || fail "show maps raw format"
-[ "$(mpd_cmp reconfigure)" = ok ] || fail "multipathd reconfigure reply"
-[ "$(mpd_cmp fail path sdzz)" = fail ] || fail "multipathd fail path of nothing"
-[ "$(mpd_cmp resize map "$m")" = ok ] || fail "multipathd resize map"
-MP="$VM_BUILD/multipath"
-ln -sf mpctl "$MP"
-MPCTL_SOCKET=$MPD_SOCK "$MP" -ll | tee /dev/stderr | grep -qE "^$m \(" || fail "multipath -ll"
-MPCTL_SOCKET=$MPD_SOCK "$MP" -ll "$m" >/dev/null || fail "multipath -ll MAP"
-
-# fallback: no daemon
-mpd_stop
-expect_rc 3 ctl fail path "$d"; grep -q "$MPD_SOCK" /tmp/err || fail "unreachable message without the socket path"
-expect_rc 0 ctl show topology; cat /tmp/out >&2; grep -q "^$m " /tmp/out || fail "fallback topology"
-expect_rc 0 ctl show paths; grep -q "$d" /tmp/out || fail "fallback paths"
-expect_rc 0 ctl --json show topology; jq -e 'length >= 2' /tmp/out >/dev/null || fail "fallback json"
-expect_rc 0 ctl status
-MPCTL_SOCKET=$MPD_SOCK "$MP" -ll | grep -qE "^$m \(" || fail "multipath -ll without daemon"
+grep -q "$m" /tmp/out || fail "watch shows no $m"
+figure mpctl_basic_seconds "$(elapsed "$t0")"
 sdebug_down || fail "scsi_debug would not unload"
+[ -z "$FAILED" ] || fatal_fail "$FAILED"

@@ -1,0 +1,159 @@
+#!/bin/bash
+# mpctl changing maps and paths against our daemon on scsi_debug (2 LUNs x
+# 2 paths): del map refused while open then done, add map, del/add path;
+# malformed, oversized, non-UTF-8 and half-sent requests answered with an
+# error while the daemon keeps serving; a non-root caller refused (by the
+# socket's mode, and by the daemon's peer check); the `multipathd <verbs>`
+# and `multipath` compat front-ends (-a/-w/-W on the daemon's wwids file);
+# exit code 3 naming the socket and the
+# read-only fallback once the daemon is stopped.
+# vm-timeout: 180
+. "$VM_LIB/guest.sh"
+. "$VM_BED/tests/mpd-lib.bash"
+CTL="$VM_BUILD/mpctl --socket $MPD_SOCK"
+ctl() { timeout 20 $CTL "$@"; }
+expect_rc() { # RC CMD...
+	local want=$1 rc
+	shift
+	"$@" >/tmp/out 2>/tmp/err; rc=$?
+	[ "$rc" = "$want" ] || { say "out: $(head -c 600 /tmp/out)"; say "err: $(cat /tmp/err)"; fail "$* exited $rc, wanted $want"; }
+}
+jq_ok() { jq -e "$1" /tmp/out >/dev/null || { say "$(head -c 800 /tmp/out)"; fail "json: $1"; }; }
+mpd_setup_conf 'polling_interval 2'
+sdebug_up 2 2 || fail "scsi_debug did not give 4 sd devices"
+mpd_start || fail "daemon did not start"
+must 60 "2 scsi_debug maps with 2 active paths" mpd_sdebug_maps_ready 2 2
+m=$(mpd_sdebug_maps | head -n1)
+t0=$(now)
+# From here a failed check is recorded and the test goes on, so one guest
+# run reports every failure, not only the first; it fails at the end.
+eval "fatal_$(declare -f fail)"
+FAILED=""
+fail() { say "FAIL: $*"; FAILED="${FAILED:+$FAILED; }$*"; }
+
+# del map: refused while open, then done; add map brings it back
+d=$(ctl --json show topology "$m" | jq -r '.[0].groups[0].paths[0].dev')
+w=$(wwid_of "$d")
+exec 7<"/dev/mapper/$m"
+expect_rc 1 ctl del map "$m"; grep -q 'in use' /tmp/err || fail "del map of an open map: $(cat /tmp/err)"
+exec 7<&-
+expect_rc 0 ctl del map "$m"
+must 15 "$m removed" eval '! dmsetup info '"$m"' >/dev/null 2>&1'
+sleep 3
+dmsetup info "$m" >/dev/null 2>&1 && fail "$m came back by itself after del map"
+expect_rc 0 ctl add map "$w"
+must 20 "$m back with 2 active paths" eval '[ "$(mpath_active_paths '"$m"')" = 2 ]'
+expect_rc 1 ctl add map 3600nosuchwwid
+expect_rc 0 ctl --json events
+jq_ok '[.events[] | select(.object == "map" and .map == "'"$m"'") | .to] | (index("removed") // 1e9) < (rindex("created") // -1)'
+expect_rc 1 ctl del map nosuchmap
+
+# del/add path
+expect_rc 0 ctl del path "$d"
+must 15 "$d out of $m" eval '[ "$(mpath_active_paths '"$m"')" = 1 ]'
+expect_rc 0 ctl --json show paths; jq_ok 'map(select(.dev == "'"$d"'")) | length == 0'
+expect_rc 0 ctl add path "$d"
+must 15 "$d back in $m" eval '[ "$(mpath_active_paths '"$m"')" = 2 ]'
+expect_rc 1 ctl add path ../../etc
+figure mpctl_changes_seconds "$(elapsed "$t0")"
+
+# protocol abuse: each answered with an error, the daemon keeps serving
+python3 - "$MPD_SOCK" <<'PY' || fail "protocol abuse"
+import socket, sys, json
+p = sys.argv[1]
+def conn():
+    s = socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect(p); return s
+def reply(s):
+    b = b""
+    while not b.endswith(b"\n"):
+        c = s.recv(65536)
+        if not c: break
+        b += c
+    return json.loads(b)
+half = conn(); half.sendall(b"show sta")         # half-sent, left open
+big = conn(); big.sendall(b"x" * 5000)
+r = reply(big); assert r["ok"] is False and "longer" in r["error"], r
+bad = conn(); bad.sendall(b"\x00\xff garbage %s %n\n")
+r = reply(bad); assert r["ok"] is False, r
+bad.sendall(b"\xff\xfe%n%s bogus words\n")
+r = reply(bad); assert r["ok"] is False and "unknown" in r["error"], r
+bad.sendall(b"a b c d e f g h i j\n")
+r = reply(bad); assert r["ok"] is False, r
+bad.sendall(b"fail path\n")
+r = reply(bad); assert r["ok"] is False, r
+ok = conn(); ok.sendall(b"show status\n"); r = reply(ok); assert r["ok"] is True, r
+half.sendall(b"tus\n"); r = reply(half); assert r["ok"] is True, r
+print("abuse: all answered", file=sys.stderr)
+PY
+expect_rc 0 ctl status
+
+# non-root refused: by the socket's mode (0600)...
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups $VM_BUILD/mpctl --socket "$MPD_SOCK" show maps 2>&1); rc=$?
+say "nobody: rc=$rc $out"
+[ "$rc" = 3 ] || fail "non-root caller: exit $rc, wanted 3"
+echo "$out" | grep -q "$MPD_SOCK" && echo "$out" | grep -qiE 'permission denied' || fail "non-root refusal unclear: $out"
+# ...and by the daemon's own peer check when the mode would let it in
+chmod 0666 "$MPD_SOCK"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups $VM_BUILD/mpctl --socket "$MPD_SOCK" show maps 2>&1); rc=$?
+chmod 0600 "$MPD_SOCK"
+say "nobody, socket 0666: rc=$rc $out"
+[ "$rc" = 1 ] || fail "non-root caller past the mode: exit $rc, wanted 1"
+echo "$out" | grep -q 'uid 65534 is not root' || fail "daemon's refusal unclear: $out"
+expect_rc 0 ctl show maps
+
+# compat front-ends
+mpd_cmp() { timeout 10 "$MPD_BIN" --socket "$MPD_SOCK" "$@"; }
+mpd_cmp show status >&2 || fail "multipathd show status"
+mpd_cmp show maps | tee /dev/stderr | head -n1 | grep -qE '^name +sysfs +uuid' || fail "multipathd show maps header"
+mpd_cmp show paths format "%d %t %T" | tee /dev/stderr | grep -qE '^sd[a-z]+ +active +ready' || fail "multipathd show paths format"
+mpd_cmp show maps raw format "%n %w" | grep -q "^$m $w\$" || fail "show maps raw format"
+mpd_cmp show topology | grep -qE "^$m \($w\)" || fail "multipathd show topology"
+[ "$(mpd_cmp reconfigure)" = ok ] || fail "multipathd reconfigure reply"
+must 20 "maps back after reconfigure" mpd_sdebug_maps_ready 2 2
+[ "$(mpd_cmp fail path sdzz)" = fail ] || fail "multipathd fail path of nothing"
+[ "$(mpd_cmp resize map "$m")" = ok ] || fail "multipathd resize map"
+[ "$(mpd_cmp resize map "$w")" = ok ] || fail "multipathd resize map WWID"
+MP=/tmp/mpbin/multipath
+mkdir -p /tmp/mpbin && ln -sf "$VM_BUILD/mpctl" "$MP"
+MPCTL_SOCKET=$MPD_SOCK "$MP" -ll | tee /dev/stderr | grep -qE "^$m \($w\) dm-[0-9]+ " || fail "multipath -ll"
+MPCTL_SOCKET=$MPD_SOCK "$MP" -ll "$m" | grep -qE "^size=" || fail "multipath -ll MAP"
+MPCTL_SOCKET=$MPD_SOCK "$MP" -ll nosuchmap; rc=$?
+say "multipath -ll nosuchmap: rc=$rc"
+
+# multipath -a/-w/-W: the daemon's wwids file, edited under its lock
+WF=$MPD_TEST_DIR/wwids
+etc_before=$(md5sum /etc/multipath/wwids 2>/dev/null)
+grep -q "^/$w/\$" "$WF" || fail "the daemon did not record $w in $WF"
+x=3600aaaabbbbcccc0001
+[ "$(MPCTL_SOCKET=$MPD_SOCK "$MP" -a $x)" = "wwid '$x' added" ] || fail "multipath -a"
+grep -q "^/$x/\$" "$WF" || fail "multipath -a did not write $WF"
+[ "$(MPCTL_SOCKET=$MPD_SOCK "$MP" -w $x)" = "wwid '$x' removed" ] || fail "multipath -w"
+grep -q "$x" "$WF" && fail "multipath -w left $x in $WF"
+MPCTL_SOCKET=$MPD_SOCK "$MP" -a ${x%1}2 >/dev/null || fail "multipath -a ${x%1}2"
+[ "$(MPCTL_SOCKET=$MPD_SOCK "$MP" -W)" = "successfully reset wwids" ] || fail "multipath -W"
+cat "$WF" >&2
+[ "$(grep -c '^/' "$WF")" = "$(dmsetup ls --target multipath | wc -l)" ] || fail "-W did not leave one line per map"
+grep -q "${x%1}2" "$WF" && fail "-W kept a WWID with no map"
+MPCTL_SOCKET=$MPD_SOCK "$MP" -a 'bad wwid' && fail "multipath -a of an invalid WWID succeeded"
+[ "$(md5sum /etc/multipath/wwids 2>/dev/null)" = "$etc_before" ] || fail "/etc/multipath/wwids was edited"
+
+# a path the kernel takes away: its uevent is in the event ring
+m2=$(mpd_sdebug_maps | grep -vx "$m" | head -n1)
+d2=$(ctl --json show topology "$m2" | jq -r '.[0].groups[0].paths[0].dev')
+echo 1 >"/sys/block/$d2/device/delete" || fail "cannot delete $d2"
+must 15 "the removal of $d2 in the events" eval 'ctl --json events | jq -e "[.events[] | select(.dev == \"'"$d2"'\" and .cause == \"uevent\" and .to == \"removed\")] | length == 1" >/dev/null'
+must 15 "$m2 down to 1 path" eval '[ "$(mpath_active_paths '"$m2"')" = 1 ]'
+
+# no daemon: exit 3 with the socket path for actions, the kernel's view for shows
+mpd_stop
+expect_rc 3 ctl fail path "$d"; grep -q "$MPD_SOCK" /tmp/err || fail "unreachable message without the socket path"
+expect_rc 3 ctl reconfigure
+expect_rc 0 ctl show topology; cat /tmp/out >&2; grep -q "^$m " /tmp/out || fail "fallback topology"
+expect_rc 0 ctl show paths; grep -q "$d" /tmp/out || fail "fallback paths"
+expect_rc 0 ctl --json show topology; jq_ok 'length >= 2'
+expect_rc 0 ctl status; cat /tmp/out /tmp/err >&2
+expect_rc 0 ctl --json status; jq_ok '.source == "kernel" and .daemon == null and (.maps | length >= 2)'
+MPCTL_SOCKET=$MPD_SOCK "$MP" -ll | grep -qE "^$m \(" || fail "multipath -ll without daemon"
+figure mpctl_maps_seconds "$(elapsed "$t0")"
+sdebug_down || fail "scsi_debug would not unload"
+[ -z "$FAILED" ] || fatal_fail "$FAILED"
