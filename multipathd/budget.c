@@ -1,8 +1,9 @@
 /* The daemon's side of failover_budget: derive each path's plan when its
  * settings are resolved (core/budget.c), and put the plan's kernel timers
  * in place (sys/budget-apply.c) when the path is added, when the
- * configuration changes and when the path comes back (iscsid resets its
- * NOP timers at every login). Logs what it changed, once per event, and
+ * configuration changes, when the path comes back and every 16th check of
+ * a healthy iSCSI path (iscsid resets its NOP timers at every login, also
+ * after a recovery too short to fail the path). Logs what it changed, once per event, and
  * every failure with the path's name. Owns nothing: the plan lives in the
  * path record. */
 #include <errno.h>

@@ -282,6 +282,11 @@ static void finish_check(struct mpd *d, struct mpd_path *p, enum mp_check_result
 	d->n_checks++;
 	mpd_events_check(d->events, p, verdict);
 	step(d, p, &ev, detail ? detail : mp_check_result_to_string(verdict));
+	/* a session that recovered without the path failing got iscsid's NOP
+	 * timers back: look again every 16 checks (reads only if unchanged) */
+	if (p->budget_on && p->budget.transport == MP_TRANSPORT_ISCSI && !(p->check_seq % 16) &&
+	    p->pol.state == MP_PATH_UP)
+		mpd_budget_apply(d, p, "periodic");
 	mp_policy_interval_update(&p->ival, &p->icfg, p->pol.state, p->pol.recheck, now, &p->ival);
 	mpd_checker_schedule(d, p);
 }
