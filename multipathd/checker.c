@@ -19,6 +19,7 @@
  * Owns: each path's sg handle (opened on first check, closed on release or
  * after a timeout, which orphans the command). */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,12 +193,37 @@ void mpd_checker_map_update(struct mpd *d, struct mpd_map *m)
 	map_policies(d, m, false, mpd_now_ms());
 }
 
+static void start_check(struct mpd *d, struct mpd_path *p);
+
+/* Healthy paths back off to max_polling_interval between checks, so a path
+ * the kernel stopped running (offline, transport-offline, blocked) on an
+ * idle map, where no I/O error tells dm, would go unnoticed that long. Its
+ * sysfs state costs one read and nothing on the target: each polling
+ * interval reads it for every waiting path of the map and checks at once
+ * one that no longer runs. */
+static void sweep_sdev_states(struct mpd *d, struct mpd_map *m)
+{
+	for (size_t i = 0; i < m->model->n_paths; i++) {
+		struct mpd_path *p = (struct mpd_path *)((char *)m->model->paths[i] -
+							 offsetof(struct mpd_path, mp));
+		enum mp_sdev_state st;
+
+		if (p->map != m || p->ival.in_flight || p->pol.state == MP_PATH_DOWN ||
+		    !p->checked_once)
+			continue;
+		if (mp_sysfs_sdev_state("/sys", p->mp.kname, &st) < 0 || st == MP_SDEV_RUNNING)
+			continue;
+		start_check(d, p);
+	}
+}
+
 void mpd_checker_map_tick(struct mpd *d, struct mpd_map *m, uint64_t now)
 {
 	if (now < m->next_tick_ms)
 		return;
 	m->next_tick_ms = now + (uint64_t)(m->set.polling_interval ? m->set.polling_interval : 5) * 1000;
 	map_policies(d, m, true, now);
+	sweep_sdev_states(d, m);
 }
 
 /* ---- per-path ------------------------------------------------------------------ */
@@ -218,7 +244,9 @@ void mpd_checker_setup_path(struct mpd *d, struct mpd_path *p)
 	p->icfg.polling_interval_ms = poll_ms < MP_INTERVAL_FLOOR_MS ? MP_INTERVAL_FLOOR_MS : poll_ms;
 	p->icfg.max_polling_interval_ms = max_ms < p->icfg.polling_interval_ms ?
 		p->icfg.polling_interval_ms : max_ms;
-	p->icfg.failed_interval_ms = 0;
+	/* A dead path costs one TUR a second, so that a recovered one is back
+	 * in about a second rather than half a polling interval on average. */
+	p->icfg.failed_interval_ms = MP_INTERVAL_FLOOR_MS;
 	p->icfg.checker_timeout_ms = (uint64_t)(p->set.checker_timeout ? p->set.checker_timeout : 30) * 1000;
 	if (!p->checked_once && !p->ival.in_flight)
 		mp_policy_interval_init(&p->icfg, mpd_now_ms(), &p->ival);
