@@ -28,7 +28,10 @@
 #include "daemon.h"
 
 #define MPD_MAX_WORKERS 4
-#define MPD_CREATE_BATCH 64
+/* One batch can take a whole start-up assembly: at 256 LUNs, batches of 64
+ * cost three udev rounds (the adapter holds its lock through each wait)
+ * before the last map even exists in the kernel. */
+#define MPD_CREATE_BATCH 1024
 
 struct mpd_workers {
 	struct mp_dm *dm;
@@ -198,24 +201,35 @@ static void run_job(struct mpd_workers *w, struct mpd_job *j)
 /* Runs a chain of creates under one udev cookie. */
 static void run_create_batch(struct mpd_workers *w, struct mpd_job *first)
 {
-	struct mp_dm_create_args args[MPD_CREATE_BATCH] = { 0 };
-	struct mp_dm_map_info infos[MPD_CREATE_BATCH];
-	int rcs[MPD_CREATE_BATCH];
+	struct mp_dm_create_args *args;
+	struct mp_dm_map_info *infos;
+	int *rcs;
 	size_t n = 0;
-	int r;
+	int r = -ENOMEM;
 
-	for (struct mpd_job *j = first; j && n < MPD_CREATE_BATCH; j = j->next, n++)
-		args[n] = (struct mp_dm_create_args){ .name = j->name, .uuid = j->uuid,
-						      .size = j->size, .params = j->params,
-						      .udev_flags = j->flags };
-	r = mp_dm_create_batch(w->dm, args, n, rcs, infos);
+	for (struct mpd_job *j = first; j; j = j->next)
+		n++;
+	args = calloc(n, sizeof(*args));
+	infos = calloc(n, sizeof(*infos));
+	rcs = calloc(n, sizeof(*rcs));
+	if (args && infos && rcs) {
+		n = 0;
+		for (struct mpd_job *j = first; j; j = j->next, n++)
+			args[n] = (struct mp_dm_create_args){ .name = j->name, .uuid = j->uuid,
+							      .size = j->size, .params = j->params,
+							      .udev_flags = j->flags };
+		r = mp_dm_create_batch(w->dm, args, n, rcs, infos);
+	}
 	n = 0;
-	for (struct mpd_job *j = first; j && n < MPD_CREATE_BATCH; j = j->next, n++) {
+	for (struct mpd_job *j = first; j; j = j->next, n++) {
 		j->rc = r < 0 ? r : rcs[n];
 		if (j->rc == 0)
 			j->info = infos[n];
 		record_error(w, j);
 	}
+	free(args);
+	free(infos);
+	free(rcs);
 }
 
 static void *worker_main(void *arg)

@@ -27,7 +27,8 @@ static const char usage_text[] =
 	"  message ID TEXT... | fail ID MAJ:MIN | reinstate ID MAJ:MIN\n"
 	"  switch ID N | queue ID on|off | suspend ID [noflush] | resume ID\n"
 	"  remove ID [retry] [deferred] [force]\n"
-	"  events-scan | watch TIMEOUT_MS [NAME]\n";
+	"  events-scan | watch TIMEOUT_MS [NAME]\n"
+	"  wait-path ID MAJ:MIN A|F TIMEOUT_MS [SINCE_MS]   (prints seconds since SINCE_MS, from `now`)\n";
 
 static long long mono_ms(void)
 {
@@ -188,6 +189,51 @@ static int cmd_watch(int argc, char **argv)
 	return r;
 }
 
+/* The state letter that follows path MAJ:MIN in a multipath status line,
+ * or 0 when the path is not in it. */
+static char path_state_in(const char *params, const char *devstr)
+{
+	size_t n = strlen(devstr);
+
+	for (const char *q = strstr(params, devstr); q; q = strstr(q + 1, devstr))
+		if ((q == params || q[-1] == ' ') && q[n] == ' ' && q[n + 1] && q[n + 2] == ' ')
+			return q[n + 1];
+	return 0;
+}
+
+/* Polls the map's status every 20 ms (one ioctl, no process per poll, so
+ * the figure is the daemon's and not the poller's) until path MAJ:MIN has
+ * the wanted kernel state; prints the seconds that took. 3 on timeout. */
+static int cmd_wait_path(struct mp_dm *dm, const struct mp_dm_id *id, int argc, char **argv)
+{
+	long long t0 = argc > 5 ? atoll(argv[5]) : mono_ms(), deadline;
+	struct mp_dm_target t;
+	dev_t dev;
+	int r;
+
+	if (argc < 5 || parse_devnum(argv[2], &dev) < 0 || (argv[3][0] != 'A' && argv[3][0] != 'F'))
+		return -EINVAL;
+	deadline = mono_ms() + atoll(argv[4]);
+	for (;;) {
+		char st = 0;
+
+		r = mp_dm_get_status(dm, id, &t);
+		if (r == 0) {
+			st = path_state_in(t.params, argv[2]);
+			mp_dm_target_release(&t);
+		}
+		if (st == argv[3][0]) {
+			printf("%.2f\n", (double)(mono_ms() - t0) / 1000.0);
+			return 0;
+		}
+		if (mono_ms() >= deadline) {
+			printf("timeout\n");
+			return 3;
+		}
+		usleep(20000);
+	}
+}
+
 static int run(struct mp_dm *dm, int argc, char **argv)
 {
 	const char *cmd = argv[0];
@@ -223,6 +269,8 @@ static int run(struct mp_dm *dm, int argc, char **argv)
 	}
 	if (argc < 2)
 		return -EINVAL;
+	if (strcmp(cmd, "wait-path") == 0)
+		return cmd_wait_path(dm, &id, argc, argv);
 	if (strcmp(cmd, "info") == 0) {
 		r = mp_dm_info(dm, &id, &info);
 		if (r == 0)
