@@ -303,6 +303,25 @@ static void read_transport(const char *devpath, struct mp_sysfs_path *sp)
 	}
 }
 
+/* TPGS from the standard INQUIRY the kernel keeps: detect_prio needs it to
+ * pick alua. Without it every path of an ALUA array had the const prio, and
+ * failover grouping could put a standby port first, where every I/O fails.
+ * With no readable inquiry, a device handler reporting an access state
+ * means ALUA all the same. */
+static void read_tpgs(const char *dev, struct mp_path *pp)
+{
+	uint8_t buf[96];
+	struct mp_inquiry inq;
+	char p[PATH_MAX];
+	ssize_t n;
+
+	n = fmt(p, sizeof(p), "%s/inquiry", dev) < 0 ? -1 : read_file(p, buf, sizeof(buf));
+	if (n > 0 && mp_inquiry_decode(buf, (size_t)n, &inq, NULL, 0) == 0)
+		pp->tpgs = inq.tpgs;
+	else if (pp->alua_state != MP_ALUA_UNKNOWN)
+		pp->tpgs = 1;
+}
+
 /* VPD pages the kernel cached at scan time, decoded by mp/vpd.h. */
 static void read_vpd(const char *dev, struct mp_sysfs_path *sp)
 {
@@ -373,6 +392,7 @@ static void read_device_attrs(const char *dev, struct mp_sysfs_path *sp)
 		pp->alua_state = alua_from_access_state(buf);
 	if (attr_long(dev, "preferred_path", &v) == 0)
 		pp->alua_pref = v != 0;
+	read_tpgs(dev, pp);
 }
 
 static int parse_hbtl(const char *name, struct mp_hbtl *ret)

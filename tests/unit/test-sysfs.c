@@ -61,6 +61,8 @@ static void test_scsi_debug(void)
 	CU_ASSERT_EQUAL(a->timeout_s, 30);
 	CU_ASSERT_STRING_EQUAL(a->dh_state, "alua");
 	CU_ASSERT_EQUAL(a->path.alua_state, MP_ALUA_OPTIMIZED);
+	/* no inquiry attribute in the fixture: ALUA from the handler's state */
+	CU_ASSERT_EQUAL(a->path.tpgs, 1);
 	CU_ASSERT_FALSE(a->path.alua_pref);
 	CU_ASSERT_EQUAL(a->path.protocol, MP_PROTO_SCSI_UNSPEC);
 	CU_ASSERT_STRING_EQUAL(a->sg_name, "sg0");
