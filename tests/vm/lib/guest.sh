@@ -121,12 +121,12 @@ wwid_of() { tr -d ' \n' <"/sys/block/$1/device/wwid" 2>/dev/null | tr 'A-Z' 'a-z
 devnum_of() { cat "/sys/block/$1/dev"; }
 
 # sd devices whose SCSI host matches a pattern in its sysfs path.
-sd_matching() { # PATTERN (grep -E on the resolved device path)
-	local b
-	for b in /sys/block/sd*; do
-		[ -e "$b" ] || continue
-		readlink -f "$b/device" | grep -qE "$1" && basename "$b"
-	done
+# One `ls -l` for all devices: /sys/block/sdX links to the device's path
+# (../devices/.../host2/target2:0:0/2:0:0:0/block/sdX). Two processes per
+# device (readlink, grep), polled every 0.2 s while 1024 devices appear,
+# used to swamp the guest.
+sd_matching() { # PATTERN (awk/ERE on the device's sysfs path)
+	ls -l /sys/block/ 2>/dev/null | awk -v re="$1" '$(NF - 1) == "->" && $(NF - 2) ~ /^sd[a-z]+$/ && $NF ~ re { print $(NF - 2) }'
 	return 0
 }
 sd_count() { sd_matching "$1" | wc -l; }
@@ -306,7 +306,11 @@ iscsi_up() { # LUNS [MB-per-LUN]
 	# Its own session: on SIGTERM iscsid signals its whole process group,
 	# which would otherwise be the test itself.
 	pidof iscsid >/dev/null || { setsid iscsid -f >/run/iscsid.log 2>&1 </dev/null & }
-	wait_for 20 iscsiadm -m session -P0 --show 2>/dev/null || true # iscsid answering
+	# iscsid answering = its control socket listening. (Waiting for
+	# `iscsiadm -m session` to succeed cost the full 20 s: with no session
+	# yet it fails, and it reads sysfs without asking iscsid anyway.)
+	wait_for 20 grep -q '@ISCSIADM_ABSTRACT_NAMESPACE' /proc/net/unix ||
+		say "iscsid's control socket is not listening"
 	for i in 0 1; do
 		local p=${ISCSI_TADDR[$i]}:3260
 		timeout 30 iscsiadm -m discovery -t st -p "$p" >/dev/null || { say "discovery via $p failed"; return 1; }
