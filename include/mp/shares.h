@@ -159,6 +159,7 @@ struct mp_slow_path {
 	bool demoted;
 	uint64_t bad_since_ms;		/* MP_POLICY_NEVER-free: 0 = not slow now */
 	uint64_t good_since_ms;		/* while demoted: 0 = not good now */
+	uint64_t ref_us;		/* siblings' median when it was demoted */
 	/* out */
 	enum mp_slow_verdict verdict;
 	uint64_t latency_us;		/* this sample, 0 unknown */
@@ -171,6 +172,10 @@ struct mp_slow_path {
  * demoted path is re-admitted once its latency has stayed at or below the
  * midpoint ((factor + 1) / 2 times the siblings') for window_ms: the gap
  * between the two thresholds keeps a path near the line from flapping.
+ * While demoted, "the siblings'" is the lower of their latency now and at
+ * the demotion: they now carry the demoted path's load too, and their
+ * queueing must not make a still-slow path look good (unless they got
+ * more than factor times slower: then they degraded for real).
  * *ret_changes counts verdicts other than NONE. 0 or -EINVAL. */
 int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *paths, size_t n,
 			uint64_t now_ms, unsigned int *ret_changes);

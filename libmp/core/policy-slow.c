@@ -20,7 +20,12 @@
  *   any         no sample / no sibling / down  unchanged   timers kept
  *
  * Slow means latency > factor x the median of the other up paths'
- * latencies and latency >= min_latency_us. A demoted path still carries
+ * latencies and latency >= min_latency_us. Once a path is demoted its
+ * siblings carry its load and queue more: re-admission compares with the
+ * lower of their latency now and at the demotion (ref_us), or a path that
+ * is still slow would look good against siblings slowed by its load. Its
+ * load raises theirs by n/(n-1), at most 2x; a sibling more than factor x
+ * slower than at the demotion has degraded for real and counts as it is. A demoted path still carries
  * its floor share, so it keeps producing samples to be judged on. The
  * two thresholds differ (factor vs (factor+1)/2) so that a path hovering
  * near the line does not flap; the windows make single spikes harmless. */
@@ -104,7 +109,7 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct mp_slow_path *p = &paths[i];
-		uint64_t sib;
+		uint64_t sib, ref;
 		bool slow, good;
 
 		sib = sibling_median(paths, n, i);
@@ -112,9 +117,13 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 		if (!p->up || !p->latency_us || !sib)
 			continue;
 		slow = p->latency_us >= cfg->min_latency_us && p->latency_us > sib * cfg->factor;
-		/* 2 x lat <= (factor + 1) x sib, i.e. at or under the midpoint */
+		/* 2 x lat <= (factor + 1) x ref, i.e. at or under the midpoint;
+		 * demoted, ref is the siblings' latency before they took its load */
+		ref = sib;
+		if (p->demoted && p->ref_us && sib <= p->ref_us * cfg->factor && p->ref_us < sib)
+			ref = p->ref_us;
 		good = p->latency_us < cfg->min_latency_us ||
-		       2 * p->latency_us <= sib * (cfg->factor + 1);
+		       2 * p->latency_us <= ref * (cfg->factor + 1);
 		if (!p->demoted) {
 			if (!slow) {
 				p->bad_since_ms = 0;
@@ -125,6 +134,7 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 			if (elapsed(now_ms, p->bad_since_ms) < cfg->window_ms || in_service < 2)
 				continue;
 			p->demoted = true;
+			p->ref_us = sib;
 			p->bad_since_ms = 0;
 			p->good_since_ms = 0;
 			p->verdict = MP_SLOW_DEMOTE;
@@ -142,6 +152,7 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 			continue;
 		p->demoted = false;
 		p->good_since_ms = 0;
+		p->ref_us = 0;
 		p->verdict = MP_SLOW_READMIT;
 		in_service++;
 		changes++;

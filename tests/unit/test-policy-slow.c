@@ -147,7 +147,26 @@ static void test_clock_backwards(void)
 	CU_ASSERT_EQUAL(p[1].bad_since_ms, 50000);
 }
 
+/* After the demotion the sibling carries the load and its latency rises:
+ * the still-slow path must not look good against it. */
+static void test_sibling_loaded_after_demotion(void)
+{
+	struct mp_slow_path p[2] = { { .up = true }, { .up = true } };
+	const uint64_t before[2] = { 4000, 30000 };	/* 20+ ms extra, equal load */
+	const uint64_t after[2] = { 8000, 18000 };	/* sibling queues 2x, slow one light */
+	const uint64_t healed[2] = { 8000, 5000 };	/* delay gone */
+
+	CU_ASSERT_NOT_EQUAL(drive(p, 2, before, 0, 40000, 1, MP_SLOW_DEMOTE), 0);
+	CU_ASSERT_EQUAL(p[1].ref_us, 4000);
+	CU_ASSERT_EQUAL(drive(p, 2, after, 45000, 300000, 1, MP_SLOW_READMIT), 0);
+	CU_ASSERT_TRUE(p[1].demoted);
+	CU_ASSERT_NOT_EQUAL(drive(p, 2, healed, 305000, 400000, 1, MP_SLOW_READMIT), 0);
+	CU_ASSERT_FALSE(p[1].demoted);
+	CU_ASSERT_EQUAL(p[1].ref_us, 0);
+}
+
 const struct unit_test unit_tests[] = {
+	UNIT_TEST(test_sibling_loaded_after_demotion),
 	UNIT_TEST(test_demote_after_window_then_readmit),
 	UNIT_TEST(test_spikes_and_hysteresis),
 	UNIT_TEST(test_never_the_last_and_idle_or_down),
