@@ -43,7 +43,12 @@ m=$(mpd_sdebug_maps)
 pid=$(adapter_pid)
 devs=($(sdebug_devs))
 [ "${#devs[@]}" = 2 ] || fail "expected 2 scsi_debug paths, got ${devs[*]}"
-say "$m over ${devs[*]}: $(dmsetup table "$m")"
+tb=$(dmsetup table "$m")
+say "$m over ${devs[*]}: $tb"
+# one group of two paths, or a standby port (scsi_dh_alua still attached)
+# would make the faults a test of ALUA activation instead
+[ "$(awk '{ for (i = 1; i < NF; i++) if ($i == "service-time") n++ } END { print n + 0 }' <<<"$tb")" = 1 ] ||
+	fail "$m is not one group of two paths: $tb"
 
 out=$VM_RESULTS/tests/54-fio
 fio --name=soak --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --rw=randwrite \
