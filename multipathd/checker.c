@@ -3,21 +3,41 @@
  * Per path: a one-shot timer in the loop's heap at the interval state's
  * next deadline (mp_policy_interval_*). When it fires, the checker reads
  * the SCSI device state from sysfs (an offline device is DOWN without a
- * command) and submits one asynchronous command on the path's /dev/sgN
- * (tur: TEST UNIT READY; readsector0 and directio: a READ(10) of block 0 —
- * there is no libaio adapter in libmp yet, so directio shares the sg READ);
- * the sg fd sits in the epoll set and the result comes back by tag
- * (check sequence << 32 | dev_t), so a late answer to a timed-out check is
- * recognised and dropped. checker_timeout bounds the command in the kernel
- * and, through the interval state, in the loop as well.
+ * command) and starts one asynchronous check:
+ *   tur, readsector0  one command on the path's /dev/sgN (TEST UNIT READY;
+ *                     READ(10) of block 0); the sg fd sits in the epoll set
+ *                     and the result comes back by tag;
+ *   directio          an O_DIRECT read of one logical block of /dev/sdX
+ *                     through libaio (mp/aio.h): one aio set for the whole
+ *                     daemon, its eventfd in the epoll set.
+ * Tags are (check sequence << 32 | packed dev_t), so a late answer to a
+ * check that already ended is recognised and dropped. checker_timeout
+ * bounds the command in the kernel (sg) and, through the interval state,
+ * in the loop as well: on the deadline the verdict is TIMEOUT at once.
+ * A directio read past its deadline is io_cancel()ed (block devices
+ * usually cannot) and otherwise left to the kernel: its iocb and buffer
+ * belong to the aio set until the completion is reaped, and while it is
+ * outstanding the path gets TIMEOUT verdicts without a second read, so a
+ * hung device costs one aio slot and its own timeouts, never the loop.
+ *
+ * Priorities: for the alua prioritizer (prio alua, or detect_prio on a
+ * TPGS device) each check that found the path answering is followed by a
+ * REPORT TARGET PORT GROUPS on the sg handle; the reply (mp_rtpg_decode)
+ * gives the port group's state and preferred bit. If RTPG fails, sysfs
+ * access_state (scsi_dh_alua) is read instead. A changed state reloads the
+ * map, whose table build recomputes priorities and groups. A UNIT
+ * ATTENTION "asymmetric access state changed" on a check asks RTPG at
+ * once; one UNIT ATTENTION on RTPG itself is answered by one re-ask.
  *
  * Verdicts feed mp_policy_path_step(); its actions (fail/reinstate via dm
  * messages on a worker, purge) are carried out here. Map-level policies
  * (queueing, failback) run after any path change and on a per-map tick of
  * polling_interval.
  *
- * Owns: each path's sg handle (opened on first check, closed on release or
- * after a timeout, which orphans the command). */
+ * Owns: each path's sg handle (opened on first use, closed on release or
+ * after a timeout, which orphans the command) and O_DIRECT fd (closed on
+ * release), and d->aio (created on the first directio check, freed by
+ * mpd_checker_stop at exit). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -26,7 +46,11 @@
 #include <sys/epoll.h>
 #include <sys/sysmacros.h>
 
+#include <unistd.h>
+
 #include "mp/group.h"
+#include "mp/prio.h"
+#include "mp/vpd.h"
 #include "daemon.h"
 #include "events.h"
 
@@ -259,12 +283,49 @@ static void close_sg(struct mpd *d, struct mpd_path *p)
 	mpd_loop_del_fd(d->loop, mp_sg_fd(p->sg));
 	mp_sg_free(p->sg);
 	p->sg = NULL;
+	p->rtpg_busy = false;	/* orphaned with the handle */
+}
+
+static void close_dio(struct mpd_path *p)
+{
+	/* a read still in the kernel holds its own file reference; its
+	 * slot in d->aio outlives this path and is reaped as an orphan */
+	if (p->dio_open)
+		close(p->dio_fd);
+	p->dio_open = false;
+	p->dio_busy = false;
 }
 
 void mpd_checker_release_path(struct mpd *d, struct mpd_path *p)
 {
 	close_sg(d, p);
+	close_dio(p);
 	p->timer_gen++;
+}
+
+void mpd_checker_stop(struct mpd *d)
+{
+	if (!d->aio)
+		return;
+	if (mp_aio_inflight(d->aio))
+		mpd_log(&d->log, LOG_NOTICE, "waiting for %u directio reads still in the kernel",
+			mp_aio_inflight(d->aio));
+	mpd_loop_del_fd(d->loop, mp_aio_fd(d->aio));
+	mp_aio_free(d->aio);
+	d->aio = NULL;
+}
+
+static uint64_t check_tag(const struct mpd_path *p)
+{
+	return ((uint64_t)p->check_seq << 32) |
+	       ((p->mp.major & 0xfff) << 20 | (p->mp.minor & 0xfffff));
+}
+
+static struct mpd_path *path_by_tag(struct mpd *d, uint64_t tag)
+{
+	uint32_t low = (uint32_t)tag;
+
+	return mpd_path_find_devt(d, makedev((low >> 20) & 0xfff, low & 0xfffff));
 }
 
 /* A path event through the path policy; then the interval and the map. */
@@ -296,6 +357,9 @@ static void step(struct mpd *d, struct mpd_path *p, const struct mp_path_event *
 		mpd_checker_map_update(d, p->map);
 }
 
+static void refresh_alua(struct mpd *d, struct mpd_path *p);
+static void rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_result *res);
+
 static void finish_check(struct mpd *d, struct mpd_path *p, enum mp_check_result verdict,
 			 const char *detail)
 {
@@ -307,6 +371,7 @@ static void finish_check(struct mpd *d, struct mpd_path *p, enum mp_check_result
 	p->checked_once = true;
 	p->last_verdict = verdict;
 	p->check_ms = (uint32_t)(now - p->last_check_ms);
+	p->n_checks++;
 	d->n_checks++;
 	mpd_events_check(d->events, p, verdict);
 	step(d, p, &ev, detail ? detail : mp_check_result_to_string(verdict));
@@ -317,6 +382,9 @@ static void finish_check(struct mpd *d, struct mpd_path *p, enum mp_check_result
 		mpd_budget_apply(d, p, "periodic");
 	mp_policy_interval_update(&p->ival, &p->icfg, p->pol.state, p->pol.recheck, now, &p->ival);
 	mpd_checker_schedule(d, p);
+	if (p->map && (verdict == MP_CHECK_UP || verdict == MP_CHECK_GHOST ||
+		       verdict == MP_CHECK_PENDING))
+		refresh_alua(d, p);
 }
 
 static void on_sg_ready(struct mpd *d, int fd, uint32_t events, uint64_t id)
@@ -328,12 +396,20 @@ static void on_sg_ready(struct mpd *d, int fd, uint32_t events, uint64_t id)
 		return;
 	while (p->sg && mp_sg_reap(p->sg, &res) > 0) {
 		char detail[160];
+		bool alua_changed;
 
+		if (res.op == MP_SG_OP_RTPG) {
+			rtpg_done(d, p, &res);
+			continue;
+		}
 		if ((uint32_t)(res.tag >> 32) != p->check_seq || !p->ival.in_flight)
 			continue;	/* an answer to a check that already ended */
+		alua_changed = mp_sense_alua_changed(&res.status);
 		if (res.verdict != MP_CHECK_UP)
 			mp_sense_describe(&res.status, detail, sizeof(detail));
 		finish_check(d, p, res.verdict, res.verdict != MP_CHECK_UP ? detail : NULL);
+		if (alua_changed && p->map)
+			refresh_alua(d, p);	/* finish_check skips it on RETRY */
 	}
 }
 
@@ -356,6 +432,223 @@ static int ensure_sg(struct mpd *d, struct mpd_path *p)
 		p->sg = NULL;
 	}
 	return r;
+}
+
+/* ---- alua priority: RTPG, sysfs access_state as fallback ------------------------ */
+
+static bool wants_rtpg(const struct mpd_path *p)
+{
+	if (p->set.prio == MP_PRIO_ALUA)
+		return true;
+	/* the same promotion the table build makes (assemble.c path_prio) */
+	return p->set.prio == MP_PRIO_CONST && p->set.detect_prio && p->mp.tpgs;
+}
+
+static void apply_alua(struct mpd *d, struct mpd_path *p, enum mp_alua_state st, bool pref,
+		       const char *src, int tpg)
+{
+	bool changed = st != p->mp.alua_state || pref != p->mp.alua_pref;
+
+	p->alua_src = src;
+	if (!changed)
+		return;
+	mpd_log_path(&d->log, LOG_NOTICE, p, "alua: %s%s -> %s%s (%s, tpg %d): prio %d",
+		     mp_alua_state_to_string(p->mp.alua_state), p->mp.alua_pref ? " preferred" : "",
+		     mp_alua_state_to_string(st), pref ? " preferred" : "", src, tpg,
+		     mp_prio_alua(st, pref));
+	p->mp.alua_state = st;
+	p->mp.alua_pref = pref;
+	if (p->map)
+		mpd_map_schedule_reload(d, p->map);	/* regroups; a no-op if the table holds */
+}
+
+static void alua_from_sysfs(struct mpd *d, struct mpd_path *p)
+{
+	enum mp_alua_state st;
+	bool pref;
+
+	if (mp_sysfs_alua_state("/sys", p->mp.kname, &st, &pref) == 0)
+		apply_alua(d, p, st, pref, "sysfs", p->mp.tpg_id);
+}
+
+static void rtpg_failed(struct mpd *d, struct mpd_path *p, const char *why)
+{
+	if (!p->rtpg_failed)
+		mpd_log_path(&d->log, LOG_WARNING, p, "alua: RTPG failed (%s); using sysfs access_state",
+			     why);
+	p->rtpg_failed = true;
+	alua_from_sysfs(d, p);
+}
+
+static int submit_rtpg(struct mpd *d, struct mpd_path *p)
+{
+	struct mp_sg_cmd cmd;
+	int r;
+
+	r = ensure_sg(d, p);
+	if (r < 0)
+		return r;
+	mp_sg_cmd_rtpg(&cmd, MP_SG_MAX_DATA, false, (uint32_t)p->icfg.checker_timeout_ms);
+	r = mp_sg_submit(p->sg, &cmd, check_tag(p));
+	if (r == 0)
+		p->rtpg_busy = true;
+	return r;
+}
+
+static void refresh_alua(struct mpd *d, struct mpd_path *p)
+{
+	int r;
+
+	if (!wants_rtpg(p) || p->rtpg_busy)
+		return;
+	if (!p->mp.tpgs) {
+		/* INQUIRY says no ALUA: RTPG would only be refused */
+		alua_from_sysfs(d, p);
+		return;
+	}
+	if (p->mp.tpg_id < 0 && p->mp.rel_port_id < 0) {
+		/* VPD 0x83 named neither: no way to find our group in a reply */
+		rtpg_failed(d, p, "no port group id in VPD 0x83");
+		return;
+	}
+	p->rtpg_retried = false;
+	r = submit_rtpg(d, p);
+	if (r < 0)
+		rtpg_failed(d, p, strerror(-r));
+}
+
+static void rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_result *res)
+{
+	const struct mp_rtpg_group *g;
+	struct mp_rtpg *rt = NULL;
+	char why[160];
+
+	p->rtpg_busy = false;
+	if (res->verdict == MP_CHECK_RETRY && !p->rtpg_retried) {
+		/* UNIT ATTENTION (the state just changed, a reset...): ask once more */
+		p->rtpg_retried = true;
+		if (submit_rtpg(d, p) == 0)
+			return;
+	}
+	/* not the verdict: an ILLEGAL REQUEST (no RTPG support) is a working
+	 * path to the checker but no answer here */
+	if (res->status.host_status != MP_DID_OK || (res->status.scsi_status & 0x7e) != MP_SAM_GOOD) {
+		rtpg_failed(d, p, mp_sense_describe(&res->status, why, sizeof(why)));
+		return;
+	}
+	if (mp_rtpg_decode(res->data, res->data_len, &rt, why, sizeof(why)) < 0) {
+		rtpg_failed(d, p, why);
+		return;
+	}
+	if (mp_rtpg_find(rt, p->mp.tpg_id, p->mp.rel_port_id, &g) < 0) {
+		snprintf(why, sizeof(why), "tpg %d / port %d not in the reply", p->mp.tpg_id,
+			 p->mp.rel_port_id);
+		rtpg_failed(d, p, why);
+		goto out_free;
+	}
+	if (p->rtpg_failed)
+		mpd_log_path(&d->log, LOG_NOTICE, p, "alua: RTPG answers again");
+	p->rtpg_failed = false;
+	apply_alua(d, p, g->state, g->pref, "rtpg", g->tpg_id);
+out_free:
+	mp_rtpg_free(rt);
+}
+
+/* ---- directio: one O_DIRECT read through libaio -------------------------------- */
+
+static void dio_done(struct mpd *d, const struct mp_aio_result *r)
+{
+	struct mpd_path *p = path_by_tag(d, r->tag);
+	enum mp_alua_state alua = MP_ALUA_UNKNOWN;
+	enum mp_check_result v;
+	char detail[128];
+	bool pref;
+
+	if (!p || !p->dio_busy || p->dio_tag != r->tag)
+		return;		/* an orphan: its path went, or was added again */
+	p->dio_busy = false;
+	if ((uint32_t)(r->tag >> 32) != p->check_seq || !p->ival.in_flight) {
+		mpd_log_path(&d->log, LOG_INFO, p,
+			     "directio: a read given up on completed after %llu ms (%lld)",
+			     (unsigned long long)(mpd_now_ms() - p->dio_submit_ms), (long long)r->res);
+		return;
+	}
+	if (r->res == -EIO)
+		mp_sysfs_alua_state("/sys", p->mp.kname, &alua, &pref);
+	v = mp_sense_classify_dio(r->res, r->len, alua);
+	if (r->res < 0)
+		snprintf(detail, sizeof(detail), "read: %s%s%s", strerror((int)-r->res),
+			 alua != MP_ALUA_UNKNOWN ? ", port " : "",
+			 alua != MP_ALUA_UNKNOWN ? mp_alua_state_to_string(alua) : "");
+	else
+		snprintf(detail, sizeof(detail), "read %lld of %u bytes", (long long)r->res, r->len);
+	finish_check(d, p, v, v != MP_CHECK_UP ? detail : NULL);
+}
+
+static void on_aio_ready(struct mpd *d, int fd, uint32_t events, uint64_t id)
+{
+	struct mp_aio_result res[32];
+	int n;
+
+	do {
+		n = d->aio ? mp_aio_reap(d->aio, res, 32) : 0;
+		for (int i = 0; i < n; i++)
+			dio_done(d, &res[i]);
+	} while (n == 32);
+	if (n < 0)
+		mpd_log(&d->log, LOG_WARNING, "directio: reaping completions: %s", strerror(-n));
+}
+
+static int ensure_aio(struct mpd *d)
+{
+	int r;
+
+	if (d->aio)
+		return 0;
+	r = mp_aio_new(&d->aio);
+	if (r < 0)
+		return r;
+	r = mpd_loop_add_fd(d->loop, mp_aio_fd(d->aio), EPOLLIN, on_aio_ready, 0);
+	if (r < 0) {
+		mp_aio_free(d->aio);
+		d->aio = NULL;
+	}
+	return r;
+}
+
+static void start_directio(struct mpd *d, struct mpd_path *p)
+{
+	char node[64], detail[128];
+	int r;
+
+	if (p->dio_busy) {
+		/* the last read is still in the kernel: no second one behind it */
+		snprintf(detail, sizeof(detail), "the read sent %llu ms ago has not completed",
+			 (unsigned long long)(mpd_now_ms() - p->dio_submit_ms));
+		finish_check(d, p, MP_CHECK_TIMEOUT, detail);
+		return;
+	}
+	r = ensure_aio(d);
+	if (r == 0 && !p->dio_open) {
+		snprintf(node, sizeof(node), "/dev/%s", p->mp.kname);
+		r = mp_aio_open(node, &p->dio_fd, &p->dio_block);
+		p->dio_open = r == 0;
+	}
+	if (r < 0) {
+		snprintf(detail, sizeof(detail), "directio: cannot open: %s", strerror(-r));
+		finish_check(d, p, mp_sense_classify_errno(r), detail);
+		return;
+	}
+	p->dio_tag = check_tag(p);
+	r = mp_aio_read(d->aio, p->dio_fd, p->dio_block, p->dio_tag);
+	if (r < 0) {
+		snprintf(detail, sizeof(detail), "directio: submit: %s", strerror(-r));
+		finish_check(d, p, mp_sense_classify_dio(r, p->dio_block, MP_ALUA_UNKNOWN), detail);
+		return;
+	}
+	p->dio_busy = true;
+	p->dio_submit_ms = mpd_now_ms();
+	mpd_checker_schedule(d, p);	/* the timeout deadline */
 }
 
 static void start_check(struct mpd *d, struct mpd_path *p)
@@ -390,6 +683,10 @@ static void start_check(struct mpd *d, struct mpd_path *p)
 		finish_check(d, p, MP_CHECK_UP, "checker none");
 		return;
 	}
+	if (p->set.path_checker == MP_CHECKER_DIRECTIO) {
+		start_directio(d, p);
+		return;
+	}
 	r = ensure_sg(d, p);
 	if (r < 0) {
 		finish_check(d, p, mp_sense_classify_errno(r), "cannot open the sg node");
@@ -398,7 +695,7 @@ static void start_check(struct mpd *d, struct mpd_path *p)
 	if (p->set.path_checker == MP_CHECKER_TUR) {
 		mp_sg_cmd_tur(&cmd, (uint32_t)p->icfg.checker_timeout_ms);
 	} else {
-		/* READ(10), LBA 0, one block; 4 KiB covers 4Kn devices */
+		/* readsector0: READ(10), LBA 0, one block; 4 KiB covers 4Kn */
 		memset(&cmd, 0, sizeof(cmd));
 		cmd.op = MP_SG_OP_RAW;
 		cmd.cdb[0] = 0x28;
@@ -407,8 +704,7 @@ static void start_check(struct mpd *d, struct mpd_path *p)
 		cmd.data_len = 4096;
 		cmd.timeout_ms = (uint32_t)p->icfg.checker_timeout_ms;
 	}
-	r = mp_sg_submit(p->sg, &cmd, ((uint64_t)p->check_seq << 32) |
-					 ((p->mp.major & 0xfff) << 20 | (p->mp.minor & 0xfffff)));
+	r = mp_sg_submit(p->sg, &cmd, check_tag(p));
 	if (r < 0)
 		finish_check(d, p, mp_sense_classify_errno(r), strerror(-r));
 	else
@@ -430,6 +726,15 @@ static void on_check_timer(struct mpd *d, uint64_t id, uint64_t gen)
 		start_check(d, p);
 		break;
 	case MP_INTERVAL_TIMEOUT:
+		if (p->set.path_checker == MP_CHECKER_DIRECTIO && p->dio_busy) {
+			/* the read keeps its slot until the kernel ends it */
+			int r = mp_aio_cancel(d->aio, p->dio_tag);
+
+			finish_check(d, p, MP_CHECK_TIMEOUT, r == 0 ?
+				     "no answer within checker_timeout; read cancelled" :
+				     "no answer within checker_timeout; read left to the kernel");
+			break;
+		}
 		/* orphan the command: the kernel drops its late answer */
 		close_sg(d, p);
 		finish_check(d, p, MP_CHECK_TIMEOUT, "no answer within checker_timeout");

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <syslog.h>
 
+#include "mp/aio.h"
 #include "mp/budget.h"
 #include "mp/config.h"
 #include "mp/dm.h"
@@ -159,6 +160,19 @@ struct mpd_path {
 	bool checked_once;
 	uint64_t last_check_ms;
 	uint32_t check_ms;		/* duration of the last check */
+	uint64_t n_checks;		/* verdicts reached on this path */
+	/* directio: the O_DIRECT fd and the one read of it in the kernel */
+	bool dio_open;
+	int dio_fd;
+	uint32_t dio_block;		/* logical block size: the read's length */
+	bool dio_busy;			/* a read carrying dio_tag is in d->aio */
+	uint64_t dio_tag;
+	uint64_t dio_submit_ms;
+	/* alua prio: REPORT TARGET PORT GROUPS over the sg handle */
+	bool rtpg_busy;
+	bool rtpg_retried;		/* one re-ask after a UNIT ATTENTION */
+	bool rtpg_failed;		/* last RTPG failed: sysfs used (logged once) */
+	const char *alua_src;		/* "rtpg", "sysfs" or NULL (discovery) */
 
 	/* byte-share sampling and policies (shares.c) */
 	struct mpd_path_share {
@@ -249,6 +263,9 @@ void mpd_map_last_path_gone(struct mpd *d, struct mpd_map *m);
 
 void mpd_checker_setup_path(struct mpd *d, struct mpd_path *p);
 void mpd_checker_release_path(struct mpd *d, struct mpd_path *p);
+/* At exit, after every path was released: waits for reads still in the
+ * kernel (bounded by the SCSI layer's timeouts). */
+void mpd_checker_stop(struct mpd *d);
 /* Schedules the path's next check at its interval state's deadline. */
 void mpd_checker_schedule(struct mpd *d, struct mpd_path *p);
 /* Feeds an event (dm failed, dm sync, operator) to the path's policy. */
@@ -338,6 +355,7 @@ struct mpd {
 	struct mpd_loop *loop;
 	struct mpd_events *events;	/* the event ring for show events */
 	struct mpd_workers *workers;
+	struct mp_aio *aio;		/* directio reads; NULL until the first */
 	struct mp_dm *dm;
 	struct mp_config *cfg;
 	struct mp_settings defaults;	/* global settings of cfg */

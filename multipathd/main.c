@@ -217,6 +217,7 @@ static void stop(struct mpd *d)
 		mpd_map_delete(d, d->maps[d->n_maps - 1]);
 	while (d->n_paths)
 		mpd_path_delete(d, d->paths[d->n_paths - 1]);
+	mpd_checker_stop(d);
 	free(d->paths);
 	free(d->maps);
 	mp_dm_free(d->dm);

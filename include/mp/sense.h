@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mp/path.h"
+
 /* The checker's verdict on one command (TUR, INQUIRY, RTPG...).
  *
  *   verdict            typical cause                         suggested path state
@@ -139,6 +141,20 @@ enum mp_check_result mp_sense_classify(const struct mp_scsi_status *st);
  * errno from submitting it): -ENODEV/-ENXIO mean the device is gone or
  * offline, -EAGAIN/-EDOM that the sg queue is full. */
 enum mp_check_result mp_sense_classify_errno(int err);
+
+/* The verdict on an O_DIRECT read (the directio checker): res is what
+ * the read returned (bytes, or a negative errno), len what was asked.
+ * The block layer has already reduced the sense data to an errno, so the
+ * port's ALUA state (scsi_dh_alua's access_state, MP_ALUA_UNKNOWN when
+ * there is none) tells a standby or transitioning port, whose reads
+ * scsi_dh_alua rejects with -EIO, from a dead one: GHOST and PENDING. */
+enum mp_check_result mp_sense_classify_dio(int64_t res, uint32_t len, enum mp_alua_state alua);
+
+/* The command ended with sense saying the LUN's asymmetric access state
+ * changed or is changing (UNIT ATTENTION 2A/06, 2A/07; NOT READY 04/0A):
+ * the path's priority should be asked again (RTPG) now, not at the next
+ * refresh. */
+bool mp_sense_alua_changed(const struct mp_scsi_status *st);
 
 /* INQUIRY data: peripheral qualifier 3 means no logical unit is there. */
 bool mp_sense_inquiry_lun_absent(const uint8_t *inq, size_t len);

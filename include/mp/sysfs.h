@@ -73,6 +73,11 @@ int mp_sysfs_path_read(const char *root, const char *kname, struct mp_sysfs_path
 /* Just the device state: what the checker reads before sending a TUR. */
 int mp_sysfs_sdev_state(const char *root, const char *kname, enum mp_sdev_state *ret);
 
+/* scsi_dh_alua's view of the port: access_state and preferred_path.
+ * -ENODATA (or the read's errno) without the alua device handler. */
+int mp_sysfs_alua_state(const char *root, const char *kname, enum mp_alua_state *ret,
+			bool *ret_pref);
+
 /* The sg node of a block device: "sg2" for "sdc". -ENOENT when the sg
  * driver is not bound to it. */
 int mp_sysfs_sg_name(const char *root, const char *kname, char *ret, size_t len);

@@ -239,6 +239,48 @@ enum mp_check_result mp_sense_classify_errno(int err)
 	}
 }
 
+enum mp_check_result mp_sense_classify_dio(int64_t res, uint32_t len, enum mp_alua_state alua)
+{
+	if (res >= 0)
+		return (uint64_t)res == len ? MP_CHECK_UP : MP_CHECK_DOWN;	/* short: past the end? */
+	if (res == -EIO) {
+		switch (alua) {
+		case MP_ALUA_STANDBY:
+		case MP_ALUA_UNAVAILABLE:
+			return MP_CHECK_GHOST;
+		case MP_ALUA_TRANSITIONING:
+			return MP_CHECK_PENDING;
+		default:
+			break;
+		}
+	}
+	switch (res) {
+	case -ECANCELED:		/* only after our own deadline passed */
+		return MP_CHECK_TIMEOUT;
+	case -EAGAIN:
+	case -ENOMEM:
+	case -EBUSY:
+	case -EINTR:
+		return MP_CHECK_RETRY;
+	case -ETIMEDOUT:		/* BLK_STS_TIMEOUT */
+		return MP_CHECK_TIMEOUT;
+	default:			/* -EIO, -ENOLINK (transport), -ENODEV, -ENXIO */
+		return MP_CHECK_DOWN;
+	}
+}
+
+bool mp_sense_alua_changed(const struct mp_scsi_status *st)
+{
+	struct mp_sense s;
+
+	if ((st->scsi_status & 0x7e) != MP_SAM_CHECK_CONDITION ||
+	    mp_sense_decode(st->sense, st->sense_len, &s) < 0)
+		return false;
+	if (s.key == MP_SK_UNIT_ATTENTION && s.asc == 0x2a && (s.ascq == 0x06 || s.ascq == 0x07))
+		return true;	/* asymmetric access state changed / implicit transition failed */
+	return s.key == MP_SK_NOT_READY && s.asc == 0x04 && s.ascq == 0x0a;
+}
+
 bool mp_sense_inquiry_lun_absent(const uint8_t *inq, size_t len)
 {
 	/* Byte 0 bits 7..5: peripheral qualifier; 3 = "not capable of

@@ -371,6 +371,20 @@ static void fallback_wwid(struct mp_sysfs_path *sp)
 		pp->wwid_src = MP_WWID_SRC_SERIAL;
 }
 
+/* INQUIRY TPGS from the standard INQUIRY data the kernel cached at scan
+ * time (the "inquiry" attribute): whether to ask RTPG at all. */
+static void read_tpgs(const char *dev, struct mp_path *pp)
+{
+	char p[PATH_MAX];
+	uint8_t inq[96];
+	struct mp_inquiry d;
+	ssize_t n;
+
+	n = fmt(p, sizeof(p), "%s/inquiry", dev) < 0 ? -1 : read_file(p, inq, sizeof(inq));
+	if (n > 0 && mp_inquiry_decode(inq, (size_t)n, &d, NULL, 0) == 0)
+		pp->tpgs = d.tpgs;
+}
+
 static void read_device_attrs(const char *dev, struct mp_sysfs_path *sp)
 {
 	struct mp_path *pp = &sp->path;
@@ -475,6 +489,23 @@ int mp_sysfs_sdev_state(const char *root, const char *kname, enum mp_sdev_state 
 	if (mp_sdev_state_from_string(buf, &s) < 0)
 		return -EBADMSG;
 	*ret = s;
+	return 0;
+}
+
+int mp_sysfs_alua_state(const char *root, const char *kname, enum mp_alua_state *ret,
+			bool *ret_pref)
+{
+	char p[PATH_MAX], buf[32];
+	long long v;
+	int r;
+
+	if (fmt(p, sizeof(p), "%s/block/%s/device", root, kname) < 0)
+		return -ENAMETOOLONG;
+	r = attr_text(p, "access_state", buf, sizeof(buf));
+	if (r <= 0)
+		return r < 0 ? r : -ENODATA;
+	*ret = alua_from_access_state(buf);
+	*ret_pref = attr_long(p, "preferred_path", &v) == 0 && v != 0;
 	return 0;
 }
 

@@ -206,7 +206,69 @@ static void test_describe(void)
 	CU_ASSERT_EQUAL(strlen(tiny), sizeof(tiny) - 1);
 }
 
+/* directio: the block layer's errno, with the port's ALUA state. */
+static void test_dio(void)
+{
+	static const struct {
+		int64_t res;
+		uint32_t len;
+		enum mp_alua_state alua;
+		enum mp_check_result want;
+	} cases[] = {
+		{ 512, 512, MP_ALUA_UNKNOWN, MP_CHECK_UP },
+		{ 4096, 4096, MP_ALUA_OPTIMIZED, MP_CHECK_UP },
+		{ 0, 512, MP_ALUA_UNKNOWN, MP_CHECK_DOWN },		/* short: EOF */
+		{ 256, 512, MP_ALUA_UNKNOWN, MP_CHECK_DOWN },
+		{ -EIO, 512, MP_ALUA_UNKNOWN, MP_CHECK_DOWN },
+		{ -EIO, 512, MP_ALUA_OPTIMIZED, MP_CHECK_DOWN },
+		{ -EIO, 512, MP_ALUA_STANDBY, MP_CHECK_GHOST },
+		{ -EIO, 512, MP_ALUA_UNAVAILABLE, MP_CHECK_GHOST },
+		{ -EIO, 512, MP_ALUA_TRANSITIONING, MP_CHECK_PENDING },
+		/* the ALUA state only explains EIO, not a lost transport */
+		{ -ENOLINK, 512, MP_ALUA_STANDBY, MP_CHECK_DOWN },
+		{ -ENODEV, 512, MP_ALUA_UNKNOWN, MP_CHECK_DOWN },
+		{ -ETIMEDOUT, 512, MP_ALUA_UNKNOWN, MP_CHECK_TIMEOUT },
+		{ -ECANCELED, 512, MP_ALUA_UNKNOWN, MP_CHECK_TIMEOUT },
+		{ -EAGAIN, 512, MP_ALUA_UNKNOWN, MP_CHECK_RETRY },
+		{ -ENOMEM, 512, MP_ALUA_UNKNOWN, MP_CHECK_RETRY },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++)
+		CU_ASSERT_EQUAL(mp_sense_classify_dio(cases[i].res, cases[i].len, cases[i].alua),
+				cases[i].want);
+}
+
+static void test_alua_changed(void)
+{
+	static const struct {
+		uint8_t status;
+		uint8_t sense[18];
+		uint8_t len;
+		bool want;
+	} cases[] = {
+		{ MP_SAM_CHECK_CONDITION, FIXED(0x70, 0x6, 0x2a, 0x06), 18, true },
+		{ MP_SAM_CHECK_CONDITION, FIXED(0x70, 0x6, 0x2a, 0x07), 18, true },
+		{ MP_SAM_CHECK_CONDITION, DESC(0x72, 0x6, 0x2a, 0x06), 8, true },
+		{ MP_SAM_CHECK_CONDITION, FIXED(0x70, 0x2, 0x04, 0x0a), 18, true },
+		{ MP_SAM_CHECK_CONDITION, FIXED(0x70, 0x2, 0x04, 0x0b), 18, false },
+		{ MP_SAM_CHECK_CONDITION, FIXED(0x70, 0x6, 0x29, 0x00), 18, false },
+		{ MP_SAM_CHECK_CONDITION, FIXED(0x70, 0x6, 0x2a, 0x09), 18, false },
+		{ MP_SAM_GOOD, FIXED(0x70, 0x6, 0x2a, 0x06), 18, false },
+		{ MP_SAM_CHECK_CONDITION, { 0 }, 0, false },
+	};
+
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		struct mp_scsi_status st = { .scsi_status = cases[i].status,
+					     .sense_len = cases[i].len };
+
+		memcpy(st.sense, cases[i].sense, sizeof(cases[i].sense));
+		CU_ASSERT_EQUAL(mp_sense_alua_changed(&st), cases[i].want);
+	}
+}
+
 const struct unit_test unit_tests[] = {
+	UNIT_TEST(test_dio),
+	UNIT_TEST(test_alua_changed),
 	UNIT_TEST(test_sense_table),
 	UNIT_TEST(test_status_table),
 	UNIT_TEST(test_decode),
