@@ -147,7 +147,36 @@ static void test_empty_response(void)
 	mp_rtpg_free(NULL);
 }
 
+/* The shape of scsi_debug's reply (the guest test bed, vpd_use_hostno=0),
+ * here for host 5: group A (((host + 1) << 8) = 0x0600, relative port 1)
+ * in state host % 3 = standby, all states supported; group B (0x0680,
+ * port 2) unavailable. The daemon matches by the TPG id from VPD 0x83. */
+static void test_scsi_debug_reply(void)
+{
+	static const uint8_t reply[] = {
+		0x00, 0x00, 0x00, 0x18,
+		0x02, 0x0f, 0x06, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01,
+		0x03, 0x08, 0x06, 0x80, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02,
+	};
+	struct mp_rtpg *r = NULL;
+	const struct mp_rtpg_group *g;
+
+	CU_ASSERT_EQUAL_FATAL(mp_rtpg_decode(reply, sizeof(reply), &r, NULL, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(r->n_groups, 2);
+	CU_ASSERT_EQUAL(mp_rtpg_find(r, 0x0600, 1, &g), 0);
+	CU_ASSERT_EQUAL(g->state, MP_ALUA_STANDBY);
+	CU_ASSERT_FALSE(g->pref);
+	CU_ASSERT_EQUAL(g->supported, 0x0f);
+	CU_ASSERT_EQUAL(mp_rtpg_find(r, 0x0680, -1, &g), 0);
+	CU_ASSERT_EQUAL(g->state, MP_ALUA_UNAVAILABLE);
+	/* without a TPG id the relative port finds the same group */
+	CU_ASSERT_EQUAL(mp_rtpg_find(r, -1, 1, &g), 0);
+	CU_ASSERT_EQUAL(g->tpg_id, 0x0600);
+	mp_rtpg_free(r);
+}
+
 const struct unit_test unit_tests[] = {
+	UNIT_TEST(test_scsi_debug_reply),
 	UNIT_TEST(test_normal_header),
 	UNIT_TEST(test_extended_header),
 	UNIT_TEST(test_every_state),
