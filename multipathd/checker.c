@@ -28,6 +28,10 @@
  * map, whose table build recomputes priorities and groups. A UNIT
  * ATTENTION "asymmetric access state changed" on a check asks RTPG at
  * once; one UNIT ATTENTION on RTPG itself is answered by one re-ask.
+ * A path found without access_state (no scsi_dh_alua) gets one RTPG at
+ * discovery, through SG_IO on its sg node and bounded by 3 s, so that the
+ * first table (and the comparison with an adopted one) already has the
+ * right groups: asking later would reload every map after each start.
  *
  * Verdicts feed mp_policy_path_step(); its actions (fail/reinstate via dm
  * messages on a worker, purge) are carried out here. Map-level policies
@@ -55,6 +59,8 @@
 #include "events.h"
 
 #define ACTIONS_CAP 16
+/* the one blocking command: RTPG at discovery, see mpd_checker_probe_alua */
+#define PROBE_TIMEOUT_MS 3000
 
 static enum mp_checker_result verdict_to_chk(enum mp_check_result v)
 {
@@ -517,11 +523,43 @@ static void refresh_alua(struct mpd *d, struct mpd_path *p)
 		rtpg_failed(d, p, strerror(-r));
 }
 
-static void rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_result *res)
+/* The path's group in an RTPG reply: 0 and its state, or -errno with the
+ * reason in why. Not the verdict decides: an ILLEGAL REQUEST (no RTPG
+ * support) is a working path to the checker but no answer here. */
+static int rtpg_reply(const struct mpd_path *p, const struct mp_sg_result *res,
+		      enum mp_alua_state *ret_state, bool *ret_pref, int *ret_tpg,
+		      char *why, size_t whylen)
 {
 	const struct mp_rtpg_group *g;
 	struct mp_rtpg *rt = NULL;
+	int r;
+
+	if (res->status.host_status != MP_DID_OK || (res->status.scsi_status & 0x7e) != MP_SAM_GOOD) {
+		mp_sense_describe(&res->status, why, whylen);
+		return -EIO;
+	}
+	r = mp_rtpg_decode(res->data, res->data_len, &rt, why, whylen);
+	if (r < 0)
+		return r;
+	r = mp_rtpg_find(rt, p->mp.tpg_id, p->mp.rel_port_id, &g);
+	if (r < 0) {
+		snprintf(why, whylen, "tpg %d / port %d not in the reply", p->mp.tpg_id,
+			 p->mp.rel_port_id);
+	} else {
+		*ret_state = g->state;
+		*ret_pref = g->pref;
+		*ret_tpg = g->tpg_id;
+	}
+	mp_rtpg_free(rt);
+	return r;
+}
+
+static void rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_result *res)
+{
+	enum mp_alua_state st;
 	char why[160];
+	bool pref;
+	int tpg;
 
 	p->rtpg_busy = false;
 	if (res->verdict == MP_CHECK_RETRY && !p->rtpg_retried) {
@@ -530,28 +568,44 @@ static void rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_resu
 		if (submit_rtpg(d, p) == 0)
 			return;
 	}
-	/* not the verdict: an ILLEGAL REQUEST (no RTPG support) is a working
-	 * path to the checker but no answer here */
-	if (res->status.host_status != MP_DID_OK || (res->status.scsi_status & 0x7e) != MP_SAM_GOOD) {
-		rtpg_failed(d, p, mp_sense_describe(&res->status, why, sizeof(why)));
-		return;
-	}
-	if (mp_rtpg_decode(res->data, res->data_len, &rt, why, sizeof(why)) < 0) {
+	if (rtpg_reply(p, res, &st, &pref, &tpg, why, sizeof(why)) < 0) {
 		rtpg_failed(d, p, why);
 		return;
-	}
-	if (mp_rtpg_find(rt, p->mp.tpg_id, p->mp.rel_port_id, &g) < 0) {
-		snprintf(why, sizeof(why), "tpg %d / port %d not in the reply", p->mp.tpg_id,
-			 p->mp.rel_port_id);
-		rtpg_failed(d, p, why);
-		goto out_free;
 	}
 	if (p->rtpg_failed)
 		mpd_log_path(&d->log, LOG_NOTICE, p, "alua: RTPG answers again");
 	p->rtpg_failed = false;
-	apply_alua(d, p, g->state, g->pref, "rtpg", g->tpg_id);
-out_free:
-	mp_rtpg_free(rt);
+	apply_alua(d, p, st, pref, "rtpg", tpg);
+}
+
+void mpd_checker_probe_alua(struct mpd *d, struct mpd_path *p)
+{
+	uint8_t buf[MP_SG_MAX_DATA];
+	struct mp_sg_result res;
+	enum mp_alua_state st;
+	struct mp_sg_cmd cmd;
+	char node[64], why[160];
+	uint32_t tmo;
+	bool pref;
+	int tpg;
+
+	if (!wants_rtpg(p) || !p->mp.tpgs || p->mp.alua_state != MP_ALUA_UNKNOWN ||
+	    (p->mp.tpg_id < 0 && p->mp.rel_port_id < 0) || !p->sg_name[0] ||
+	    p->sdev_state != MP_SDEV_RUNNING)
+		return;
+	/* the sg node: opening it never waits for the host's error handling */
+	snprintf(node, sizeof(node), "/dev/%s", p->sg_name);
+	tmo = p->icfg.checker_timeout_ms < PROBE_TIMEOUT_MS ? (uint32_t)p->icfg.checker_timeout_ms :
+							       PROBE_TIMEOUT_MS;
+	mp_sg_cmd_rtpg(&cmd, sizeof(buf), false, tmo);
+	if (mp_sg_run(node, &cmd, buf, sizeof(buf), &res) < 0 ||
+	    rtpg_reply(p, &res, &st, &pref, &tpg, why, sizeof(why)) < 0)
+		return;		/* the first check's RTPG tries again */
+	p->mp.alua_state = st;
+	p->mp.alua_pref = pref;
+	p->alua_src = "rtpg";
+	mpd_log_path(&d->log, LOG_INFO, p, "alua: %s%s (rtpg, tpg %d)", mp_alua_state_to_string(st),
+		     pref ? " preferred" : "", tpg);
 }
 
 /* ---- directio: one O_DIRECT read through libaio -------------------------------- */

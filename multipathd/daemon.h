@@ -266,6 +266,9 @@ void mpd_checker_release_path(struct mpd *d, struct mpd_path *p);
 /* At exit, after every path was released: waits for reads still in the
  * kernel (bounded by the SCSI layer's timeouts). */
 void mpd_checker_stop(struct mpd *d);
+/* A new path whose ALUA state sysfs does not know: one bounded blocking
+ * RTPG, so its first table has the right priorities. */
+void mpd_checker_probe_alua(struct mpd *d, struct mpd_path *p);
 /* Schedules the path's next check at its interval state's deadline. */
 void mpd_checker_schedule(struct mpd *d, struct mpd_path *p);
 /* Feeds an event (dm failed, dm sync, operator) to the path's policy. */

@@ -65,8 +65,11 @@ int mpd_discovery_path_added(struct mpd *d, const char *kname, struct mpd_path *
 
 		p->size = sp->size_sectors;
 		p->sdev_state = sp->sdev_state;
-		p->mp.alua_state = sp->path.alua_state;
-		p->mp.alua_pref = sp->path.alua_pref;
+		/* without scsi_dh_alua sysfs says nothing: keep what RTPG said */
+		if (sp->path.alua_state != MP_ALUA_UNKNOWN || !p->alua_src) {
+			p->mp.alua_state = sp->path.alua_state;
+			p->mp.alua_pref = sp->path.alua_pref;
+		}
 		snprintf(p->dh_state, sizeof(p->dh_state), "%s", sp->dh_state);
 		if (!p->sg_name[0])
 			snprintf(p->sg_name, sizeof(p->sg_name), "%s", sp->sg_name);
@@ -84,6 +87,7 @@ int mpd_discovery_path_added(struct mpd *d, const char *kname, struct mpd_path *
 	mpd_resolve_path_settings(d, p);
 	mpd_discovery_classify(d, p);
 	mpd_checker_setup_path(d, p);
+	mpd_checker_probe_alua(d, p);
 	mpd_budget_apply(d, p, "path added");
 	mpd_log_path(&d->log, LOG_INFO, p, "found: wwid %s, %s %s, %s", p->mp.wwid[0] ? p->mp.wwid : "-",
 		     p->mp.vendor, p->mp.product, mp_sdev_state_to_string(p->sdev_state));

@@ -17,8 +17,10 @@
 . "$VM_BED/tests/mpd-lib.bash"
 [ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
 SD=/sys/bus/pseudo/drivers/scsi_debug
-mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4' 'path_checker directio' \
-	'checker_timeout 2' 'prio alua'
+# overrides: the built-in device entries for scsi_debug and QEMU say tur
+MPD_EXTRA_CONF=$'overrides {\n\tpath_checker directio\n\tprio alua\n}'
+mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4' 'checker_timeout 2'
+cat "$MPD_TEST_DIR/multipath.conf" >&2
 # the alua device handler gives access_state, the reference for RTPG
 modprobe scsi_dh_alua 2>/dev/null
 sdebug_up 1 2 || fail "scsi_debug did not give 2 sd devices"
