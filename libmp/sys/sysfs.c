@@ -371,20 +371,6 @@ static void fallback_wwid(struct mp_sysfs_path *sp)
 		pp->wwid_src = MP_WWID_SRC_SERIAL;
 }
 
-/* INQUIRY TPGS from the standard INQUIRY data the kernel cached at scan
- * time (the "inquiry" attribute): whether to ask RTPG at all. */
-static void read_tpgs(const char *dev, struct mp_path *pp)
-{
-	char p[PATH_MAX];
-	uint8_t inq[96];
-	struct mp_inquiry d;
-	ssize_t n;
-
-	n = fmt(p, sizeof(p), "%s/inquiry", dev) < 0 ? -1 : read_file(p, inq, sizeof(inq));
-	if (n > 0 && mp_inquiry_decode(inq, (size_t)n, &d, NULL, 0) == 0)
-		pp->tpgs = d.tpgs;
-}
-
 static void read_device_attrs(const char *dev, struct mp_sysfs_path *sp)
 {
 	struct mp_path *pp = &sp->path;
