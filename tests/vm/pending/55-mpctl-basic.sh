@@ -7,7 +7,7 @@
 # as Prometheus text), wait map, watch; every --json document validated by
 # jq; exit codes 0/1/2. 55-mpctl-maps.sh covers the map/path changes, the
 # protocol abuse, the compat front-ends and the fallback without a daemon.
-# vm-timeout: 180
+# vm-timeout: 300
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 CTL="$VM_BUILD/mpctl --socket $MPD_SOCK"

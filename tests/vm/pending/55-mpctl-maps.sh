@@ -7,7 +7,7 @@
 # and `multipath` compat front-ends (-a/-w/-W on the daemon's wwids file);
 # exit code 3 naming the socket and the
 # read-only fallback once the daemon is stopped.
-# vm-timeout: 180
+# vm-timeout: 300
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 CTL="$VM_BUILD/mpctl --socket $MPD_SOCK"
@@ -33,7 +33,7 @@ fail() { say "FAIL: $*"; FAILED="${FAILED:+$FAILED; }$*"; }
 
 # del map: refused while open, then done; add map brings it back
 d=$(ctl --json show topology "$m" | jq -r '.[0].groups[0].paths[0].dev')
-w=$(wwid_of "$d")
+w=$(ctl --json show topology "$m" | jq -r '.[0].wwid')
 exec 7<"/dev/mapper/$m"
 expect_rc 1 ctl del map "$m"; grep -q 'in use' /tmp/err || fail "del map of an open map: $(cat /tmp/err)"
 exec 7<&-
@@ -104,8 +104,8 @@ expect_rc 0 ctl show maps
 # compat front-ends
 mpd_cmp() { timeout 10 "$MPD_BIN" --socket "$MPD_SOCK" "$@"; }
 mpd_cmp show status >&2 || fail "multipathd show status"
-mpd_cmp show maps | tee /dev/stderr | head -n1 | grep -qE '^name +sysfs +uuid' || fail "multipathd show maps header"
-mpd_cmp show paths format "%d %t %T" | tee /dev/stderr | grep -qE '^sd[a-z]+ +active +ready' || fail "multipathd show paths format"
+mpd_cmp show maps | tee -a /tmp/compat.out | head -n1 | grep -qE '^name +sysfs +uuid' || fail "multipathd show maps header"
+mpd_cmp show paths format "%d %t %T" | tee -a /tmp/compat.out | grep -qE '^sd[a-z]+ +active +ready' || fail "multipathd show paths format"
 mpd_cmp show maps raw format "%n %w" | grep -q "^$m $w\$" || fail "show maps raw format"
 mpd_cmp show topology | grep -qE "^$m \($w\)" || fail "multipathd show topology"
 [ "$(mpd_cmp reconfigure)" = ok ] || fail "multipathd reconfigure reply"
@@ -115,8 +115,9 @@ must 20 "maps back after reconfigure" mpd_sdebug_maps_ready 2 2
 [ "$(mpd_cmp resize map "$w")" = ok ] || fail "multipathd resize map WWID"
 MP=/tmp/mpbin/multipath
 mkdir -p /tmp/mpbin && ln -sf "$VM_BUILD/mpctl" "$MP"
-MPCTL_SOCKET=$MPD_SOCK "$MP" -ll | tee /dev/stderr | grep -qE "^$m \($w\) dm-[0-9]+ " || fail "multipath -ll"
+MPCTL_SOCKET=$MPD_SOCK "$MP" -ll | tee -a /tmp/compat.out | grep -qE "^$m \($w\) dm-[0-9]+ " || fail "multipath -ll"
 MPCTL_SOCKET=$MPD_SOCK "$MP" -ll "$m" | grep -qE "^size=" || fail "multipath -ll MAP"
+cat /tmp/compat.out >&2
 MPCTL_SOCKET=$MPD_SOCK "$MP" -ll nosuchmap; rc=$?
 say "multipath -ll nosuchmap: rc=$rc"
 
