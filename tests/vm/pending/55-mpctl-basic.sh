@@ -113,5 +113,7 @@ expect_rc 1 ctl wait map "$m" --paths 3 --timeout 1
 expect_rc 0 ctl watch --count 1
 grep -q "$m" /tmp/out || fail "watch shows no $m"
 figure mpctl_basic_seconds "$(elapsed "$t0")"
+# the daemon holds the paths open: stop it before unloading scsi_debug
+mpd_stop
 sdebug_down || fail "scsi_debug would not unload"
 [ -z "$FAILED" ] || fatal_fail "$FAILED"
