@@ -54,7 +54,9 @@ adapter_start() {
 	adapter_install || return 1
 	/sbin/multipathd -d -s ${MPT_ARGS:-} >>"$MPT_LOG" 2>&1 &
 	MPT_PID=$!
-	wait_for 20 /sbin/multipathd show daemon || { say "multipathd does not answer"; return 1; }
+	# With 1024 paths under emulation it answers only once its first
+	# configure is through: 20 s was not enough at 256x4.
+	wait_for "${MPT_START_TIMEOUT:-300}" /sbin/multipathd show daemon || { say "multipathd does not answer"; return 1; }
 }
 
 adapter_pid() { pidof multipathd | awk '{ print $1 }'; }
