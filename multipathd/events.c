@@ -76,17 +76,8 @@ static const char *cause_of(enum mp_path_event_kind kind)
 void mpd_events_path(struct mpd_events *ev, const struct mpd_path *p, enum mp_path_state from,
 		     enum mp_path_state to, enum mp_path_event_kind kind, const char *detail)
 {
-	struct event *e = push(ev);
-
-	ev->n_path_changes++;
-	e->is_path = true;
-	snprintf(e->dev, sizeof(e->dev), "%s", p->mp.kname);
-	snprintf(e->dev_t, sizeof(e->dev_t), "%u:%u", major(p->devt), minor(p->devt));
-	snprintf(e->map, sizeof(e->map), "%s", p->map ? p->map->name : "");
-	snprintf(e->from, sizeof(e->from), "%s", mp_path_state_to_string(from));
-	snprintf(e->to, sizeof(e->to), "%s", mp_path_state_to_string(to));
-	snprintf(e->cause, sizeof(e->cause), "%s", cause_of(kind));
-	snprintf(e->detail, sizeof(e->detail), "%s", detail ? detail : "");
+	mpd_events_path_note(ev, p, mp_path_state_to_string(from), mp_path_state_to_string(to),
+			     cause_of(kind), detail);
 }
 
 void mpd_events_path_note(struct mpd_events *ev, const struct mpd_path *p, const char *from,

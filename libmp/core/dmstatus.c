@@ -271,18 +271,31 @@ int mp_dmstatus_active_group(const struct mp_dmstatus *s, unsigned int *ret)
 	return -ENOENT;
 }
 
-int mp_dmstatus_find_path(const struct mp_dmstatus *s, const char *dev,
-			  const struct mp_dmstatus_path **ret)
+/* Where DEV sits in S: its group and its index in that group. */
+static int locate(const struct mp_dmstatus *s, const char *dev, unsigned int *ret_group,
+		  unsigned int *ret_path)
 {
 	if (!dev)
 		return -EINVAL;
 	for (unsigned int i = 0; i < s->n_groups; i++)
 		for (unsigned int j = 0; j < s->groups[i].n_paths; j++)
 			if (strcmp(s->groups[i].paths[j].dev, dev) == 0) {
-				*ret = &s->groups[i].paths[j];
+				*ret_group = i;
+				*ret_path = j;
 				return 0;
 			}
 	return -ENOENT;
+}
+
+int mp_dmstatus_find_path(const struct mp_dmstatus *s, const char *dev,
+			  const struct mp_dmstatus_path **ret)
+{
+	unsigned int g, j;
+	int r = locate(s, dev, &g, &j);
+
+	if (r == 0)
+		*ret = &s->groups[g].paths[j];
+	return r;
 }
 
 unsigned int mp_dmstatus_count_active(const struct mp_dmstatus *s)
@@ -372,13 +385,7 @@ int mp_dmstatus_share_bytes(const struct mp_dmstatus_group *g, const struct mp_d
 
 int mp_dmstatus_find_group(const struct mp_dmstatus *s, const char *dev, unsigned int *ret)
 {
-	if (!dev)
-		return -EINVAL;
-	for (unsigned int i = 0; i < s->n_groups; i++)
-		for (unsigned int j = 0; j < s->groups[i].n_paths; j++)
-			if (strcmp(s->groups[i].paths[j].dev, dev) == 0) {
-				*ret = i;
-				return 0;
-			}
-	return -ENOENT;
+	unsigned int j;
+
+	return locate(s, dev, ret, &j);
 }
