@@ -34,75 +34,7 @@
 #include <linux/netlink.h>
 
 #include "mp/budget.h"
-
-/* ---- small sysfs helpers ---- */
-
-__attribute__((format(printf, 3, 4)))
-static int fmt(char *buf, size_t len, const char *f, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, f);
-	n = vsnprintf(buf, len, f, ap);
-	va_end(ap);
-	return n < 0 ? -EINVAL : (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-static int read_attr(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return 0;
-}
-
-/* 0 and *ret, or -errno; "off" reads as -1. */
-static int read_long(const char *path, long long *ret)
-{
-	char buf[32], *end;
-	int r = read_attr(path, buf, sizeof(buf));
-
-	if (r < 0)
-		return r;
-	if (!strcmp(buf, "off")) {
-		*ret = -1;
-		return 0;
-	}
-	errno = 0;
-	*ret = strtoll(buf, &end, 10);
-	return errno || end == buf || *end ? -EINVAL : 0;
-}
-
-static int write_attr(const char *path, unsigned int v)
-{
-	char buf[16];
-	int fd, n, r = 0;
-	ssize_t w;
-
-	n = snprintf(buf, sizeof(buf), "%u", v);
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);	/* O_TRUNC for fixture trees */
-	if (fd < 0)
-		return -errno;
-	w = write(fd, buf, (size_t)n);
-	if (w < 0)
-		r = -errno;
-	else if (w != n)
-		r = -EIO;
-	close(fd);
-	return r;
-}
+#include "sysfs-attr.h"
 
 /* Writes v unless the attribute already holds it; records where. */
 static int set_attr(struct mp_budget_applied *ret, enum mp_budget_timer t, const char *path,
@@ -110,31 +42,20 @@ static int set_attr(struct mp_budget_applied *ret, enum mp_budget_timer t, const
 {
 	long long cur;
 
-	fmt(ret->attr[t], sizeof(ret->attr[t]), "%s", path);
-	if (read_long(path, &cur) == 0 && cur == (long long)v)
+	mp_sysfs_fmt(ret->attr[t], sizeof(ret->attr[t]), "%s", path);
+	if (mp_sysfs_read_ll(path, &cur) == 0 && cur == (long long)v)
 		return ret->r[t] = MP_BUDGET_APPLY_SAME;
-	return ret->r[t] = write_attr(path, v);
+	return ret->r[t] = mp_sysfs_write_uint(path, v);
 }
 
 /* The name of the component of the resolved device path starting with
  * prefix ("session", "host", "rport-"), e.g. "session3". */
 static int component(const char *devpath, const char *prefix, char *ret, size_t len)
 {
-	size_t plen = strlen(prefix), n;
-	const char *c = devpath;
+	char dir[PATH_MAX];
+	int r = mp_sysfs_component_dir(devpath, prefix, dir, sizeof(dir));
 
-	while ((c = strchr(c, '/'))) {
-		c++;
-		if (strncmp(c, prefix, plen) != 0)
-			continue;
-		n = strcspn(c, "/");
-		if (n >= len)
-			return -ENAMETOOLONG;
-		memcpy(ret, c, n);
-		ret[n] = '\0';
-		return 0;
-	}
-	return -ENOENT;
+	return r < 0 ? r : mp_sysfs_fmt(ret, len, "%s", mp_sysfs_basename(dir));
 }
 
 /* ---- iSCSI NOP timers over NETLINK_ISCSI ---- */
@@ -219,13 +140,13 @@ static int iscsi_transport_handle(const char *root, const char *host, uint64_t *
 	char p[PATH_MAX], name[32], buf[32], *end;
 	int r;
 
-	r = fmt(p, sizeof(p), "%s/class/scsi_host/%s/proc_name", root, host);
-	if (r < 0 || (r = read_attr(p, name, sizeof(name))) < 0)
+	r = mp_sysfs_fmt(p, sizeof(p), "%s/class/scsi_host/%s/proc_name", root, host);
+	if (r < 0 || (r = mp_sysfs_read_text(p, name, sizeof(name))) < 0)
 		return r;
 	if (strcmp(name, "iscsi_tcp") != 0)
 		return -EOPNOTSUPP;	/* offload HBAs: leave them to iscsid */
-	r = fmt(p, sizeof(p), "%s/class/iscsi_transport/tcp/handle", root);
-	if (r < 0 || (r = read_attr(p, buf, sizeof(buf))) < 0)
+	r = mp_sysfs_fmt(p, sizeof(p), "%s/class/iscsi_transport/tcp/handle", root);
+	if (r < 0 || (r = mp_sysfs_read_text(p, buf, sizeof(buf))) < 0)
 		return r;
 	errno = 0;
 	*ret = strtoull(buf, &end, 10);
@@ -245,8 +166,8 @@ static void apply_noop(const char *root, const char *host, unsigned int sid,
 	int r = -ENOENT;
 	DIR *d;
 
-	fmt(dir, sizeof(dir), "%s/class/iscsi_connection", root);
-	fmt(prefix, sizeof(prefix), "connection%u:", sid);
+	mp_sysfs_fmt(dir, sizeof(dir), "%s/class/iscsi_connection", root);
+	mp_sysfs_fmt(prefix, sizeof(prefix), "connection%u:", sid);
 	d = opendir(dir);
 	if (!d) {
 		ret->r[t] = -errno;
@@ -260,10 +181,10 @@ static void apply_noop(const char *root, const char *host, unsigned int sid,
 		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0 ||
 		    sscanf(de->d_name + strlen(prefix), "%u", &cid) != 1)
 			continue;
-		if (fmt(p, sizeof(p), "%s/%s/%s", dir, de->d_name, attr) < 0)
+		if (mp_sysfs_fmt(p, sizeof(p), "%s/%s/%s", dir, de->d_name, attr) < 0)
 			continue;
-		fmt(ret->attr[t], sizeof(ret->attr[t]), "%s", p);
-		if (read_long(p, &cur) == 0 && cur == (long long)v) {
+		mp_sysfs_fmt(ret->attr[t], sizeof(ret->attr[t]), "%s", p);
+		if (mp_sysfs_read_ll(p, &cur) == 0 && cur == (long long)v) {
 			if (r == -ENOENT)
 				r = MP_BUDGET_APPLY_SAME;
 			continue;
@@ -277,7 +198,7 @@ static void apply_noop(const char *root, const char *host, unsigned int sid,
 			have_handle = true;
 		}
 		rr = iscsi_set_param(handle, sid, cid, param, v);
-		if (rr == 0 && (read_long(p, &cur) < 0 || cur != (long long)v))
+		if (rr == 0 && (mp_sysfs_read_ll(p, &cur) < 0 || cur != (long long)v))
 			rr = -EIO;	/* accepted but not in force: say so */
 		if (rr < 0) {
 			r = rr;
@@ -303,7 +224,7 @@ static void apply_iscsi(const char *root, const char *devpath, const char *host,
 		return;
 	}
 	/* recovery first: it bounds the stall even if the NOP timers fail */
-	if (fmt(path, sizeof(path), "%s/class/iscsi_session/%s/recovery_tmo", root, sess) == 0)
+	if (mp_sysfs_fmt(path, sizeof(path), "%s/class/iscsi_session/%s/recovery_tmo", root, sess) == 0)
 		set_attr(ret, MP_BT_RECOVERY_TMO, path, p->value[MP_BT_RECOVERY_TMO]);
 	if (strcmp(root, "/sys") != 0)
 		return;		/* a fixture tree has no kernel behind it */
@@ -318,8 +239,8 @@ static void apply_fc(const char *root, const char *devpath, const struct mp_budg
 	bool infinite_fail = p->value[MP_BT_FAST_IO_FAIL_TMO] == MP_BUDGET_INFINITE;
 
 	if (component(devpath, "rport-", rport, sizeof(rport)) < 0 ||
-	    fmt(dl, sizeof(dl), "%s/class/fc_remote_ports/%s/dev_loss_tmo", root, rport) < 0 ||
-	    fmt(ff, sizeof(ff), "%s/class/fc_remote_ports/%s/fast_io_fail_tmo", root, rport) < 0) {
+	    mp_sysfs_fmt(dl, sizeof(dl), "%s/class/fc_remote_ports/%s/dev_loss_tmo", root, rport) < 0 ||
+	    mp_sysfs_fmt(ff, sizeof(ff), "%s/class/fc_remote_ports/%s/fast_io_fail_tmo", root, rport) < 0) {
 		ret->r[MP_BT_FAST_IO_FAIL_TMO] = ret->r[MP_BT_DEV_LOSS_TMO] = -ENOENT;
 		return;
 	}
@@ -338,15 +259,15 @@ static void apply_eh_deadline(const char *root, const char *host, unsigned int v
 	char path[PATH_MAX];
 	long long cur;
 
-	if (fmt(path, sizeof(path), "%s/class/scsi_host/%s/eh_deadline", root, host) < 0)
+	if (mp_sysfs_fmt(path, sizeof(path), "%s/class/scsi_host/%s/eh_deadline", root, host) < 0)
 		return;
-	fmt(ret->attr[MP_BT_EH_DEADLINE], sizeof(ret->attr[0]), "%s", path);
-	if (read_long(path, &cur) == 0 && cur >= 0 && cur <= (long long)v) {
+	mp_sysfs_fmt(ret->attr[MP_BT_EH_DEADLINE], sizeof(ret->attr[0]), "%s", path);
+	if (mp_sysfs_read_ll(path, &cur) == 0 && cur >= 0 && cur <= (long long)v) {
 		ret->r[MP_BT_EH_DEADLINE] = MP_BUDGET_APPLY_SAME;	/* a smaller budget's */
 		return;
 	}
 	/* -EINVAL: the host has no reset handler, so there is no deadline */
-	ret->r[MP_BT_EH_DEADLINE] = write_attr(path, v);
+	ret->r[MP_BT_EH_DEADLINE] = mp_sysfs_write_uint(path, v);
 }
 
 int mp_budget_apply_sysfs(const char *root, const char *kname, const struct mp_budget_plan *p,
@@ -359,7 +280,7 @@ int mp_budget_apply_sysfs(const char *root, const char *kname, const struct mp_b
 		ret->r[t] = MP_BUDGET_APPLY_SKIP;
 		ret->attr[t][0] = '\0';
 	}
-	r = fmt(link, sizeof(link), "%s/block/%s/device", root, kname);
+	r = mp_sysfs_fmt(link, sizeof(link), "%s/block/%s/device", root, kname);
 	if (r < 0)
 		return r;
 	if (!realpath(link, devpath))
@@ -368,7 +289,7 @@ int mp_budget_apply_sysfs(const char *root, const char *kname, const struct mp_b
 	if (r < 0)
 		return r;
 	if (p->how[MP_BT_SCSI_TIMEOUT] != MP_BUDGET_UNUSED &&
-	    fmt(path, sizeof(path), "%s/timeout", link) == 0)
+	    mp_sysfs_fmt(path, sizeof(path), "%s/timeout", link) == 0)
 		set_attr(ret, MP_BT_SCSI_TIMEOUT, path, p->value[MP_BT_SCSI_TIMEOUT]);
 	if (p->how[MP_BT_EH_DEADLINE] != MP_BUDGET_UNUSED)
 		apply_eh_deadline(root, host, p->value[MP_BT_EH_DEADLINE], ret);

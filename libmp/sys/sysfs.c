@@ -25,6 +25,7 @@
 #include "mp/shares.h"
 #include "mp/sysfs.h"
 #include "mp/vpd.h"
+#include "sysfs-attr.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -62,73 +63,15 @@ int mp_sdev_state_from_string(const char *s, enum mp_sdev_state *ret)
 
 /* ---- small readers -------------------------------------------------------- */
 
-/* snprintf that reports truncation as -ENAMETOOLONG: sysfs paths are
- * built from names the kernel (or a fixture) chose, so check every one. */
-__attribute__((format(printf, 3, 4)))
-static int fmt(char *buf, size_t len, const char *f, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, f);
-	n = vsnprintf(buf, len, f, ap);
-	va_end(ap);
-	if (n < 0)
-		return -EINVAL;
-	return (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-/* Reads at most len - 1 bytes of a file; returns the count or -errno. */
-static ssize_t read_file(const char *path, void *buf, size_t len)
-{
-	ssize_t n, total = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	/* sysfs hands binary attributes out in pieces; loop to the end. */
-	while ((size_t)total < len) {
-		n = read(fd, (char *)buf + total, len - (size_t)total);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			total = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		total += n;
-	}
-	close(fd);
-	return total;
-}
-
-/* Text attribute, trailing whitespace removed. */
-static int read_text(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-
-	if (len == 0)
-		return -EINVAL;
-	n = read_file(path, buf, len - 1);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
-		buf[--n] = '\0';
-	return (int)n;
-}
-
 /* Text attribute at DIR/NAME into a fixed field; "" when unreadable. */
 static int attr_text(const char *dir, const char *name, char *buf, size_t len)
 {
 	char p[PATH_MAX];
 	int r;
 
-	if (fmt(p, sizeof(p), "%s/%s", dir, name) < 0)
+	if (mp_sysfs_fmt(p, sizeof(p), "%s/%s", dir, name) < 0)
 		return -ENAMETOOLONG;
-	r = read_text(p, buf, len);
+	r = mp_sysfs_read_text(p, buf, len);
 	if (r < 0 && len)
 		buf[0] = '\0';
 	return r;
@@ -136,17 +79,11 @@ static int attr_text(const char *dir, const char *name, char *buf, size_t len)
 
 static int attr_long(const char *dir, const char *name, long long *ret)
 {
-	char buf[32], *end;
-	long long v;
+	char p[PATH_MAX];
 
-	if (attr_text(dir, name, buf, sizeof(buf)) <= 0)
-		return -ENODATA;
-	errno = 0;
-	v = strtoll(buf, &end, 0);
-	if (errno || *end)
-		return -EINVAL;
-	*ret = v;
-	return 0;
+	if (mp_sysfs_fmt(p, sizeof(p), "%s/%s", dir, name) < 0)
+		return -ENAMETOOLONG;
+	return mp_sysfs_read_ll(p, ret);
 }
 
 /* First directory entry of DIR, skipping dot entries. */
@@ -161,7 +98,7 @@ static int first_entry(const char *dir, char *ret, size_t len)
 		return -errno;
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.') {
-			r = fmt(ret, len, "%s", de->d_name);
+			r = mp_sysfs_fmt(ret, len, "%s", de->d_name);
 			break;
 		}
 	closedir(d);
@@ -176,7 +113,7 @@ static void read_holders(const char *blk, struct mp_sysfs_path *sp)
 	struct dirent *de;
 	DIR *d;
 
-	if (fmt(p, sizeof(p), "%s/holders", blk) < 0)
+	if (mp_sysfs_fmt(p, sizeof(p), "%s/holders", blk) < 0)
 		return;
 	d = opendir(p);
 	if (!d)
@@ -184,7 +121,7 @@ static void read_holders(const char *blk, struct mp_sysfs_path *sp)
 	while ((de = readdir(d)) && sp->n_holders < MP_SYSFS_MAX_HOLDERS) {
 		if (de->d_name[0] == '.')
 			continue;
-		fmt(sp->holders[sp->n_holders++], MP_KNAME_SIZE, "%s", de->d_name);
+		mp_sysfs_fmt(sp->holders[sp->n_holders++], MP_KNAME_SIZE, "%s", de->d_name);
 	}
 	closedir(d);
 }
@@ -211,36 +148,6 @@ static enum mp_alua_state alua_from_access_state(const char *s)
 	return MP_ALUA_UNKNOWN;
 }
 
-/* Directory of the path component starting with PREFIX inside the
- * resolved device path, e.g. ".../host3/session2" for "session". */
-static int component_dir(const char *devpath, const char *prefix, char *ret, size_t len)
-{
-	size_t plen = strlen(prefix);
-	const char *c = devpath, *end;
-
-	while ((c = strchr(c, '/'))) {
-		c++;
-		if (strncmp(c, prefix, plen) != 0)
-			continue;
-		end = strchr(c, '/');
-		if (!end)
-			end = c + strlen(c);
-		if ((size_t)(end - devpath) >= len)
-			return -ENAMETOOLONG;
-		memcpy(ret, devpath, (size_t)(end - devpath));
-		ret[end - devpath] = '\0';
-		return 0;
-	}
-	return -ENOENT;
-}
-
-static const char *last_component(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
-/* The connectionH:N directory beside targetH:C:T in a session. */
 static int find_connection(const char *sess, char *ret, size_t len)
 {
 	struct dirent *de;
@@ -252,7 +159,7 @@ static int find_connection(const char *sess, char *ret, size_t len)
 		return -errno;
 	while ((de = readdir(d)))
 		if (strncmp(de->d_name, "connection", 10) == 0) {
-			r = fmt(ret, len, "%s", de->d_name);
+			r = mp_sysfs_fmt(ret, len, "%s", de->d_name);
 			break;
 		}
 	closedir(d);
@@ -264,17 +171,17 @@ static void read_iscsi(const char *sess, struct mp_sysfs_path *sp)
 {
 	char p[PATH_MAX], conn[128], addr[48], port[8];
 
-	if (fmt(p, sizeof(p), "%s/iscsi_session/%s", sess, last_component(sess)) == 0)
+	if (mp_sysfs_fmt(p, sizeof(p), "%s/iscsi_session/%s", sess, mp_sysfs_basename(sess)) == 0)
 		attr_text(p, "targetname", sp->path.tgt_node_name, sizeof(sp->path.tgt_node_name));
 	if (find_connection(sess, conn, sizeof(conn)) < 0)
 		return;
-	if (fmt(p, sizeof(p), "%s/%s/iscsi_connection/%s", sess, conn, conn) < 0 ||
+	if (mp_sysfs_fmt(p, sizeof(p), "%s/%s/iscsi_connection/%s", sess, conn, conn) < 0 ||
 	    attr_text(p, "persistent_address", addr, sizeof(addr)) <= 0)
 		return;
 	if (attr_text(p, "persistent_port", port, sizeof(port)) > 0)
-		fmt(sp->tgt_port, sizeof(sp->tgt_port), "%s:%s", addr, port);
+		mp_sysfs_fmt(sp->tgt_port, sizeof(sp->tgt_port), "%s:%s", addr, port);
 	else
-		fmt(sp->tgt_port, sizeof(sp->tgt_port), "%s", addr);
+		mp_sysfs_fmt(sp->tgt_port, sizeof(sp->tgt_port), "%s", addr);
 }
 
 /* Which transport carries the path, from the device's place in the tree. */
@@ -282,18 +189,18 @@ static void read_transport(const char *devpath, struct mp_sysfs_path *sp)
 {
 	char dir[PATH_MAX], p[PATH_MAX];
 
-	if (component_dir(devpath, "session", dir, sizeof(dir)) == 0) {
+	if (mp_sysfs_component_dir(devpath, "session", dir, sizeof(dir)) == 0) {
 		sp->path.protocol = MP_PROTO_SCSI_ISCSI;
 		read_iscsi(dir, sp);
-	} else if (component_dir(devpath, "rport-", dir, sizeof(dir)) == 0) {
+	} else if (mp_sysfs_component_dir(devpath, "rport-", dir, sizeof(dir)) == 0) {
 		sp->path.protocol = MP_PROTO_SCSI_FCP;
-		if (fmt(p, sizeof(p), "%s/fc_remote_ports/%s", dir, last_component(dir)) < 0)
+		if (mp_sysfs_fmt(p, sizeof(p), "%s/fc_remote_ports/%s", dir, mp_sysfs_basename(dir)) < 0)
 			return;
 		attr_text(p, "node_name", sp->path.tgt_node_name, sizeof(sp->path.tgt_node_name));
 		attr_text(p, "port_name", sp->tgt_port, sizeof(sp->tgt_port));
-	} else if (component_dir(devpath, "end_device-", dir, sizeof(dir)) == 0) {
+	} else if (mp_sysfs_component_dir(devpath, "end_device-", dir, sizeof(dir)) == 0) {
 		sp->path.protocol = MP_PROTO_SCSI_SAS;
-		if (fmt(p, sizeof(p), "%s/sas_device/%s", dir, last_component(dir)) < 0)
+		if (mp_sysfs_fmt(p, sizeof(p), "%s/sas_device/%s", dir, mp_sysfs_basename(dir)) < 0)
 			return;
 		attr_text(p, "sas_address", sp->tgt_port, sizeof(sp->tgt_port));
 	} else {
@@ -315,7 +222,7 @@ static void read_tpgs(const char *dev, struct mp_path *pp)
 	char p[PATH_MAX];
 	ssize_t n;
 
-	n = fmt(p, sizeof(p), "%s/inquiry", dev) < 0 ? -1 : read_file(p, buf, sizeof(buf));
+	n = mp_sysfs_fmt(p, sizeof(p), "%s/inquiry", dev) < 0 ? -1 : mp_sysfs_read_file(p, buf, sizeof(buf));
 	if (n > 0 && mp_inquiry_decode(buf, (size_t)n, &inq, NULL, 0) == 0)
 		pp->tpgs = inq.tpgs;
 	else if (pp->alua_state != MP_ALUA_UNKNOWN)
@@ -329,22 +236,22 @@ static void read_vpd(const char *dev, struct mp_sysfs_path *sp)
 	struct mp_vpd83 v83;
 	ssize_t n;
 
-	n = fmt(p, sizeof(p), "%s/vpd_pg83", dev) < 0 ? -1 : read_file(p, sp->vpd83, sizeof(sp->vpd83));
+	n = mp_sysfs_fmt(p, sizeof(p), "%s/vpd_pg83", dev) < 0 ? -1 : mp_sysfs_read_file(p, sp->vpd83, sizeof(sp->vpd83));
 	if (n > 0) {
 		sp->vpd83_len = (size_t)n;
 		if (mp_vpd83_decode(sp->vpd83, sp->vpd83_len, &v83, NULL, 0) == 0) {
 			if (v83.wwid[0]) {
-				fmt(sp->path.wwid, sizeof(sp->path.wwid), "%s", v83.wwid);
+				mp_sysfs_fmt(sp->path.wwid, sizeof(sp->path.wwid), "%s", v83.wwid);
 				sp->path.wwid_src = v83.wwid_src;
 			}
 			sp->path.tpg_id = v83.tpg_id;
 			sp->path.rel_port_id = v83.rel_port_id;
 			if (!sp->path.tgt_node_name[0] && v83.tgt_node_name[0])
-				fmt(sp->path.tgt_node_name, sizeof(sp->path.tgt_node_name),
+				mp_sysfs_fmt(sp->path.tgt_node_name, sizeof(sp->path.tgt_node_name),
 					 "%s", v83.tgt_node_name);
 		}
 	}
-	n = fmt(p, sizeof(p), "%s/vpd_pg80", dev) < 0 ? -1 : read_file(p, sp->vpd80, sizeof(sp->vpd80));
+	n = mp_sysfs_fmt(p, sizeof(p), "%s/vpd_pg80", dev) < 0 ? -1 : mp_sysfs_read_file(p, sp->vpd80, sizeof(sp->vpd80));
 	if (n > 0) {
 		sp->vpd80_len = (size_t)n;
 		mp_vpd80_decode(sp->vpd80, sp->vpd80_len, sp->path.serial,
@@ -416,15 +323,15 @@ int mp_sysfs_path_read(const char *root, const char *kname, struct mp_sysfs_path
 
 	if (!kname[0] || strchr(kname, '/'))
 		return -EINVAL;
-	if (fmt(blk, sizeof(blk), "%s/block/%s", root, kname) < 0)
+	if (mp_sysfs_fmt(blk, sizeof(blk), "%s/block/%s", root, kname) < 0)
 		return -ENAMETOOLONG;
 	if (access(blk, F_OK) < 0)
 		return -errno;
-	if (fmt(link, sizeof(link), "%s/device", blk) < 0)
+	if (mp_sysfs_fmt(link, sizeof(link), "%s/device", blk) < 0)
 		return -ENAMETOOLONG;
 	if (!realpath(link, dev))
 		return errno == ENOENT ? -ENOTBLK : -errno;
-	if (fmt(link, sizeof(link), "%s/scsi_device", dev) < 0 || access(link, F_OK) < 0)
+	if (mp_sysfs_fmt(link, sizeof(link), "%s/scsi_device", dev) < 0 || access(link, F_OK) < 0)
 		return -ENOTBLK;
 
 	/* Built off to the side: ret is written only on success. */
@@ -434,7 +341,7 @@ int mp_sysfs_path_read(const char *root, const char *kname, struct mp_sysfs_path
 	mp_path_init(&sp->path);
 	sp->queue_depth = -1;
 	sp->timeout_s = -1;
-	fmt(sp->path.kname, sizeof(sp->path.kname), "%s", kname);
+	mp_sysfs_fmt(sp->path.kname, sizeof(sp->path.kname), "%s", kname);
 
 	if (attr_text(blk, "dev", buf, sizeof(buf)) <= 0 ||
 	    sscanf(buf, "%u:%u", &maj, &min) != 2) {
@@ -445,12 +352,12 @@ int mp_sysfs_path_read(const char *root, const char *kname, struct mp_sysfs_path
 	sp->path.minor = min;
 	if (attr_long(blk, "size", &v) == 0 && v >= 0)
 		sp->size_sectors = (uint64_t)v;
-	parse_hbtl(last_component(dev), &sp->path.hbtl);
+	parse_hbtl(mp_sysfs_basename(dev), &sp->path.hbtl);
 	read_device_attrs(dev, sp);
 	read_transport(dev, sp);
 	read_vpd(dev, sp);
 	fallback_wwid(sp);
-	if (fmt(link, sizeof(link), "%s/scsi_generic", dev) == 0)
+	if (mp_sysfs_fmt(link, sizeof(link), "%s/scsi_generic", dev) == 0)
 		first_entry(link, sp->sg_name, sizeof(sp->sg_name));
 	read_holders(blk, sp);
 
@@ -467,9 +374,9 @@ int mp_sysfs_sdev_state(const char *root, const char *kname, enum mp_sdev_state 
 	enum mp_sdev_state s;
 	int r;
 
-	if (fmt(p, sizeof(p), "%s/block/%s/device/state", root, kname) < 0)
+	if (mp_sysfs_fmt(p, sizeof(p), "%s/block/%s/device/state", root, kname) < 0)
 		return -ENAMETOOLONG;
-	r = read_text(p, buf, sizeof(buf));
+	r = mp_sysfs_read_text(p, buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	if (mp_sdev_state_from_string(buf, &s) < 0)
@@ -485,7 +392,7 @@ int mp_sysfs_alua_state(const char *root, const char *kname, enum mp_alua_state 
 	long long v;
 	int r;
 
-	if (fmt(p, sizeof(p), "%s/block/%s/device", root, kname) < 0)
+	if (mp_sysfs_fmt(p, sizeof(p), "%s/block/%s/device", root, kname) < 0)
 		return -ENAMETOOLONG;
 	r = attr_text(p, "access_state", buf, sizeof(buf));
 	if (r <= 0)
@@ -500,12 +407,12 @@ int mp_sysfs_sg_name(const char *root, const char *kname, char *ret, size_t len)
 	char p[PATH_MAX], name[MP_KNAME_SIZE];
 	int r;
 
-	if (fmt(p, sizeof(p), "%s/block/%s/device/scsi_generic", root, kname) < 0)
+	if (mp_sysfs_fmt(p, sizeof(p), "%s/block/%s/device/scsi_generic", root, kname) < 0)
 		return -ENAMETOOLONG;
 	r = first_entry(p, name, sizeof(name));
 	if (r < 0)
 		return r;
-	return fmt(ret, len, "%s", name);
+	return mp_sysfs_fmt(ret, len, "%s", name);
 }
 
 const struct mp_sysfs_ops mp_sysfs_kernel_ops = {
@@ -519,9 +426,9 @@ int mp_sysfs_block_stat(const char *root, const char *kname, struct mp_blkstat *
 	char p[PATH_MAX], buf[512];
 	int r;
 
-	if (fmt(p, sizeof(p), "%s/block/%s/stat", root, kname) < 0)
+	if (mp_sysfs_fmt(p, sizeof(p), "%s/block/%s/stat", root, kname) < 0)
 		return -ENAMETOOLONG;
-	r = read_text(p, buf, sizeof(buf));
+	r = mp_sysfs_read_text(p, buf, sizeof(buf));
 	if (r < 0)
 		return r;
 	return mp_blkstat_parse(buf, ret) < 0 ? -EBADMSG : 0;
