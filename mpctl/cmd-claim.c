@@ -51,9 +51,10 @@ static void claim_usage(FILE *f)
 		"  --config FILE     default " DEFAULT_CONFIG " (missing: built-in defaults)\n"
 		"  --wwids FILE      default: the config's wwids_file\n"
 		"  --sysfs ROOT      default /sys\n"
-		"  --timeout SECS    find_multipaths smart hold-back (default %d)\n"
+		"  --timeout SECS    find_multipaths smart hold-back (default: the config's\n"
+		"                    find_multipaths_timeout, -%d: %d s for known arrays, 1 s else)\n"
 		"  -h, --help        show this help\n",
-		MP_CLAIM_SMART_TIMEOUT_S);
+		MP_CLAIM_SMART_TIMEOUT_S, MP_CLAIM_SMART_TIMEOUT_S);
 }
 
 static uint64_t now_us(void)
@@ -85,7 +86,7 @@ static int parse_opts(int argc, char **argv, struct claim_opts *o)
 			char *end;
 			unsigned long t = strtoul(v, &end, 10);
 
-			if (*end || !*v || t > 3600)
+			if (*end || !*v || t == 0 || t > 3600)
 				return -EINVAL;
 			o->timeout_s = (unsigned int)t, i++;
 		} else if (a[0] == '-' || o->dev) {
@@ -139,8 +140,7 @@ static int udev_error(const char *reason)
 
 int mpctl_cmd_claim(int argc, char **argv)
 {
-	struct claim_opts o = { .config = DEFAULT_CONFIG, .sysfs = "/sys",
-				.timeout_s = MP_CLAIM_SMART_TIMEOUT_S };
+	struct claim_opts o = { .config = DEFAULT_CONFIG, .sysfs = "/sys" };
 	struct mp_claim_input in = { 0 };
 	struct mp_claim_result res;
 	struct mp_sysfs_path *sp = NULL;

@@ -78,7 +78,7 @@ struct mp_claim_input {
 	 * monotonic or wall clock in microseconds, as long as it is one. */
 	uint64_t now_us;
 	uint64_t deadline_us;
-	unsigned int timeout_s;
+	unsigned int timeout_s;		/* 0: mp_claim_probe() fills it from the config */
 };
 
 struct mp_claim_result {
@@ -86,6 +86,12 @@ struct mp_claim_result {
 	enum mp_claim_reason reason;
 	uint64_t deadline_us;		/* MP_CLAIM_MAYBE only, else 0 */
 };
+
+/* find_multipaths smart's hold-back for one device, in seconds, from
+ * find_multipaths_timeout (> 0: for every device; < 0: |v| for a device
+ * the hardware table or a devices entry knows, 1 s for others, so that a
+ * lone local disk holds nothing back; 0: the default, -10). */
+unsigned int mp_claim_smart_timeout(int find_multipaths_timeout, bool known_hardware);
 
 /* Decides; cannot fail. */
 void mp_claim_decide(const struct mp_claim_input *in, struct mp_claim_result *ret);

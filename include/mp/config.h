@@ -96,6 +96,7 @@ enum mp_setting_id {
 	MP_SET_USER_FRIENDLY_NAMES,
 	MP_SET_ALIAS,
 	MP_SET_FIND_MULTIPATHS,
+	MP_SET_FIND_MULTIPATHS_TIMEOUT,
 	MP_SET_FLUSH_ON_LAST_DEL,
 	MP_SET_FAST_IO_FAIL_TMO,
 	MP_SET_DEV_LOSS_TMO,
@@ -142,6 +143,11 @@ struct mp_settings {
 	bool user_friendly_names;
 	const char *alias;			/* NULL unless a multipath entry names one */
 	enum mp_find_multipaths find_multipaths;
+	/* smart's hold-back in seconds: > 0 for every device; < 0 means |v|
+	 * for devices the hardware table or a devices entry knows, and 1 s for
+	 * the rest (a local disk must not hold the boot back); see
+	 * mp_find_multipaths_timeout(). */
+	int find_multipaths_timeout;
 	enum mp_flush_on_last_del flush_on_last_del;
 	int fast_io_fail_tmo;			/* seconds or MP_FAST_IO_FAIL_OFF */
 	unsigned int dev_loss_tmo;		/* seconds or MP_DEV_LOSS_INFINITY */

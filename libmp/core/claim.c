@@ -82,6 +82,15 @@ static void set(struct mp_claim_result *ret, enum mp_claim v, enum mp_claim_reas
 	ret->deadline_us = deadline_us;
 }
 
+unsigned int mp_claim_smart_timeout(int find_multipaths_timeout, bool known_hardware)
+{
+	if (find_multipaths_timeout > 0)
+		return (unsigned int)find_multipaths_timeout;
+	if (find_multipaths_timeout == 0)
+		return mp_claim_smart_timeout(-MP_CLAIM_SMART_TIMEOUT_S, known_hardware);
+	return known_hardware ? (unsigned int)-find_multipaths_timeout : 1;
+}
+
 void mp_claim_decide(const struct mp_claim_input *in, struct mp_claim_result *ret)
 {
 	uint64_t deadline;

@@ -111,6 +111,8 @@ static int put_value(struct mp_strbuf *out, const struct cfg_keyword *kw,
 	case MP_SET_FIND_MULTIPATHS:
 		v = mp_find_multipaths_to_string(s->find_multipaths);
 		break;
+	case MP_SET_FIND_MULTIPATHS_TIMEOUT:
+		return mp_strbuf_printf(out, "%d", s->find_multipaths_timeout);
 	case MP_SET_FLUSH_ON_LAST_DEL:
 		v = mp_flush_on_last_del_to_string(s->flush_on_last_del);
 		break;

@@ -79,6 +79,7 @@ enum kw_type {
 	KT_FAST_IO_FAIL,	/* "off" or 0..max */
 	KT_DEV_LOSS,		/* "infinity" or 0..max */
 	KT_MARGINAL,		/* "no"/0 = off, else min..max */
+	KT_SIGNED,		/* -max..max, 0 only if min is 0 */
 	KT_IDENT,		/* identity or rule text, not a setting */
 };
 

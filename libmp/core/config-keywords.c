@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/config-internal.h"
+#include "mp/claim.h"
 #include "mp/shares.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
@@ -57,6 +58,8 @@ const struct cfg_keyword mp_cfg_keywords[] = {
 	    user_friendly_names, 0, 0),
 	SET("alias", KT_ALIAS, MP, MP_SET_ALIAS, alias, 0, 0),
 	SET("find_multipaths", KT_FINDMP, D, MP_SET_FIND_MULTIPATHS, find_multipaths, 0, 0),
+	SET("find_multipaths_timeout", KT_SIGNED, D, MP_SET_FIND_MULTIPATHS_TIMEOUT,
+	    find_multipaths_timeout, 1, 3600),
 	SET("flush_on_last_del", KT_FLUSH, D | DV | MP | OV, MP_SET_FLUSH_ON_LAST_DEL,
 	    flush_on_last_del, 0, 0),
 	SET("fast_io_fail_tmo", KT_FAST_IO_FAIL, D | DV | OV | PR, MP_SET_FAST_IO_FAIL_TMO,
@@ -123,7 +126,6 @@ const struct cfg_legacy mp_cfg_legacy[] = {
 	{ "delay_watch_checks", "legacy keyword, ignored: replaced by marginal_path_* shaky-path detection" },
 	{ "delay_wait_checks", "legacy keyword, ignored: replaced by marginal_path_* shaky-path detection" },
 	{ "disable_changed_wwids", "legacy keyword, ignored: a path whose WWID changed is always dropped" },
-	{ "find_multipaths_timeout", NI },
 	/* current multipath-tools keywords we do not implement (yet) */
 	{ "verbosity", NI }, { "reassign_maps", NI }, { "uid_attrs", NI },
 	{ "uid_attribute", NI }, { "alias_prefix", NI }, { "max_fds", NI },
@@ -387,6 +389,10 @@ static const char *expected(const struct cfg_keyword *kw, char *buf, size_t len)
 	case KT_MARGINAL:
 		snprintf(buf, len, "no or an integer %u..%u", kw->min, kw->max);
 		break;
+	case KT_SIGNED:
+		snprintf(buf, len, "an integer -%u..-%u or %u..%u (0: the default)", kw->max,
+			 kw->min, kw->min, kw->max);
+		break;
 	case KT_IDENT:
 		return "a value";
 	}
@@ -561,6 +567,27 @@ int mp_cfg_parse_value(struct mp_config *cfg, const struct cfg_keyword *kw,
 			store(s, kw->offset, &t, sizeof(t));
 		break;
 	}
+	case KT_SIGNED: {
+		/* 0 stands for the built-in default, as in multipath.conf(5). */
+		bool neg = v[0] == '-';
+		int t;
+
+		r = parse_uint(v + neg, 0, kw->max, &u);
+		if (r == 0 && u != 0 && u < kw->min)
+			r = -EINVAL;
+		if (r < 0)
+			break;
+		if (u == 0) {
+			struct mp_settings def;
+
+			mp_cfg_builtin_defaults(&def);
+			memcpy(&t, (const char *)&def + kw->offset, sizeof(t));
+		} else {
+			t = neg ? -(int)u : (int)u;
+		}
+		store(s, kw->offset, &t, sizeof(t));
+		break;
+	}
 	case KT_DEV_LOSS:
 		if (!strcmp(v, "infinity"))
 			u = MP_DEV_LOSS_INFINITY;
@@ -612,6 +639,7 @@ void mp_cfg_builtin_defaults(struct mp_settings *s)
 		.user_friendly_names = false,
 		.alias = NULL,
 		.find_multipaths = MP_FIND_MULTIPATHS_STRICT,
+		.find_multipaths_timeout = -MP_CLAIM_SMART_TIMEOUT_S,
 		.flush_on_last_del = MP_FLUSH_NEVER,
 		.fast_io_fail_tmo = 5,
 		.dev_loss_tmo = 600,

@@ -41,6 +41,7 @@ static size_t field_size(enum kw_type t)
 	case KT_FLUSH:
 		return sizeof(enum mp_flush_on_last_del);
 	case KT_FAST_IO_FAIL:
+	case KT_SIGNED:
 		return sizeof(int);
 	case KT_IDENT:
 		break;

@@ -139,6 +139,13 @@ int mp_claim_probe(const char *root, const char *kname, const struct mp_config *
 		mp_config_resolve(cfg, &id, &set);
 	}
 	in.find_multipaths = set.find_multipaths;
+	if (!in.timeout_s) {
+		bool known = false;
+
+		for (unsigned int i = 0; i < _MP_SET_MAX; i++)
+			known |= set.origin[i] == MP_ORIGIN_HWTABLE || set.origin[i] == MP_ORIGIN_DEVICES;
+		in.timeout_s = mp_claim_smart_timeout(set.find_multipaths_timeout, known);
+	}
 	in.in_wwids = in.has_wwid && wwids && mp_wwids_contains(wwids, p->wwid);
 	in.map_exists = false;
 	in.other_path = false;

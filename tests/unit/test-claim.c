@@ -144,6 +144,18 @@ static void test_reason_matches_verdict(void)
 	}
 }
 
+/* find_multipaths_timeout to a hold-back: positive for all, negative for
+ * known arrays only (1 s for the rest), 0 the default of -10. */
+static void test_smart_timeout(void)
+{
+	CU_ASSERT_EQUAL(mp_claim_smart_timeout(25, false), 25);
+	CU_ASSERT_EQUAL(mp_claim_smart_timeout(25, true), 25);
+	CU_ASSERT_EQUAL(mp_claim_smart_timeout(-30, true), 30);
+	CU_ASSERT_EQUAL(mp_claim_smart_timeout(-30, false), 1);
+	CU_ASSERT_EQUAL(mp_claim_smart_timeout(0, true), MP_CLAIM_SMART_TIMEOUT_S);
+	CU_ASSERT_EQUAL(mp_claim_smart_timeout(0, false), 1);
+}
+
 static void test_strings(void)
 {
 	for (int i = 0; i < _MP_CLAIM_MAX; i++)
@@ -161,6 +173,7 @@ static void test_strings(void)
 const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_table),
 	UNIT_TEST(test_reason_matches_verdict),
+	UNIT_TEST(test_smart_timeout),
 	UNIT_TEST(test_strings),
 	UNIT_END,
 };

@@ -85,6 +85,11 @@ static const struct bad_value bad_values[] = {
 	{ "multipath", "alias", "\"two words\"" },
 	{ "multipath", "alias", "\"\"" },
 	{ "defaults", "find_multipaths", "sometimes" },
+	{ "defaults", "find_multipaths_timeout", "abc" },
+	{ "defaults", "find_multipaths_timeout", "-" },
+	{ "defaults", "find_multipaths_timeout", "--5" },
+	{ "defaults", "find_multipaths_timeout", "3601" },
+	{ "defaults", "find_multipaths_timeout", "-3601" },
 	{ "defaults", "flush_on_last_del", "perhaps" },
 	{ "defaults", "fast_io_fail_tmo", "never" },
 	{ "defaults", "fast_io_fail_tmo", "-1" },
@@ -201,6 +206,32 @@ static void test_good_values(void)
 	CU_ASSERT_EQUAL(s.origin[MP_SET_POLLING_INTERVAL], MP_ORIGIN_DEFAULTS);
 	CU_ASSERT_EQUAL(s.origin[MP_SET_WWIDS_FILE], MP_ORIGIN_DEFAULT);
 	mp_config_free(cfg);
+}
+
+/* find_multipaths_timeout: signed, 0 meaning the built-in -10. */
+static void test_find_multipaths_timeout(void)
+{
+	static const struct {
+		const char *value;
+		int want;
+	} rows[] = { { "-30", -30 }, { "5", 5 }, { "0", -10 }, { "-0", -10 }, { "3600", 3600 } };
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct mp_diags d = MP_DIAGS_INIT;
+		struct mp_config *cfg = NULL;
+		struct mp_settings s;
+		char text[128];
+
+		snprintf(text, sizeof(text), "defaults {\n find_multipaths_timeout %s\n}\n",
+			 rows[i].value);
+		CU_ASSERT_EQUAL_FATAL(parse(text, &d, &cfg), 0);
+		CU_ASSERT_EQUAL(d.n, 0);
+		mp_config_defaults(cfg, &s);
+		CU_ASSERT_EQUAL(s.find_multipaths_timeout, rows[i].want);
+		CU_ASSERT_EQUAL(s.origin[MP_SET_FIND_MULTIPATHS_TIMEOUT], MP_ORIGIN_DEFAULTS);
+		mp_config_free(cfg);
+		mp_diags_release(&d);
+	}
 }
 
 static void test_byte_share_selector_accepted(void)
@@ -476,7 +507,7 @@ static const char *const legacy_and_unimplemented[] = {
 	"max_fds", "queue_without_daemon", "allow_usb_devices", "eh_deadline", "prkeys_file",
 	"log_checker_err", "reservation_key", "all_tg_pt", "retain_attached_hw_handler",
 	"force_sync", "strict_timing", "deferred_remove", "partition_delimiter",
-	"marginal_pathgroups", "find_multipaths_timeout", "uxsock_timeout", "retrigger_tries",
+	"marginal_pathgroups", "uxsock_timeout", "retrigger_tries",
 	"retrigger_delay", "missing_uev_wait_timeout", "skip_kpartx", "remove_retries",
 	"max_sectors_kb", "ghost_delay", "enable_foreign", "recheck_wwid", "vpd_vendor",
 };
@@ -623,6 +654,7 @@ static void test_fixture_files(void)
 const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_bad_values),
 	UNIT_TEST(test_good_values),
+	UNIT_TEST(test_find_multipaths_timeout),
 	UNIT_TEST(test_byte_share_selector_accepted),
 	UNIT_TEST(test_error_kinds),
 	UNIT_TEST(test_keeps_going_after_errors),
