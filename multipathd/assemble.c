@@ -337,8 +337,31 @@ static bool wants_map(struct mpd *d, const struct mpd_path *p, unsigned int n, c
 
 /* ---- jobs ------------------------------------------------------------------ */
 
+/* The udev side of a create or reload (policy-udev): flags and wait bound
+ * from the states of the new table's paths. */
+static int table_udev(const struct mpd_map *m, bool create, struct mp_table_udev *ret)
+{
+	enum mp_path_state *states = NULL;
+	size_t n = m->model->n_paths;
+	int r;
+
+	if (n) {
+		states = calloc(n, sizeof(*states));
+		if (!states)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			states[i] = m->model->paths[i]->state;
+	}
+	r = mp_policy_table_udev(&(struct mp_table_change){ .create = create, .n_maps = 1,
+							     .states = states,
+							     .n_paths = (unsigned int)n }, ret);
+	free(states);
+	return r;
+}
+
 static void submit_create_or_reload(struct mpd *d, struct mpd_map *m)
 {
+	struct mp_table_udev u;
 	char *params = NULL;
 	struct mpd_job *j;
 
@@ -354,17 +377,19 @@ static void submit_create_or_reload(struct mpd *d, struct mpd_map *m)
 		free(params);
 		return;
 	}
-	j = mpd_job_new(m->in_kernel ? MPD_JOB_RELOAD : MPD_JOB_CREATE, m->uuid, m->name);
-	if (!j) {
+	if (table_udev(m, !m->in_kernel, &u) < 0 ||
+	    !(j = mpd_job_new(m->in_kernel ? MPD_JOB_RELOAD : MPD_JOB_CREATE, m->uuid, m->name))) {
 		free(params);
 		return;
 	}
 	j->params = params;
 	j->size = m->model->size;
 	j->no_flush = true;
-	j->flags = m->in_kernel ? MP_DM_UDEV_RELOAD : 0;
+	j->flags = (u.reload ? MP_DM_UDEV_RELOAD : 0) | (u.no_paths ? MP_DM_UDEV_NO_PATHS : 0);
+	j->udev_wait_ms = u.wait_ms;
 	m->op_in_flight = true;
-	mpd_log_map(&d->log, LOG_INFO, m, "%s: %s", mpd_job_kind_to_string(j->kind), params);
+	mpd_log_map(&d->log, LOG_INFO, m, "%s%s: %s", mpd_job_kind_to_string(j->kind),
+		    u.no_paths ? " (no path serves I/O: udev must not probe)" : "", params);
 	mpd_workers_submit(d->workers, j);
 }
 

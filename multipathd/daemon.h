@@ -104,6 +104,7 @@ struct mpd_job {
 	uint64_t path_id;	/* MESSAGE about a path, else 0 */
 	unsigned int flags;	/* REMOVE flags / udev flags */
 	bool no_flush;
+	uint32_t udev_wait_ms;	/* CREATE/RELOAD: bound of the udev wait (policy-udev) */
 	/* result */
 	int rc;
 	char error[256];

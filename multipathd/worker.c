@@ -157,14 +157,16 @@ static void run_job(struct mpd_workers *w, struct mpd_job *j)
 	switch (j->kind) {
 	case MPD_JOB_CREATE: {
 		struct mp_dm_create_args a = { .name = j->name, .uuid = j->uuid, .size = j->size,
-					       .params = j->params, .udev_flags = j->flags };
+					       .params = j->params, .udev_flags = j->flags,
+					       .udev_wait_ms = j->udev_wait_ms };
 
 		j->rc = mp_dm_create(w->dm, &a, &j->info);
 		break;
 	}
 	case MPD_JOB_RELOAD: {
 		struct mp_dm_reload_args a = { .size = j->size, .params = j->params,
-					       .no_flush = j->no_flush, .udev_flags = j->flags };
+					       .no_flush = j->no_flush, .udev_flags = j->flags,
+					       .udev_wait_ms = j->udev_wait_ms };
 
 		j->rc = mp_dm_reload(w->dm, id, &a, &j->info);
 		break;
@@ -203,12 +205,15 @@ static void run_create_batch(struct mpd_workers *w, struct mpd_job *first)
 {
 	struct mp_dm_create_args *args;
 	struct mp_dm_map_info *infos;
+	struct mp_table_udev u = { 0 };
 	int *rcs;
 	size_t n = 0;
 	int r = -ENOMEM;
 
 	for (struct mpd_job *j = first; j; j = j->next)
 		n++;
+	/* the batch's wait grows with its size (one cookie for all) */
+	(void)mp_policy_table_udev(&(struct mp_table_change){ .create = true, .n_maps = (unsigned int)n }, &u);
 	args = calloc(n, sizeof(*args));
 	infos = calloc(n, sizeof(*infos));
 	rcs = calloc(n, sizeof(*rcs));
@@ -217,7 +222,8 @@ static void run_create_batch(struct mpd_workers *w, struct mpd_job *first)
 		for (struct mpd_job *j = first; j; j = j->next, n++)
 			args[n] = (struct mp_dm_create_args){ .name = j->name, .uuid = j->uuid,
 							      .size = j->size, .params = j->params,
-							      .udev_flags = j->flags };
+							      .udev_flags = j->flags,
+							      .udev_wait_ms = u.wait_ms };
 		r = mp_dm_create_batch(w->dm, args, n, rcs, infos);
 	}
 	n = 0;

@@ -99,6 +99,13 @@ void mp_dm_target_release(struct mp_dm_target *t);
  *     partition maps for this map;
  *   - MP_DM_UDEV_NO_PATHS (DM_SUBSYSTEM_UDEV_FLAG2): the table has no usable
  *     path; the rules set MPATH_DEVICE_READY=0 so nobody opens it to probe.
+ *     The adapter adds libdevmapper's generic DM_UDEV_DISABLE_DISK_RULES_FLAG
+ *     and DM_UDEV_DISABLE_OTHER_RULES_FLAG, which every dm-aware rule file
+ *     honours (blkid in 60-persistent-storage-dm / 13-dm-disk, LVM, our
+ *     57-mp-map): without multipath rules in force a queueing map with no
+ *     path would otherwise be read by udev, and that read never returns.
+ *     The map's /dev/mapper link stays (the dm rules still run); its
+ *     /dev/disk/by-* links go until the next event with paths.
  * The adapter adds DM_UDEV_DISABLE_LIBRARY_FALLBACK itself whenever udev
  * sync is in force (udev, not libdevmapper, makes /dev/mapper/NAME), and
  * libdevmapper adds DM_UDEV_PRIMARY_SOURCE_FLAG to every event it causes. */
@@ -158,6 +165,10 @@ struct mp_dm_create_args {
 	const char *params;	/* the table line after the target type */
 	bool read_only;
 	unsigned int udev_flags;	/* MP_DM_UDEV_*; usually 0 here */
+	/* Longest wait for udev (ms; 0: no bound). Once it passes the map
+	 * stands, the cookie is let go and the call still succeeds (logged):
+	 * /dev/mapper/NAME may then come later. A batch waits the largest. */
+	uint32_t udev_wait_ms;
 };
 
 /* BLOCKS. Creates the map, loads the table, resumes it; with udev sync,
@@ -186,6 +197,11 @@ struct mp_dm_reload_args {
 	 * stays queued across the table swap instead of being failed. */
 	bool no_flush;
 	unsigned int udev_flags;	/* MP_DM_UDEV_*; usually MP_DM_UDEV_RELOAD */
+	/* Longest wait for udev after the resume (ms; 0: no bound). Once it
+	 * passes the new table stands, the cookie is let go and the call still
+	 * succeeds (logged): a udev rule stuck reading a map that queues must
+	 * not hold the caller, nor every other dm call behind the adapter lock. */
+	uint32_t udev_wait_ms;
 };
 
 /* BLOCKS (suspends the map). Loads the new table into the inactive slot;

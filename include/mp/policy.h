@@ -249,6 +249,44 @@ int mp_policy_queue_timeout_combine(const struct mp_no_path_retry *cfgs, unsigne
 				    unsigned int polling_interval_s, unsigned int margin_s,
 				    unsigned int *ret_secs);
 
+/* ---- udev and table changes ---------------------------------------------- */
+
+/* What udev is told, and how long the daemon waits for it, when a map's
+ * table is created or swapped (policy-udev.c). Every create and reload
+ * makes the kernel send a "change" uevent, and the generic dm rules probe
+ * the map for its contents (blkid). With queue_if_no_path and no path that
+ * can carry I/O that read waits for ever: udev never signals the cookie,
+ * and a wait for it would never end — while the paths that would end the
+ * read wait behind it. Hence: */
+struct mp_table_change {
+	bool create;				/* a new map; else a reload of a live one */
+	unsigned int n_maps;			/* creates under one cookie (>= 1) */
+	const enum mp_path_state *states;	/* the new table's paths */
+	unsigned int n_paths;
+};
+
+struct mp_table_udev {
+	bool reload;		/* tell the rules it is a reload: nothing above rescans */
+	bool no_paths;		/* no path can serve I/O: nobody may open the map to probe */
+	uint32_t wait_ms;	/* the longest wait for udev to finish with the uevents */
+};
+
+/* Waits. A reload's uevent creates no node: waiting only keeps udev's work
+ * in step, so it is short; once it passes the change stands and the cookie
+ * is let go. A create is reported once /dev/mapper/NAME exists, so it waits
+ * longer: beyond udev's own event timeout (180 s, after which the cookie
+ * can no longer be signalled) plus a share per map of the batch. */
+#define MP_UDEV_WAIT_RELOAD_MS 10000u
+#define MP_UDEV_WAIT_CREATE_MS 180000u
+#define MP_UDEV_WAIT_PER_MAP_MS 1000u
+
+/* A path that may serve I/O in a new table (every path of a new table
+ * starts active in the kernel): up, shaky (answers), unchecked and pending
+ * (no verdict against it). Not down, not ghost (ALUA standby fails I/O). */
+bool mp_policy_path_serves_io(enum mp_path_state s);
+/* -EINVAL for NULL, n_maps 0, or paths without states. */
+int mp_policy_table_udev(const struct mp_table_change *c, struct mp_table_udev *ret);
+
 /* ---- checker interval ---------------------------------------------------- */
 
 /* Floor for any check period, and the delay of a "recheck soon". */

@@ -10,6 +10,15 @@
  * the ioctl failed: libdevmapper then completes it itself, and the wait
  * releases the semaphore. These calls BLOCK; see include/mp/dm.h.
  *
+ * A caller may bound the wait (udev_wait_ms): a udev rule reading a map
+ * that queues with no usable path never returns, so its cookie is never
+ * signalled. Past the bound the change stands, the cookie's outstanding
+ * counts are released here so its semaphore is freed (udev's own late
+ * "udevcomplete" then finds none and only complains), and the call
+ * succeeds. The adapter lock stays held meanwhile: libdevmapper's pending
+ * node operations are process-wide, and another thread's wait would
+ * process them early.
+ *
  * Owns nothing beyond a call: tasks are destroyed on every path; message
  * responses handed out are the caller's to free. */
 #include <errno.h>
@@ -17,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include <syslog.h>
+#include <time.h>
 
 #include "dm-internal.h"
 #include "util/cleanup.h"
@@ -31,8 +42,11 @@ uint16_t dm_udev_flags(unsigned int mp_flags)
 		f |= DM_SUBSYSTEM_UDEV_FLAG0;
 	if (mp_flags & MP_DM_UDEV_NO_KPARTX)
 		f |= DM_SUBSYSTEM_UDEV_FLAG1;
+	/* the generic flags too: every dm-aware rule honours them, so nobody
+	 * probes a map whose reads would queue for ever (see mp/dm.h) */
 	if (mp_flags & MP_DM_UDEV_NO_PATHS)
-		f |= DM_SUBSYSTEM_UDEV_FLAG2;
+		f |= DM_SUBSYSTEM_UDEV_FLAG2 | DM_UDEV_DISABLE_DISK_RULES_FLAG |
+		     DM_UDEV_DISABLE_OTHER_RULES_FLAG;
 	/* With udev sync in force udev makes the nodes; libdevmapper's own
 	 * node fallback would race it and leave nodes udev does not know.
 	 * Without sync (udev not running) the fallback is all we have. */
@@ -41,8 +55,52 @@ uint16_t dm_udev_flags(unsigned int mp_flags)
 	return f;
 }
 
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Waits for udev to signal the cookie, at most wait_ms (0: no bound).
+ * libdevmapper has no descriptor to wait on, only a blocking wait and a
+ * non-blocking check, so the bounded form polls: every 10 ms at first, up
+ * to every 100 ms, against udev rounds of a second or more. 0, or -EIO if
+ * libdevmapper failed the wait. */
+static int cookie_wait(struct mp_dm *dm, uint32_t cookie, uint32_t wait_ms, const char *what)
+{
+	uint64_t t0 = mono_ms();
+	long step_ms = 10;
+	int ready = 0;
+
+	if (!wait_ms)
+		return dm_udev_wait(cookie) ? 0 : -EIO;
+	for (;;) {
+		if (!dm_udev_wait_immediate(cookie, &ready))
+			return -EIO;
+		if (ready)
+			return 0;
+		if (mono_ms() - t0 >= wait_ms)
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = step_ms * 1000000L }, NULL);
+		step_ms = step_ms < 100 ? step_ms * 2 : 100;
+	}
+	dm_note(dm, LOG_WARNING, "udev has not finished with %s after %u ms (a rule reading a map that "
+		"cannot serve I/O?); the change stands, not waiting longer", what, wait_ms);
+	/* each count udev still owes, released by hand; a batch owes one per
+	 * map (MPD's largest is 1024) */
+	for (unsigned int i = 0; i < 4096 && !ready; i++) {
+		(void)dm_udev_complete(cookie);
+		if (!dm_udev_wait_immediate(cookie, &ready))
+			break;
+	}
+	return 0;
+}
+
 /* Runs a uevent-making task with a cookie and waits for udev. */
-static int run_with_cookie(struct dm_task *dmt, unsigned int udev_flags)
+static int run_with_cookie(struct mp_dm *dm, struct dm_task *dmt, unsigned int udev_flags,
+			   uint32_t wait_ms, const char *what)
 {
 	uint32_t cookie = 0;
 	int r;
@@ -50,7 +108,7 @@ static int run_with_cookie(struct dm_task *dmt, unsigned int udev_flags)
 	if (!dm_task_set_cookie(dmt, &cookie, dm_udev_flags(udev_flags)))
 		return -EIO;
 	r = dm_task_go(dmt);
-	if (!dm_udev_wait(cookie) && r == 0)
+	if (cookie_wait(dm, cookie, wait_ms, what) < 0 && r == 0)
 		r = -EIO;
 	return r;
 }
@@ -98,7 +156,7 @@ int mp_dm_create(struct mp_dm *dm, const struct mp_dm_create_args *a,
 	}
 	/* libdevmapper does create, load, resume in one task and removes the
 	 * new map again if the load or resume fails. */
-	r = run_with_cookie(dmt, a->udev_flags);
+	r = run_with_cookie(dm, dmt, a->udev_flags, a->udev_wait_ms, a->name);
 	if (r == -EBUSY || (r == -EIO && taken_locked(a)))
 		r = -EEXIST;	/* the kernel's EBUSY for a taken name/uuid */
 	else if (r == -EIO && strstr(dm->last_error, "reload"))
@@ -148,7 +206,8 @@ static int create_one_locked(const struct mp_dm_create_args *a, uint32_t *cookie
 int mp_dm_create_batch(struct mp_dm *dm, const struct mp_dm_create_args *args, size_t n,
 		       int *ret_rcs, struct mp_dm_map_info *ret_infos)
 {
-	uint32_t cookie = 0;
+	uint32_t cookie = 0, wait_ms = 0;
+	char what[64];
 	int created = 0;
 
 	if (!args || !ret_rcs)
@@ -159,7 +218,14 @@ int mp_dm_create_batch(struct mp_dm *dm, const struct mp_dm_create_args *args, s
 	/* udev handles the batch's uevents in parallel; once the cookie's
 	 * count is back to zero every /dev/mapper node of the batch is there */
 	/* also with cookie 0 (no udev sync): the wait makes the nodes then */
-	if (n && !dm_udev_wait(cookie)) {
+	for (size_t i = 0; i < n; i++)
+		wait_ms = args[i].udev_wait_ms > wait_ms ? args[i].udev_wait_ms : wait_ms;
+	snprintf(what, sizeof(what), "a batch of %zu creates", n);
+	/* a zero bound anywhere in the batch means no bound */
+	for (size_t i = 0; i < n; i++)
+		if (!args[i].udev_wait_ms)
+			wait_ms = 0;
+	if (n && cookie_wait(dm, cookie, wait_ms, what) < 0) {
 		for (size_t i = 0; i < n; i++)
 			if (ret_rcs[i] == 0)
 				ret_rcs[i] = -EIO;
@@ -185,8 +251,8 @@ int mp_dm_create_batch(struct mp_dm *dm, const struct mp_dm_create_args *args, s
 
 /* ---- reload, suspend, resume ------------------------------------------------------ */
 
-static int simple_locked(int type, const struct mp_dm_id *id, bool no_flush,
-			 bool skip_lockfs, bool cookie, unsigned int udev_flags)
+static int simple_locked(struct mp_dm *dm, int type, const struct mp_dm_id *id, bool no_flush,
+			 bool skip_lockfs, bool cookie, unsigned int udev_flags, uint32_t wait_ms)
 {
 	_cleanup_dm_task_ struct dm_task *dmt = NULL;
 
@@ -195,7 +261,7 @@ static int simple_locked(int type, const struct mp_dm_id *id, bool no_flush,
 		return -errno;
 	if ((no_flush && !dm_task_no_flush(dmt)) || (skip_lockfs && !dm_task_skip_lockfs(dmt)))
 		return -ENOMEM;
-	return cookie ? run_with_cookie(dmt, udev_flags) : dm_task_go(dmt);
+	return cookie ? run_with_cookie(dm, dmt, udev_flags, wait_ms, "a resume") : dm_task_go(dmt);
 }
 
 static int info_id_locked(const struct mp_dm_id *id, struct mp_dm_map_info *ret)
@@ -209,7 +275,8 @@ static int info_id_locked(const struct mp_dm_id *id, struct mp_dm_map_info *ret)
 	return r < 0 ? r : dm_task_fill_info(dmt, ret);
 }
 
-static int reload_locked(const struct mp_dm_id *id, const struct mp_dm_reload_args *a)
+static int reload_locked(struct mp_dm *dm, const struct mp_dm_id *id,
+			 const struct mp_dm_reload_args *a)
 {
 	_cleanup_dm_task_ struct dm_task *dmt = NULL;
 	const char *type = a->target_type ? a->target_type : MULTIPATH_TARGET;
@@ -229,7 +296,8 @@ static int reload_locked(const struct mp_dm_id *id, const struct mp_dm_reload_ar
 	 * a multipath table swap does not change the data, and freezing a
 	 * filesystem above would write back through a map that may have no
 	 * path left — with queueing on, forever. */
-	r = simple_locked(DM_DEVICE_RESUME, id, a->no_flush, true, true, a->udev_flags);
+	r = simple_locked(dm, DM_DEVICE_RESUME, id, a->no_flush, true, true, a->udev_flags,
+			  a->udev_wait_ms);
 	if (r < 0) {
 		/* Do not leave a stale table for the next resume to activate. */
 		_cleanup_dm_task_ struct dm_task *clr = dm_task_for(DM_DEVICE_CLEAR, id);
@@ -249,7 +317,7 @@ int mp_dm_reload(struct mp_dm *dm, const struct mp_dm_id *id,
 	if (!a || !a->params || !a->size)
 		return -EINVAL;
 	dm_enter(dm);
-	r = reload_locked(id, a);
+	r = reload_locked(dm, id, a);
 	if (r == 0 && ret_info)
 		r = info_id_locked(id, &info);
 	dm_leave(dm);
@@ -263,7 +331,7 @@ int mp_dm_suspend(struct mp_dm *dm, const struct mp_dm_id *id, bool no_flush)
 	int r;
 
 	dm_enter(dm);
-	r = simple_locked(DM_DEVICE_SUSPEND, id, no_flush, false, false, 0);
+	r = simple_locked(dm, DM_DEVICE_SUSPEND, id, no_flush, false, false, 0, 0);
 	dm_leave(dm);
 	return r;
 }
@@ -273,7 +341,7 @@ int mp_dm_resume(struct mp_dm *dm, const struct mp_dm_id *id, unsigned int udev_
 	int r;
 
 	dm_enter(dm);
-	r = simple_locked(DM_DEVICE_RESUME, id, false, false, true, udev_flags);
+	r = simple_locked(dm, DM_DEVICE_RESUME, id, false, false, true, udev_flags, 0);
 	dm_leave(dm);
 	return r;
 }
@@ -360,7 +428,7 @@ int mp_dm_set_queueing(struct mp_dm *dm, const struct mp_dm_id *id, bool queue_i
 /* MP_DM_REMOVE_FORCE's first half: stop queueing and put an error table in
  * place (flushing, so queued I/O is failed now). Best effort: the remove
  * that follows reports what matters. */
-static void force_fail_locked(const struct mp_dm_id *id)
+static void force_fail_locked(struct mp_dm *dm, const struct mp_dm_id *id)
 {
 	struct mp_dm_map_info info;
 	struct mp_dm_reload_args err = { .target_type = "error", .params = "" };
@@ -379,7 +447,7 @@ static void force_fail_locked(const struct mp_dm_id *id)
 	err.size = info.target_count == 1 ? length : 0;
 	if (!err.size)
 		return;
-	(void)reload_locked(id, &err);
+	(void)reload_locked(dm, id, &err);
 }
 
 int mp_dm_remove(struct mp_dm *dm, const struct mp_dm_id *id, unsigned int flags)
@@ -389,7 +457,7 @@ int mp_dm_remove(struct mp_dm *dm, const struct mp_dm_id *id, unsigned int flags
 
 	dm_enter(dm);
 	if (flags & MP_DM_REMOVE_FORCE)
-		force_fail_locked(id);
+		force_fail_locked(dm, id);
 	dmt = dm_task_for(DM_DEVICE_REMOVE, id);
 	if (!dmt) {
 		r = -errno;
@@ -400,7 +468,7 @@ int mp_dm_remove(struct mp_dm *dm, const struct mp_dm_id *id, unsigned int flags
 		r = -ENOMEM;
 		goto out;
 	}
-	r = run_with_cookie(dmt, 0);
+	r = run_with_cookie(dm, dmt, 0, 0, "a remove");
 out:
 	dm_leave(dm);
 	return r;

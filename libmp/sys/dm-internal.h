@@ -22,6 +22,10 @@ struct mp_dm {
 void dm_enter(struct mp_dm *dm);
 void dm_leave(struct mp_dm *dm);
 
+/* A message of the adapter's own through the caller's sink (syslog level),
+ * e.g. a udev wait given up. Called with the adapter lock held. */
+void dm_note(struct mp_dm *dm, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* A task of the given type aimed at id (NULL: no target, e.g. LIST).
  * NULL with errno set on failure. */
 struct dm_task *dm_task_for(int type, const struct mp_dm_id *id);

@@ -58,6 +58,19 @@ static void dm_log_cb(int level, const char *file, int line, int err_or_class,
 		dm->log(dm->log_userdata, level, level <= DM_LOG_WARN ? err_or_class : 0, msg);
 }
 
+void dm_note(struct mp_dm *dm, int level, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!dm || !dm->log || level > dm->log_max_level)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	dm->log(dm->log_userdata, level, 0, msg);
+}
+
 void dm_enter(struct mp_dm *dm)
 {
 	pthread_mutex_lock(&dm_lock);
