@@ -74,7 +74,9 @@ static int cookie_wait(struct mp_dm *dm, uint32_t cookie, uint32_t wait_ms, cons
 	long step_ms = 10;
 	int ready = 0;
 
-	if (!wait_ms)
+	/* cookie 0 (no udev sync): the wait only makes the nodes, at once;
+	 * the immediate form would report it as never ready */
+	if (!wait_ms || !cookie)
 		return dm_udev_wait(cookie) ? 0 : -EIO;
 	for (;;) {
 		if (!dm_udev_wait_immediate(cookie, &ready))
