@@ -1,6 +1,8 @@
 /* Unit tests for the kernel-free parts of the dm adapter: decoding a
- * DM_LIST_DEVICES answer (laid out here byte by byte as the kernel does)
- * and the known-versus-now comparison behind mp_dm_events_changed. */
+ * DM_LIST_DEVICES answer (laid out here byte by byte as the kernel does),
+ * the known-versus-now comparison behind mp_dm_events_changed, and the
+ * udev flags a cookie carries for MP_DM_UDEV_*. */
+#include <libdevmapper.h>
 #include <linux/dm-ioctl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +11,9 @@
 
 #include "unit.h"
 #include "mp/dm.h"
+
+/* the adapter's internal mapping (libmp/sys/dm-internal.h) */
+uint16_t dm_udev_flags(unsigned int mp_flags);
 
 const char unit_suite_name[] = "dm";
 
@@ -180,7 +185,27 @@ static void test_event_kind_names(void)
 	CU_ASSERT_PTR_NULL(mp_dm_event_kind_to_string(_MP_DM_EVENT_KIND_MAX));
 }
 
+/* A map with no path that serves I/O must not be probed by any dm-aware
+ * rule: the generic disable flags go with our subsystem flag (issue 4). */
+static void test_udev_flags(void)
+{
+	const uint16_t probe_off = DM_UDEV_DISABLE_DISK_RULES_FLAG | DM_UDEV_DISABLE_OTHER_RULES_FLAG;
+	uint16_t f;
+
+	f = dm_udev_flags(MP_DM_UDEV_NO_PATHS);
+	CU_ASSERT_EQUAL(f & probe_off, probe_off);
+	CU_ASSERT(f & DM_SUBSYSTEM_UDEV_FLAG2);
+	CU_ASSERT_FALSE(f & DM_UDEV_DISABLE_DM_RULES_FLAG);	/* /dev/mapper link stays */
+	f = dm_udev_flags(MP_DM_UDEV_RELOAD);
+	CU_ASSERT(f & DM_SUBSYSTEM_UDEV_FLAG0);
+	CU_ASSERT_FALSE(f & probe_off);
+	f = dm_udev_flags(MP_DM_UDEV_RELOAD | MP_DM_UDEV_NO_PATHS);
+	CU_ASSERT_EQUAL(f & (probe_off | DM_SUBSYSTEM_UDEV_FLAG0), probe_off | DM_SUBSYSTEM_UDEV_FLAG0);
+	CU_ASSERT_FALSE(dm_udev_flags(0) & (probe_off | DM_SUBSYSTEM_UDEV_FLAG0 | DM_SUBSYSTEM_UDEV_FLAG2));
+}
+
 const struct unit_test unit_tests[] = {
+	UNIT_TEST(test_udev_flags),
 	UNIT_TEST(test_parse_empty_list),
 	UNIT_TEST(test_parse_three_maps),
 	UNIT_TEST(test_parse_rejects_truncation),
