@@ -211,6 +211,7 @@ struct mpd_map {
 	/* byte-share (shares.c) */
 	uint64_t share_next_ms;		/* next sample */
 	bool share_tuned;		/* the table carries tuned shares */
+	struct mp_tune_state share_tune;	/* tuning's window and counters */
 	unsigned long share_reloads;	/* reloads asked by tuning or slow paths */
 };
 

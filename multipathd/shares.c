@@ -138,51 +138,66 @@ static void sample_paths(struct mpd *d, struct mpd_map *m, size_t n)
 	}
 }
 
-static void run_tuning(struct mpd *d, struct mpd_map *m, size_t n, bool rw, bool *reload)
+/* Configured shares as permille (the tuning's base and starting point). */
+static void base_permille(const struct mpd_map *m, size_t n, unsigned int ret[][_MP_DIR_MAX])
+{
+	struct mp_share base[MP_SHARE_MAX_PATHS];
+	uint64_t sum[_MP_DIR_MAX] = { 0, 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		configured(m, (const struct mpd_path *)m->model->paths[i], &base[i]);
+		for (int k = 0; k < _MP_DIR_MAX; k++)
+			sum[k] += base[i].v[k];
+	}
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < _MP_DIR_MAX; k++) {
+			ret[i][k] = sum[k] ? (unsigned int)(base[i].v[k] * MP_SHARE_SCALE / sum[k]) : 0;
+			if (!ret[i][k])
+				ret[i][k] = 1;
+		}
+}
+
+static void run_tuning(struct mpd *d, struct mpd_map *m, size_t n, bool rw, uint64_t now,
+		       bool *reload)
 {
 	struct mp_tune_path tp[MP_SHARE_MAX_PATHS];
+	unsigned int base[MP_SHARE_MAX_PATHS][_MP_DIR_MAX];
 	struct mp_tune_config cfg;
-	char detail[128] = "";
+	uint64_t iv = (uint64_t)(m->set.share_interval ? m->set.share_interval : 5) * 1000;
+	char detail[256] = "";
 	size_t off = 0;
 	bool want = false;
 
 	mp_tune_config_default(&cfg);
 	cfg.split = rw;
-	if (!m->share_tuned) {
-		/* start from the administrator's shares, as permille */
-		struct mp_share base[MP_SHARE_MAX_PATHS];
-		bool dem[MP_SHARE_MAX_PATHS];
-		uint64_t sum[_MP_DIR_MAX] = { 0, 0 };
+	/* drop the sample that straddles a reload; judge at least 3 samples */
+	cfg.settle_ms = iv;
+	if (cfg.window_ms < 3 * iv)
+		cfg.window_ms = 3 * iv;
+	base_permille(m, n, base);
+	for (size_t i = 0; i < n; i++) {
+		struct mp_tune_path *t = &((struct mpd_path *)m->model->paths[i])->share.tune;
 
-		base_shares(m, base, dem);
-		for (size_t i = 0; i < n; i++)
-			for (int k = 0; k < _MP_DIR_MAX; k++)
-				sum[k] += base[i].v[k];
-		for (size_t i = 0; i < n; i++) {
-			struct mp_tune_path *t = &((struct mpd_path *)m->model->paths[i])->share.tune;
-
-			for (int k = 0; k < _MP_DIR_MAX; k++) {
-				t->loaded[k] = (unsigned int)(base[i].v[k] * MP_SHARE_SCALE / sum[k]);
-				if (!t->loaded[k])
-					t->loaded[k] = 1;
-			}
-		}
+		/* not tuned yet: start from the administrator's shares */
+		if (!m->share_tuned)
+			memcpy(t->loaded, base[i], sizeof(t->loaded));
+		tp[i] = *t;
 	}
-	for (size_t i = 0; i < n; i++)
-		tp[i] = ((struct mpd_path *)m->model->paths[i])->share.tune;
-	if (mp_policy_tune_step(&cfg, tp, n, &want) < 0)
+	if (mp_policy_tune_step(&cfg, &m->share_tune, tp, n, now, &want) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		struct mpd_path *p = (struct mpd_path *)m->model->paths[i];
-		char was[MP_SHARE_WORD_SIZE], now[MP_SHARE_WORD_SIZE];
+		char was[MP_SHARE_WORD_SIZE], next[MP_SHARE_WORD_SIZE];
 		struct mp_share a = { { tp[i].loaded[0], tp[i].loaded[1] } };
 		struct mp_share b = { { tp[i].next[0], tp[i].next[1] } };
 
 		if (want) {
+			/* the cost that drove it: ms of request time per MiB */
 			if (mp_share_format(&a, was, sizeof(was)) == 0 &&
-			    mp_share_format(&b, now, sizeof(now)) == 0 && off < sizeof(detail))
-				off += (size_t)snprintf(detail + off, sizeof(detail) - off, "%s%s %s->%s",
-							off ? ", " : "", p->mp.kname, was, now);
+			    mp_share_format(&b, next, sizeof(next)) == 0 && off < sizeof(detail))
+				off += (size_t)snprintf(detail + off, sizeof(detail) - off,
+							"%s%s %s->%s (%.1f ms/MiB)", off ? ", " : "",
+							p->mp.kname, was, next, tp[i].cost[0]);
 			memcpy(tp[i].loaded, tp[i].next, sizeof(tp[i].loaded));
 		}
 		p->share.tune = tp[i];
@@ -252,10 +267,11 @@ void mpd_shares_tick(struct mpd *d, struct mpd_map *m, uint64_t now)
 	for (size_t i = 0; i < n; i++)
 		any_demoted |= ((struct mpd_path *)m->model->paths[i])->share.slow.demoted;
 	if (m->set.share_tuning) {
-		run_tuning(d, m, n, mode.rw, &reload);
+		run_tuning(d, m, n, mode.rw, now, &reload);
 	} else if (m->share_tuned) {
 		/* tuning switched off by a reconfigure: back to path_shares */
 		m->share_tuned = false;
+		m->share_tune = (struct mp_tune_state){ 0 };
 		reload = true;
 	}
 	if (m->set.slow_path_factor || any_demoted)
@@ -287,6 +303,9 @@ void mpd_shares_path_json(const struct mpd_path *p, struct json_object *o)
 	json_object_object_add(o, "share_demoted", json_object_new_boolean(p->share.slow.demoted));
 	json_object_object_add(o, "latency_us", p->share.latency_us ?
 			       json_object_new_int64((int64_t)p->share.latency_us) : NULL);
+	/* what tuning judged in its last window: request time per MiB */
+	json_object_object_add(o, "cost_ms_per_mib", p->share.tune.cost[MP_DIR_READ] > 0 ?
+			       json_object_new_double(p->share.tune.cost[MP_DIR_READ]) : NULL);
 	snprintf(dev, sizeof(dev), "%u:%u", p->mp.major, p->mp.minor);
 	if (!m->status || mp_dmstatus_find_group(m->status, dev, &g) < 0 ||
 	    mp_dmstatus_find_path(m->status, dev, &sp) < 0 ||
@@ -319,5 +338,7 @@ void mpd_shares_map_json(const struct mpd_map *m, struct json_object *o)
 	json_object_object_add(bs, "tuned", json_object_new_boolean(m->share_tuned));
 	json_object_object_add(bs, "slow_path_factor", json_object_new_int((int)m->set.slow_path_factor));
 	json_object_object_add(bs, "share_reloads", json_object_new_int64((int64_t)m->share_reloads));
+	json_object_object_add(bs, "tuning_windows", json_object_new_int64((int64_t)m->share_tune.decisions));
+	json_object_object_add(bs, "tuning_reloads", json_object_new_int64((int64_t)m->share_tune.reloads));
 	json_object_object_add(o, "byte_share", bs);
 }

@@ -102,14 +102,26 @@ int mp_share_sample_latency_us(const struct mp_share_sample *s, int dir, unsigne
 
 struct mp_tune_config {
 	unsigned int floor;		/* permille a usable path never goes under */
-	unsigned int damping;		/* percent of the gap to the target closed per step */
 	unsigned int deadband;		/* permille a share must move before a reload */
-	unsigned int min_ios;		/* per path and direction for a usable rate */
+	unsigned int tolerance;		/* percent: cost this far off the map's mean moves shares */
+	unsigned int gain;		/* 1..3: shares x (mean / cost)^gain per window */
+	unsigned int min_ios;		/* per path over a window for a usable cost */
+	uint64_t window_ms;		/* measure this long before deciding */
+	uint64_t settle_ms;		/* after a reload, ignore this long (queues refill) */
 	bool split;			/* separate read and write shares (rw mode) */
 };
 
-/* Defaults: floor 50 (5 %), damping 50 %, dead band 50 (5 points), 16 I/Os. */
+/* Defaults: floor 50 (5 %), dead band 50, tolerance 25 %, gain 2,
+ * 64 I/Os, window 10 s, settle 4 s (the daemon scales window and settle
+ * to share_interval). */
 void mp_tune_config_default(struct mp_tune_config *ret);
+
+/* Per map, kept by the caller across steps (zero-initialised). */
+struct mp_tune_state {
+	uint64_t window_start_ms;	/* samples before this are ignored; 0: not started */
+	unsigned int reloads;		/* reloads this policy asked for */
+	unsigned int decisions;		/* windows judged (with or without a reload) */
+};
 
 /* Per path, kept by the caller across steps. */
 struct mp_tune_path {
@@ -117,24 +129,33 @@ struct mp_tune_path {
 	bool usable;			/* checker up, kernel active */
 	struct mp_share_sample sample;
 	/* state */
-	double rate[_MP_DIR_MAX];	/* smoothed bytes per ms of request time, 0 unknown */
-	double share[_MP_DIR_MAX];	/* where tuning is heading, permille */
-	unsigned int loaded[_MP_DIR_MAX];	/* permille in the table now; 0: taken from share */
+	bool was_usable;		/* usable when the window started */
+	uint64_t acc_ios[_MP_DIR_MAX];	/* this window so far */
+	uint64_t acc_bytes[_MP_DIR_MAX];
+	uint64_t acc_ticks[_MP_DIR_MAX];
+	double cost[_MP_DIR_MAX];	/* last judged window: ms of request time per MiB, 0 unknown */
+	unsigned int loaded[_MP_DIR_MAX];	/* permille in the table now; 0: equal split */
 	int last_move[_MP_DIR_MAX];	/* +1/-1: way the last reload moved it, 0 none */
 	/* out */
 	unsigned int next[_MP_DIR_MAX];	/* permille to load when *ret_reload */
 };
 
-/* One step over a map's paths. Updates rate and share; sets next and
- * *ret_reload when some usable path's share moved at least deadband from
- * loaded (the caller then loads next and copies it to loaded). Holds
- * (no change) while fewer than two usable paths have a rate; a move
- * against the direction of the path's last one needs twice deadband. The target
- * splits MP_SHARE_SCALE in proportion to the rates, which evens out the
- * requests in flight per path (Little's law: in flight = rate share x
- * latency), then lifts every usable path to the floor. 0 or -EINVAL. */
-int mp_policy_tune_step(const struct mp_tune_config *cfg, struct mp_tune_path *paths, size_t n,
-			bool *ret_reload);
+/* One step at now_ms over a map's paths (call once per sample period).
+ * Accumulates the samples over a window (restarted by a reload, after a
+ * settle time, and when the set of usable paths changes); at the end of
+ * a window compares each rated path's cost (request time per byte) with
+ * the map's share-weighted mean. When some path is off by more than
+ * tolerance, shares move to loaded x (mean / cost)^gain (at most 4x either
+ * way), renormalised, floored: load leaves a path that costs more per
+ * byte than the others until their costs meet or it reaches the floor.
+ * Within the tolerance: hold.
+ * *ret_reload when some usable path's next is at least deadband from
+ * loaded (twice that against the direction of its last reload); the
+ * caller then loads next and copies it to loaded. At most one reload per
+ * settle + window. Holds while fewer than two usable paths are rated.
+ * 0 or -EINVAL. */
+int mp_policy_tune_step(const struct mp_tune_config *cfg, struct mp_tune_state *st,
+			struct mp_tune_path *paths, size_t n, uint64_t now_ms, bool *ret_reload);
 
 /* ---- slow paths, "gray failure" (policy-slow.c) ----------------------------- */
 
@@ -160,6 +181,9 @@ struct mp_slow_path {
 	uint64_t bad_since_ms;		/* MP_POLICY_NEVER-free: 0 = not slow now */
 	uint64_t good_since_ms;		/* while demoted: 0 = not good now */
 	uint64_t ref_us;		/* siblings' median when it was demoted */
+	double ew_ios, ew_ticks_ms;	/* samples smoothed (each new one weighs half) */
+	uint64_t readmit_ms;		/* when it was last re-admitted, 0 never */
+	unsigned int penalty;		/* re-admission window multiplier, 1..8 (0 = 1) */
 	/* out */
 	enum mp_slow_verdict verdict;
 	uint64_t latency_us;		/* this sample, 0 unknown */
@@ -176,6 +200,12 @@ struct mp_slow_path {
  * the demotion: they now carry the demoted path's load too, and their
  * queueing must not make a still-slow path look good (unless they got
  * more than factor times slower: then they degraded for real).
+ * Latencies are judged smoothed (requests and request time of each new
+ * sample weigh half, the older ones the rest), so one odd sample, or one
+ * with a handful of requests, moves little. Flap damping: a path demoted
+ * again within 4 windows of its re-admission needs twice the window (up
+ * to 8x) of good behaviour before the next re-admission; 4 windows in
+ * service clear that.
  * *ret_changes counts verdicts other than NONE. 0 or -EINVAL. */
 int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *paths, size_t n,
 			uint64_t now_ms, unsigned int *ret_changes);

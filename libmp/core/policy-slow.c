@@ -76,6 +76,34 @@ static uint64_t sibling_median(const struct mp_slow_path *p, size_t n, size_t sk
 	return v[(k - 1) / 2];
 }
 
+/* Folds the new sample into the smoothed figures and sets latency_us
+ * from them (0 below min_ios smoothed requests, or without a sample). */
+static void smooth(struct mp_slow_path *p, unsigned int min_ios)
+{
+	const struct mp_share_sample *s = &p->sample;
+	uint64_t ios = 0, ticks = 0;
+
+	p->verdict = MP_SLOW_NONE;
+	p->latency_us = 0;
+	p->sibling_us = 0;
+	if (!s->valid || !p->up) {
+		/* no evidence: a down or unsampled path starts afresh */
+		p->ew_ios = p->ew_ticks_ms = 0;
+		return;
+	}
+	for (int d = 0; d < _MP_DIR_MAX; d++) {
+		ios += s->ios[d];
+		ticks += s->ticks_ms[d];
+	}
+	p->ew_ios = p->ew_ios / 2 + (double)ios / 2;
+	p->ew_ticks_ms = p->ew_ticks_ms / 2 + (double)ticks / 2;
+	if (!ios || p->ew_ios < (double)(min_ios ? min_ios : 1) / 2)
+		return;
+	p->latency_us = (uint64_t)(p->ew_ticks_ms * 1000 / p->ew_ios);
+	if (!p->latency_us)
+		p->latency_us = 1;
+}
+
 int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *paths, size_t n,
 			uint64_t now_ms, unsigned int *ret_changes)
 {
@@ -85,16 +113,10 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 	if (!cfg || (n && !paths) || !ret_changes || cfg->factor == 1 ||
 	    n > MP_SHARE_MAX_PATHS)
 		return -EINVAL;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t lat;
-
-		paths[i].verdict = MP_SLOW_NONE;
-		paths[i].latency_us = 0;
-		paths[i].sibling_us = 0;
-		if (mp_share_sample_latency_us(&paths[i].sample, -1, cfg->min_ios, &lat) == 0)
-			paths[i].latency_us = lat ? lat : 1;
+	for (size_t i = 0; i < n; i++)
+		smooth(&paths[i], cfg->min_ios);
+	for (size_t i = 0; i < n; i++)
 		in_service += paths[i].up && !paths[i].demoted;
-	}
 	if (cfg->factor == 0) {
 		/* off: give back whatever an earlier config demoted */
 		for (size_t i = 0; i < n; i++) {
@@ -125,6 +147,8 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 		good = p->latency_us < cfg->min_latency_us ||
 		       2 * p->latency_us <= ref * (cfg->factor + 1);
 		if (!p->demoted) {
+			if (p->readmit_ms && elapsed(now_ms, p->readmit_ms) >= 4 * cfg->window_ms)
+				p->penalty = 1;
 			if (!slow) {
 				p->bad_since_ms = 0;
 				continue;
@@ -133,6 +157,10 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 				p->bad_since_ms = now_ms ? now_ms : 1;
 			if (elapsed(now_ms, p->bad_since_ms) < cfg->window_ms || in_service < 2)
 				continue;
+			/* back to slow soon after its re-admission: a flapping path
+			 * waits longer next time */
+			if (p->readmit_ms && elapsed(now_ms, p->readmit_ms) < 4 * cfg->window_ms)
+				p->penalty = p->penalty ? (p->penalty < 8 ? 2 * p->penalty : 8) : 2;
 			p->demoted = true;
 			p->ref_us = sib;
 			p->bad_since_ms = 0;
@@ -148,9 +176,10 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 		}
 		if (!p->good_since_ms || now_ms < p->good_since_ms)
 			p->good_since_ms = now_ms ? now_ms : 1;
-		if (elapsed(now_ms, p->good_since_ms) < cfg->window_ms)
+		if (elapsed(now_ms, p->good_since_ms) < cfg->window_ms * (p->penalty ? p->penalty : 1))
 			continue;
 		p->demoted = false;
+		p->readmit_ms = now_ms ? now_ms : 1;
 		p->good_since_ms = 0;
 		p->ref_us = 0;
 		p->verdict = MP_SLOW_READMIT;

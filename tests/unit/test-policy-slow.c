@@ -60,7 +60,9 @@ static void test_demote_after_window_then_readmit(void)
 	CU_ASSERT_EQUAL(p[2].latency_us, 21000);
 	CU_ASSERT_EQUAL(p[2].sibling_us, 1000);	/* lower median of 1000, 1200 */
 	t = drive(p, 3, fine, 101000, 200000, 2, MP_SLOW_READMIT);
-	CU_ASSERT_EQUAL(t, 131000);
+	/* smoothed, the 21 ms fade by half per sample: 11.2, 6.3, 3.9, then
+	 * 2.6 ms <= 3 x 1 ms at 116 s; re-admitted a window later */
+	CU_ASSERT_EQUAL(t, 146000);
 	CU_ASSERT_FALSE(p[2].demoted);
 }
 
@@ -165,7 +167,60 @@ static void test_sibling_loaded_after_demotion(void)
 	CU_ASSERT_EQUAL(p[1].ref_us, 0);
 }
 
+/* A path that is slow for 40 s, fine for 40 s, over and over (a window
+ * of 30 s): demoted and re-admitted once, then demoted again within 4
+ * windows of the re-admission, which doubles the good time it needs
+ * (60 s): it stays demoted instead of flapping every 80 s. Once it behaves
+ * for that long it returns, and 4 windows in service clear the penalty. */
+static void test_flap_damping(void)
+{
+	struct mp_slow_path p[2] = { { .up = true }, { .up = true } };
+	unsigned int ch, demotions = 0, readmissions = 0;
+
+	for (uint64_t t = 0; t <= 1200000; t += 5000) {
+		sample(&p[0], 8000);
+		sample(&p[1], (t / 40000) % 2 ? 8000 : 60000);
+		CU_ASSERT_EQUAL_FATAL(mp_policy_slow_step(&cfg, p, 2, t, &ch), 0);
+		demotions += p[1].verdict == MP_SLOW_DEMOTE;
+		readmissions += p[1].verdict == MP_SLOW_READMIT;
+	}
+	CU_ASSERT_EQUAL(demotions, 2);
+	CU_ASSERT_EQUAL(readmissions, 1);
+	CU_ASSERT_TRUE(p[1].demoted);
+	CU_ASSERT_EQUAL(p[1].penalty, 2);
+	/* fine for good: back after 2 windows, penalty cleared 4 windows on */
+	const uint64_t fine[2] = { 8000, 8000 };
+	uint64_t t = drive(p, 2, fine, 1205000, 1500000, 1, MP_SLOW_READMIT);
+
+	CU_ASSERT(t >= 1205000 + 60000 && t <= 1205000 + 75000);
+	CU_ASSERT_FALSE(p[1].demoted);
+	CU_ASSERT_EQUAL(p[1].penalty, 1);
+}
+
+/* Smoothing: one sample of a handful of very slow requests, or one odd
+ * sample, does not make a path slow for the whole window. */
+static void test_smoothing(void)
+{
+	struct mp_slow_path p[2] = { { .up = true }, { .up = true } };
+	unsigned int ch;
+
+	for (uint64_t t = 0; t <= 300000; t += 5000) {
+		sample(&p[0], 8000);
+		sample(&p[1], 8000);
+		if (t % 20000 == 0) {
+			/* every 4th sample: 4 requests at 2 s each */
+			p[1].sample.ios[MP_DIR_READ] = 4;
+			p[1].sample.ticks_ms[MP_DIR_READ] = 8000;
+		}
+		CU_ASSERT_EQUAL_FATAL(mp_policy_slow_step(&cfg, p, 2, t, &ch), 0);
+		CU_ASSERT_EQUAL(ch, 0);
+	}
+	CU_ASSERT_FALSE(p[1].demoted);
+}
+
 const struct unit_test unit_tests[] = {
+	UNIT_TEST(test_flap_damping),
+	UNIT_TEST(test_smoothing),
 	UNIT_TEST(test_sibling_loaded_after_demotion),
 	UNIT_TEST(test_demote_after_window_then_readmit),
 	UNIT_TEST(test_spikes_and_hysteresis),

@@ -2,21 +2,25 @@
 # Guest side of tests/vm/bench-share: one iSCSI LUN through two portals,
 # portal 1's link delayed by netem (BS_DELAY, default 20ms), our daemon with
 # each path selector in turn on the same map (SIGHUP after a config change
-# reloads the table), fio random reads (BS_SECS seconds, iodepth 16, 64k)
-# through the map; per selector: MB/s, IOPS, and the split of bytes between
-# the fast and the slow path (/sys/block/sdX/stat).
+# reloads the table), fio through the map (64k, iodepth 16, BS_SECS seconds
+# each): random reads, random writes and a 70/30 random mix; per selector and
+# workload: MiB/s, IOPS, and the split of bytes between the fast and the
+# slow path (/sys/block/sdX/stat).
 #   round-robin, service-time, byte-share equal shares, byte-share with
-#   share_tuning (after BS_WARM seconds of warm-up under the same load);
-#   then gray failure: slow_path_factor 2, window 6 s, no tuning: the
-#   delayed path is demoted (event), carries its floor, and is re-admitted
-#   once the delay is removed.
-# Figures: bench-share-<selector>-{mbps,iops,fastpct}.
-# vm-timeout: 900
+#   share_tuning (after BS_WARM seconds of warm-up under the mix; the
+#   table's shares are logged every 5 s from the switch to the end, and
+#   every tuning reload is an event);
+#   then gray failure: slow_path_factor 2, window BS_SLOW_WINDOW s, no
+#   tuning: the delayed path is demoted (event), carries its floor, and is
+#   re-admitted once the delay is removed.
+# Figures: bench-share-<selector>-<read|write|mix>-{mbps,iops,fastpct},
+# bench-share-tuned-reloads, bench-share-{demote,readmit}-seconds.
+# vm-timeout: 1300
 set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 BS_KO=$VM_BUILD/kernel/dm-byte-share/dm-byte-share.ko
-: "${BS_SECS:=30}" "${BS_WARM:=40}" "${BS_DELAY:=20ms}"
+: "${BS_SECS:=20}" "${BS_WARM:=40}" "${BS_DELAY:=20ms}" "${BS_SLOW_WINDOW:=6}"
 
 [ -r "$BS_KO" ] || fail "$BS_KO not built (make kmod)"
 modprobe dm-multipath || fail "dm-multipath"
@@ -47,21 +51,35 @@ NETEM_DELAY=$BS_DELAY path_fail delay 1 || fail "netem delay on portal 1"
 say "portal 1 ($slow) delayed by $BS_DELAY; fast path $fast; map $m"
 
 stat2() { awk '{ printf "%s ", $3 + $7 } END { print "" }' "/sys/block/$fast/stat" "/sys/block/$slow/stat"; }
-run() { # NAME SECS
-	local s0 s1 out bw iops pct
+shares() { dmsetup table "$m" | sed -n 's/.* byte-share 0 [0-9]* [0-9]* //p'; }
+# run NAME WORKLOAD SECS: WORKLOAD read, write or mix (70 % reads)
+run() {
+	local s0 s1 out bw iops pct rw
+	case $2 in
+	read) rw="--rw=randread" ;;
+	write) rw="--rw=randwrite" ;;
+	mix) rw="--rw=randrw --rwmixread=70" ;;
+	esac
 	s0=$(stat2)
+	# shellcheck disable=SC2086 # rw is two words for the mix
 	out=$(fio --name=bs --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k \
-		--iodepth=16 --rw=randread --size=60m --time_based --runtime="$2" \
-		--output-format=terse --terse-version=3 2>&1) || fail "fio ($1): $out"
+		--iodepth=16 $rw --size=60m --time_based --runtime="$3" \
+		--output-format=json 2>&1) || fail "fio ($1 $2): $out"
 	s1=$(stat2)
-	bw=$(echo "$out" | awk -F';' '{ printf "%.1f", $7 / 1024 }')
-	iops=$(echo "$out" | awk -F';' '{ print $8 }')
+	# fio's bw is KiB/s; reads and writes add up for the mix
+	bw=$(echo "$out" | jq -r '.jobs[0] | (.read.bw + .write.bw) / 1024 | . * 10 | round / 10') ||
+		fail "fio output ($1 $2)"
+	iops=$(echo "$out" | jq -r '.jobs[0] | .read.iops + .write.iops | round')
 	pct=$(awk -v a="$s0" -v b="$s1" 'BEGIN { split(a, x); split(b, y); f = y[1] - x[1]; s = y[2] - x[2]
 		if (f + s == 0) print "nan"; else printf "%.1f", 100 * f / (f + s) }')
-	say "$1: $bw MB/s, $iops IOPS, fast path carried $pct% of the bytes"
-	figure "bench-share-$1-mbps" "$bw"
-	figure "bench-share-$1-iops" "$iops"
-	figure "bench-share-$1-fastpct" "$pct"
+	say "$1 $2: $bw MiB/s, $iops IOPS, fast path carried $pct% of the bytes"
+	figure "bench-share-$1-$2-mbps" "$bw"
+	figure "bench-share-$1-$2-iops" "$iops"
+	figure "bench-share-$1-$2-fastpct" "$pct"
+}
+runs() { # NAME: the three workloads
+	local w
+	for w in read write mix; do run "$1" "$w" "$BS_SECS"; done
 }
 switch() { # NAME SELECTOR [EXTRA]
 	local name=$1 sel=$2
@@ -71,16 +89,23 @@ switch() { # NAME SELECTOR [EXTRA]
 	must 30 "$m on ${sel%% *}" eval 'dmsetup table "$m" | grep -q " ${sel%% *} "'
 	say "$name table: $(dmsetup table "$m")"
 }
-run round-robin "$BS_SECS"
+runs round-robin
 switch service-time "service-time 0"
-run service-time "$BS_SECS"
+runs service-time
 switch byte-share-equal "byte-share 0"
-run byte-share-equal "$BS_SECS"
+runs byte-share-equal
 switch byte-share-tuned "byte-share 0" "share_tuning yes"
-run byte-share-warmup "$BS_WARM"
-say "tuned table: $(dmsetup table "$m")"
-run byte-share-tuned "$BS_SECS"
+# the shares over time, every 5 s, until the tuned runs end
+t_tune=$(now)
+( while :; do say "shares at +$(elapsed "$t_tune") s: $(shares)"; sleep 5; done ) &
+logger=$!
+run byte-share-warmup mix "$BS_WARM"
+runs byte-share-tuned
+kill "$logger" 2>/dev/null; wait "$logger" 2>/dev/null
 say "tuned table after: $(dmsetup table "$m")"
+topo=$(mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m)')
+say "topology: $(echo "$topo" | jq -c '{byte_share, paths: [.groups[].paths[] | {dev, share, bytes, latency_us, cost_ms_per_mib}]}')"
+figure bench-share-tuned-reloads "$(echo "$topo" | jq -r '.byte_share.share_reloads // "nan"')"
 
 # the events so far (tuning reloads, slow-path verdicts), also on failure
 events() {
@@ -91,7 +116,7 @@ events() {
 trap events EXIT
 # gray failure: no tuning, equal shares, slow_path_factor 2 over 6 s (3 was
 # not reached in a loaded guest: queueing on the fast path narrows the gap)
-switch byte-share-slowpath "byte-share 0" "slow_path_factor 2" "slow_path_window 6"
+switch byte-share-slowpath "byte-share 0" "slow_path_factor 2" "slow_path_window $BS_SLOW_WINDOW"
 slow_event() { # TO (jq -e passes on empty input: check the reply first)
 	local ev
 	ev=$(mpd_ctl show events) && [ -n "$ev" ] || return 1
@@ -108,15 +133,20 @@ else
 	say "$slow not demoted within 60 s"
 fi
 kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
+# the reload that carries the demotion follows the event
+at_floor() { shares | awk '{ for (i = 2; i <= NF; i += 2) if ($i == 50) f = 1 } END { exit !f }'; }
+wait_for 10 at_floor || say "table not at the floor yet"
 say "demoted: $(dmsetup table "$m")"
-run byte-share-slowpath "$BS_SECS"
+run byte-share-slowpath read "$BS_SECS"
 path_restore delay 1
+t_healed=$(now)
+say "delay removed"
 fio --name=warm --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k --iodepth=16 \
 	--rw=randread --size=60m --time_based --runtime=60 --output=/dev/null &
 fpid=$!
 t=$(now)
 if wait_for 60 slow_event in-service; then
-	figure bench-share-readmit-seconds "$(elapsed "$t")"
+	figure bench-share-readmit-seconds "$(elapsed "$t_healed")"
 else
 	say "$slow not re-admitted within 60 s"
 fi
