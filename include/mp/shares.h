@@ -111,7 +111,7 @@ struct mp_tune_config {
 	bool split;			/* separate read and write shares (rw mode) */
 };
 
-/* Defaults: floor 50 (5 %), dead band 50, tolerance 25 %, gain 2,
+/* Defaults: floor 50 (5 %), dead band 50, tolerance 25 %, gain 1,
  * 64 I/Os, window 10 s, settle 4 s (the daemon scales window and settle
  * to share_interval). */
 void mp_tune_config_default(struct mp_tune_config *ret);

@@ -21,9 +21,10 @@ const char unit_suite_name[] = "policy-tune";
 #define IO_SIZE 65536u
 #define PERIOD_MS 2000u
 
-/* One path of the model: latency_us = base_us + slope_us * share/1000. */
+/* One path of the model: latency_us = base_us + slope_us * s + quad_us * s^2
+ * with s its fraction of the bytes (quad: a path that saturates early). */
 struct model {
-	double base_us, slope_us;
+	double base_us, slope_us, quad_us;
 };
 
 struct trace {
@@ -52,7 +53,7 @@ static void simulate(const struct model *m, struct mp_tune_path *p, size_t n, do
 	for (size_t i = 0; i < n; i++) {
 		double share = p[i].usable && sum ? (double)p[i].loaded[dir] / sum : 0;
 		double ios = total_ios * share;
-		double lat = m[i].base_us + m[i].slope_us * share;
+		double lat = m[i].base_us + m[i].slope_us * share + m[i].quad_us * share * share;
 
 		lat *= 1.0 + noise(seed, amp);
 		memset(&p[i].sample, 0, sizeof(p[i].sample));
@@ -108,7 +109,7 @@ static void start(struct mp_tune_path *p, size_t n, struct mp_tune_state *st, st
  * every split, so it goes to the floor, in few reloads, and stays. */
 static void test_delayed_path_to_floor_and_stays(void)
 {
-	const struct model m[2] = { { 1000, 4000 }, { 21000, 4000 } };
+	const struct model m[2] = { { 1000, 4000, 0 }, { 21000, 4000, 0 } };
 	struct mp_tune_path p[2];
 	struct mp_tune_state st;
 	struct mp_tune_config cfg;
@@ -131,23 +132,23 @@ static void test_delayed_path_to_floor_and_stays(void)
 	/* one backend behind both portals (the guest's target): both paths
 	 * wait in the same 27 ms queue whatever the split, the delayed one
 	 * 20 ms more */
-	const struct model q[2] = { { 27000, 0 }, { 47000, 0 } };
+	const struct model q[2] = { { 27000, 0, 0 }, { 47000, 0, 0 } };
 
 	start(p, 2, &st, &t);
 	run(&cfg, &st, q, p, 2, 300, 0.15, &t);
-	CU_ASSERT(t.reloads <= 3);
+	CU_ASSERT(t.reloads <= 4);
 	CU_ASSERT_EQUAL(t.reversals, 0);
-	CU_ASSERT(p[1].loaded[0] >= cfg.floor && p[1].loaded[0] < cfg.floor + cfg.deadband);
+	CU_ASSERT(t.last_reload_step <= 30);
+	CU_ASSERT(p[1].loaded[0] >= cfg.floor && p[1].loaded[0] <= cfg.floor + cfg.deadband);
 
 	/* separate queues: the healthy path queues 27 ms at its full share;
 	 * the costs meet near 87/13 and the shares stay there */
-	const struct model r[2] = { { 0, 27000 }, { 20000, 27000 } };
+	const struct model r[2] = { { 0, 27000, 0 }, { 20000, 27000, 0 } };
 
 	start(p, 2, &st, &t);
 	run(&cfg, &st, r, p, 2, 300, 0.15, &t);
-	CU_ASSERT(t.reloads <= 3);
-	CU_ASSERT(t.reversals <= 1);
-	CU_ASSERT(t.last_reload_step <= 60);
+	CU_ASSERT(t.reloads <= 4);
+	CU_ASSERT_EQUAL(t.reversals, 0);
 	CU_ASSERT(p[1].loaded[0] >= 60 && p[1].loaded[0] <= 250);
 }
 
@@ -156,7 +157,7 @@ static void test_delayed_path_to_floor_and_stays(void)
  * tolerance of that point, without walking back and forth, under noise. */
 static void test_saturating_path_settles(void)
 {
-	const struct model m[2] = { { 1000, 40000 }, { 10000, 0 } };
+	const struct model m[2] = { { 1000, 40000, 0 }, { 10000, 0, 0 } };
 	struct mp_tune_path p[2];
 	struct mp_tune_state st;
 	struct mp_tune_config cfg;
@@ -178,8 +179,8 @@ static void test_saturating_path_settles(void)
 /* Near-equal paths under +-15 % noise per sample: 50/50 holds. */
 static void test_noise_never_reloads(void)
 {
-	const struct model m[2] = { { 2000, 3000 }, { 2300, 3000 } };
-	const struct model m3[3] = { { 5000, 2000 }, { 5000, 2000 }, { 5500, 2000 } };
+	const struct model m[2] = { { 2000, 3000, 0 }, { 2300, 3000, 0 } };
+	const struct model m3[3] = { { 5000, 2000, 0 }, { 5000, 2000, 0 }, { 5500, 2000, 0 } };
 	struct mp_tune_path p[3];
 	struct mp_tune_state st;
 	struct mp_tune_config cfg;
@@ -203,8 +204,8 @@ static void test_noise_never_reloads(void)
  * loaded one and wins its share back, then the shares stay. */
 static void test_healed_path_returns(void)
 {
-	const struct model sick[2] = { { 1000, 4000 }, { 21000, 4000 } };
-	const struct model healed[2] = { { 1000, 4000 }, { 1000, 4000 } };
+	const struct model sick[2] = { { 1000, 4000, 0 }, { 21000, 4000, 0 } };
+	const struct model healed[2] = { { 1000, 4000, 0 }, { 1000, 4000, 0 } };
 	struct mp_tune_path p[2];
 	struct mp_tune_state st;
 	struct mp_tune_config cfg;
@@ -247,9 +248,9 @@ static void test_settle_and_window(void)
 		CU_ASSERT_EQUAL(reload, now == 12000);
 	}
 	/* costs 32 vs 320 ms/MiB, mean 176: weights 500 x 4 (capped) and
-	 * 500 x (176/320)^2, renormalised to 1000 */
-	CU_ASSERT_EQUAL(p[0].next[0], 930);
-	CU_ASSERT_EQUAL(p[1].next[0], 70);
+	 * 500 x 176/320, renormalised to 1000 */
+	CU_ASSERT_EQUAL(p[0].next[0], 879);
+	CU_ASSERT_EQUAL(p[1].next[0], 121);
 	CU_ASSERT_EQUAL(st.window_start_ms, 12000 + cfg.settle_ms);
 	for (int i = 0; i < 2; i++)
 		memcpy(p[i].loaded, p[i].next, sizeof(p[i].loaded));
@@ -286,7 +287,7 @@ static void test_idle_failed_and_bad_config(void)
 
 	/* one path failed: the survivor alone is no reason to reload, and the
 	 * failed one keeps its share for when it returns */
-	const struct model m[2] = { { 1000, 0 }, { 50000, 0 } };
+	const struct model m[2] = { { 1000, 0, 0 }, { 50000, 0, 0 } };
 
 	start(p, 2, &st, &t);
 	p[0].loaded[0] = p[0].loaded[1] = 700;
@@ -347,7 +348,37 @@ static void test_split_directions(void)
 	CU_ASSERT_EQUAL(p[0].loaded[MP_DIR_READ] + p[1].loaded[MP_DIR_READ], 1000);
 }
 
+/* The guest's case (bench-share, 2026-11-26 16:16): the delayed path's
+ * cost climbs steeply with its share (20 ms of netem and a TCP window that
+ * caps it at a few MiB/s: 4389 ms/MiB at 500, 1192 at 214, 3879 at 392
+ * permille), the healthy one queues linearly. The costs meet near 213
+ * permille on the delayed path; a step that believed the costs constant
+ * overshot both ways (786 -> 608 -> 925) with the squared step first
+ * tried. Over 20 noise seeds: settles in <= 2 reloads, never turns back. */
+static void test_steep_delayed_path(void)
+{
+	const struct model m[2] = { { 10000, 30000, 0 }, { 20000, 0, 300000 } };
+	struct mp_tune_path p[2];
+	struct mp_tune_state st;
+	struct mp_tune_config cfg;
+	struct trace t;
+
+	mp_tune_config_default(&cfg);
+	for (unsigned int seed = 1; seed <= 20; seed++) {
+		start(p, 2, &st, &t);
+		t.seed = seed;
+		run(&cfg, &st, m, p, 2, 300, 0.15, &t);
+		if (getenv("TUNE_TRACE"))
+			fprintf(stderr, "seed %u: %u reloads, %u reversals, last at step %u, %u/%u\n", seed,
+				t.reloads, t.reversals, t.last_reload_step, p[0].loaded[0], p[1].loaded[0]);
+		CU_ASSERT(t.reloads <= 2);
+		CU_ASSERT_EQUAL(t.reversals, 0);
+		CU_ASSERT(p[1].loaded[0] >= 150 && p[1].loaded[0] <= 300);
+	}
+}
+
 const struct unit_test unit_tests[] = {
+	UNIT_TEST(test_steep_delayed_path),
 	UNIT_TEST(test_delayed_path_to_floor_and_stays),
 	UNIT_TEST(test_saturating_path_settles),
 	UNIT_TEST(test_noise_never_reloads),
