@@ -117,12 +117,15 @@ trap events EXIT
 # gray failure: no tuning, equal shares, slow_path_factor 2 over 6 s (3 was
 # not reached in a loaded guest: queueing on the fast path narrows the gap)
 switch byte-share-slowpath "byte-share 0" "slow_path_factor 2" "slow_path_window $BS_SLOW_WINDOW"
-slow_event() { # TO (jq -e passes on empty input: check the reply first)
+# slow_count TO: how many slow-path verdicts moved the delayed path to TO
+slow_count() {
 	local ev
-	ev=$(mpd_ctl show events) && [ -n "$ev" ] || return 1
-	echo "$ev" | jq -e --arg d "$slow" --arg to "$1" \
-		'[.data.events[] | select(.cause == "slow-path" and .dev == $d and .to == $to)] | length > 0' >/dev/null
+	ev=$(mpd_ctl show events) && [ -n "$ev" ] || { echo -1; return; }
+	echo "$ev" | jq --arg d "$slow" --arg to "$1" \
+		'[.data.events[] | select(.cause == "slow-path" and .dev == $d and .to == $to)] | length'
 }
+# slow_event TO [AFTER]: a verdict to TO beyond the first AFTER ones
+slow_event() { local c; c=$(slow_count "$1"); [ "$c" -gt "${2:-0}" ]; }
 fio --name=warm --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k --iodepth=16 \
 	--rw=randread --size=60m --time_based --runtime=60 --output=/dev/null &
 fpid=$!
@@ -138,6 +141,10 @@ at_floor() { shares | awk '{ for (i = 2; i <= NF; i += 2) if ($i == 50) f = 1 } 
 wait_for 10 at_floor || say "table not at the floor yet"
 say "demoted: $(dmsetup table "$m")"
 run byte-share-slowpath read "$BS_SECS"
+n_in=$(slow_count in-service)
+demoted_now=$(mpd_ctl show topology | jq -r --arg m "$m" --arg d "$slow" \
+	'.data[] | select(.name == $m) | .groups[].paths[] | select(.dev == $d) | .share_demoted')
+say "while delayed: $(slow_count demoted) demotion(s), $n_in re-admission(s); demoted now: $demoted_now"
 path_restore delay 1
 t_healed=$(now)
 say "delay removed"
@@ -145,7 +152,7 @@ fio --name=warm --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64
 	--rw=randread --size=60m --time_based --runtime=60 --output=/dev/null &
 fpid=$!
 t=$(now)
-if wait_for 60 slow_event in-service; then
+if wait_for 60 slow_event in-service "$n_in"; then
 	figure bench-share-readmit-seconds "$(elapsed "$t_healed")"
 else
 	say "$slow not re-admitted within 60 s"
