@@ -487,6 +487,20 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 	}
 	if (!m)
 		return;
+	if (j->kind == MPD_JOB_SUSPEND || j->kind == MPD_JOB_RESUME) {
+		bool s = j->kind == MPD_JOB_SUSPEND;
+
+		if (j->rc < 0) {
+			mpd_log_map(&d->log, LOG_ERR, m, "operator's %s failed: %s%s%s",
+				    mpd_job_kind_to_string(j->kind), strerror(-j->rc),
+				    j->error[0] ? ": " : "", j->error);
+			return;
+		}
+		mpd_log_map(&d->log, LOG_NOTICE, m, "operator: %s", s ? "suspended" : "resumed");
+		mpd_events_map(d->events, m, s ? "active" : "suspended", s ? "suspended" : "active",
+			       "operator", NULL);
+		return;
+	}
 	m->op_in_flight = false;
 	if (j->rc < 0) {
 		mpd_log_map(&d->log, LOG_ERR, m, "%s failed: %s%s%s", mpd_job_kind_to_string(j->kind),

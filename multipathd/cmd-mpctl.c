@@ -5,9 +5,9 @@
  *
  * Like commands.c, handlers never wait for a worker: a create, reload or
  * remove is queued and reported as queued; `mpctl wait` or `show topology`
- * shows the result. suspend/resume are the exception: they call
- * device-mapper from the loop thread (with no_flush, so a suspend never
- * waits on queued I/O) because the worker pool has no job kind for them. */
+ * shows the result. suspend/resume too: even with no_flush a suspend
+ * waits for I/O in flight on the paths, which a hung path can hold for a
+ * SCSI timeout, so it never runs on the loop thread. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -437,6 +437,7 @@ static struct json_object *suspend_resume(struct mpd *d, const char *arg, bool s
 					  size_t len)
 {
 	struct mpd_map *m = find_map(d, arg, err, len);
+	struct mpd_job *j;
 	int r;
 
 	if (!m)
@@ -445,15 +446,14 @@ static struct json_object *suspend_resume(struct mpd *d, const char *arg, bool s
 		snprintf(err, len, "map %s is not loaded in the kernel", m->name);
 		return NULL;
 	}
-	r = suspend ? mp_dm_suspend(d->dm, MP_DM_UUID(m->uuid), true)
-		    : mp_dm_resume(d->dm, MP_DM_UUID(m->uuid), 0);
+	j = mpd_job_new(suspend ? MPD_JOB_SUSPEND : MPD_JOB_RESUME, m->uuid, m->name);
+	r = j ? mpd_workers_submit(d->workers, j) : -ENOMEM;
 	if (r < 0) {
 		snprintf(err, len, "%s %s: %s", suspend ? "suspend" : "resume", m->name, strerror(-r));
 		return NULL;
 	}
-	mpd_log_map(&d->log, LOG_NOTICE, m, "operator: %s", suspend ? "suspended" : "resumed");
-	mpd_events_map(d->events, m, suspend ? "active" : "suspended", suspend ? "suspended" : "active", "operator", NULL);
-	return result("ok");
+	mpd_log_map(&d->log, LOG_INFO, m, "operator: %s queued", suspend ? "suspend" : "resume");
+	return result("queued");
 }
 
 static struct json_object *cmd_suspend(struct mpd *d, const char *const *a, unsigned int n, char *err,

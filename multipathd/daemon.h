@@ -87,6 +87,8 @@ enum mpd_job_kind {
 	MPD_JOB_MESSAGE,
 	MPD_JOB_REMOVE,
 	MPD_JOB_STATUS,		/* read info + status + table of one map */
+	MPD_JOB_SUSPEND,	/* operator's suspend (no_flush) */
+	MPD_JOB_RESUME,		/* operator's resume */
 	_MPD_JOB_MAX,
 };
 

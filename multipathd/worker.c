@@ -50,7 +50,8 @@ struct mpd_workers {
 
 const char *mpd_job_kind_to_string(enum mpd_job_kind k)
 {
-	static const char *const names[] = { "create", "reload", "message", "remove", "status" };
+	static const char *const names[] = { "create", "reload", "message", "remove", "status",
+						     "suspend", "resume" };
 
 	return k < _MPD_JOB_MAX ? names[k] : "?";
 }
@@ -176,6 +177,12 @@ static void run_job(struct mpd_workers *w, struct mpd_job *j)
 		break;
 	case MPD_JOB_REMOVE:
 		j->rc = mp_dm_remove(w->dm, id, j->flags);
+		break;
+	case MPD_JOB_SUSPEND:
+		j->rc = mp_dm_suspend(w->dm, id, true);
+		break;
+	case MPD_JOB_RESUME:
+		j->rc = mp_dm_resume(w->dm, id, 0);
 		break;
 	case MPD_JOB_STATUS:
 		j->rc = mp_dm_info(w->dm, id, &j->info);
