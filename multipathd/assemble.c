@@ -43,8 +43,9 @@ static int path_prio(struct mpd *d, struct mpd_path *p)
 			return 0;
 		}
 		return prio;
+	case MP_PRIO_PATH_LATENCY:
+		return mpd_latency_prio(p);
 	case MP_PRIO_CONST:
-	case MP_PRIO_PATH_LATENCY:	/* not measured yet: const */
 	default:
 		return mp_prio_const();
 	}

@@ -378,6 +378,9 @@ static void finish_check(struct mpd *d, struct mpd_path *p, enum mp_check_result
 	p->last_verdict = verdict;
 	p->check_ms = (uint32_t)(now - p->last_check_ms);
 	p->n_checks++;
+	/* a command that went out and came back good: a latency sample */
+	if (verdict == MP_CHECK_UP && p->set.path_checker != MP_CHECKER_NONE)
+		mpd_latency_sample(d, p, mpd_now_us() - p->check_start_us);
 	d->n_checks++;
 	mpd_events_check(d->events, p, verdict);
 	step(d, p, &ev, detail ? detail : mp_check_result_to_string(verdict));
@@ -713,6 +716,7 @@ static void start_check(struct mpd *d, struct mpd_path *p)
 	int r;
 
 	p->last_check_ms = now;
+	p->check_start_us = mpd_now_us();
 	if (mp_sysfs_sdev_state("/sys", p->mp.kname, &st) == 0)
 		p->sdev_state = st;
 	if (mp_policy_interval_start(&p->ival, &p->icfg, now, &p->ival) < 0)

@@ -78,6 +78,7 @@ int mpd_loop_add_timer(struct mpd_loop *l, uint64_t deadline_ms, mpd_timer_fn fn
 /* Runs until d->quit; returns 0 or -errno of a failing epoll_wait. */
 int mpd_loop_run(struct mpd_loop *l, struct mpd *d);
 uint64_t mpd_now_ms(void);
+uint64_t mpd_now_us(void);
 
 /* ---- worker.c ------------------------------------------------------------- */
 
@@ -163,6 +164,14 @@ struct mpd_path {
 	bool checked_once;
 	uint64_t last_check_ms;
 	uint32_t check_ms;		/* duration of the last check */
+	uint64_t check_start_us;	/* the last check's command went out */
+	/* path_latency prio (latency.c): the last io_num command round
+	 * trips of successful checks, a ring; allocated on first use */
+	struct mpd_path_latency {
+		uint32_t *us;
+		unsigned int cap, n, next;
+		int prio;		/* 0 until measured */
+	} lat;
 	uint64_t n_checks;		/* verdicts reached on this path */
 	/* directio: the O_DIRECT fd and the one read of it in the kernel */
 	bool dio_open;
@@ -300,6 +309,16 @@ struct json_object;
 /* Adds share fields to a path's / map's JSON (nothing for other selectors). */
 void mpd_shares_path_json(const struct mpd_path *p, struct json_object *o);
 void mpd_shares_map_json(const struct mpd_map *m, struct json_object *o);
+
+/* ---- latency.c: the path_latency prioritizer --------------------------------- */
+
+/* Records one successful check's round trip; when the path's priority
+ * level changes, schedules its map's regrouping. No-op unless the path's
+ * prio is path_latency. */
+void mpd_latency_sample(struct mpd *d, struct mpd_path *p, uint64_t round_trip_us);
+/* The path's path_latency priority, or const's until measured. */
+int mpd_latency_prio(const struct mpd_path *p);
+void mpd_latency_release(struct mpd_path *p);
 
 /* ---- dmevents.c ------------------------------------------------------------ */
 

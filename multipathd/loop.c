@@ -48,6 +48,14 @@ uint64_t mpd_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+uint64_t mpd_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 int mpd_loop_new(struct mpd_loop **ret)
 {
 	struct mpd_loop *l = calloc(1, sizeof(*l));

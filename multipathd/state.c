@@ -104,6 +104,7 @@ void mpd_path_delete(struct mpd *d, struct mpd_path *p)
 {
 	mpd_map_detach_path(d, p);
 	mpd_checker_release_path(d, p);
+	mpd_latency_release(p);
 	for (size_t i = 0; i < d->n_paths; i++)
 		if (d->paths[i] == p) {
 			d->paths[i] = d->paths[--d->n_paths];
