@@ -574,7 +574,9 @@ void mpd_assemble_wwid(struct mpd *d, const char *wwid)
 	for (size_t i = 0; i < d->n_paths; i++) {
 		struct mpd_path *p = d->paths[i];
 
-		if (strcmp(p->mp.wwid, wwid) || p->blacklisted)
+		/* a purged path (its LUN gone on the array) stays out until a
+		 * uevent says the device changed (discovery.c clears gone) */
+		if (strcmp(p->mp.wwid, wwid) || p->blacklisted || p->pol.gone)
 			continue;
 		if (!first)
 			first = p;
@@ -593,7 +595,8 @@ void mpd_assemble_wwid(struct mpd *d, const char *wwid)
 	}
 	if (!m && !wants_map(d, first, n, why, sizeof(why))) {
 		for (size_t i = 0; i < d->n_paths; i++)
-			if (strcmp(d->paths[i]->mp.wwid, wwid) == 0 && !d->paths[i]->blacklisted)
+			if (strcmp(d->paths[i]->mp.wwid, wwid) == 0 && !d->paths[i]->blacklisted &&
+			    !d->paths[i]->pol.gone)
 				snprintf(d->paths[i]->why_not, sizeof(d->paths[i]->why_not), "%s", why);
 		mpd_log_path(&d->log, LOG_INFO, first, "no map: %s", why);
 		return;
@@ -613,7 +616,7 @@ void mpd_assemble_wwid(struct mpd *d, const char *wwid)
 	for (size_t i = 0; i < d->n_paths; i++) {
 		struct mpd_path *p = d->paths[i];
 
-		if (strcmp(p->mp.wwid, wwid) || p->blacklisted || p->map == m)
+		if (strcmp(p->mp.wwid, wwid) || p->blacklisted || p->pol.gone || p->map == m)
 			continue;
 		if (mpd_map_attach_path(d, m, p) == 0) {
 			changed = true;

@@ -139,6 +139,15 @@ static void on_uevent(struct mpd *d, int fd, uint32_t events, uint64_t id)
 
 			if (r == 0 && !known)
 				mpd_events_uevent(d->events, p, "add");
+			/* a path purged as "LUN gone" gets another chance when its
+			 * device changes (a rescan after the LUN was mapped again):
+			 * if it is still gone, its first check purges it again */
+			if (r == 0 && p->pol.gone) {
+				mpd_log_path(&d->log, LOG_NOTICE, p, "uevent %s: trying the purged path again",
+					     action);
+				p->pol.gone = false;
+				p->why_not[0] = '\0';
+			}
 
 			if (r < 0 && r != -ENOTBLK)
 				mpd_log(&d->log, LOG_WARNING, "%s: cannot read identity from sysfs: %s",

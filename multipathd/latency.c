@@ -61,7 +61,8 @@ void mpd_latency_sample(struct mpd *d, struct mpd_path *p, uint64_t round_trip_u
 		return;
 	for (unsigned int i = 0; i < l->n; i++)
 		samples[i] = l->us[i];
-	if (mp_prio_path_latency(samples, l->n, a.base_num, &prio) < 0 || prio == l->prio)
+	if (mp_prio_path_latency_keep(samples, l->n, a.base_num, l->prio, &prio) < 0 ||
+	    prio == l->prio)
 		return;
 	mpd_log_path(&d->log, LOG_NOTICE, p, "path_latency: prio %d -> %d (%u samples, last %llu us)",
 		     l->prio, prio, l->n, (unsigned long long)round_trip_us);

@@ -53,4 +53,12 @@ int mp_prio_latency_args_parse(const char *args, struct mp_latency_args *ret);
 #define MP_PRIO_LATENCY_MAX	64
 int mp_prio_path_latency(const uint64_t *samples_us, size_t n, unsigned int base, int *ret);
 
+/* The same, for a path whose priority is already cur (0: none yet), with
+ * hysteresis: the level changes only when the median is a third below the
+ * current level's lower bound or half above its upper one (base 10 around
+ * 10 ms: up at 15 ms, back down under 6.7 ms), so a path whose latency
+ * sits on a boundary does not regroup its map at every check. */
+int mp_prio_path_latency_keep(const uint64_t *samples_us, size_t n, unsigned int base, int cur,
+			      int *ret);
+
 #endif

@@ -189,11 +189,9 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int mp_prio_path_latency(const uint64_t *samples_us, size_t n, unsigned int base, int *ret)
+static int latency_median(const uint64_t *samples_us, size_t n, unsigned int base, uint64_t *ret)
 {
 	_cleanup_free_ uint64_t *v = NULL;
-	uint64_t m;
-	int level = 0;
 
 	if (!ret || base < 2 || base > 10 || (n && !samples_us))
 		return -EINVAL;
@@ -205,13 +203,62 @@ int mp_prio_path_latency(const uint64_t *samples_us, size_t n, unsigned int base
 	memcpy(v, samples_us, n * sizeof(*v));
 	qsort(v, n, sizeof(*v), cmp_u64);
 	/* even counts: the lower middle, which avoids an overflowing sum */
-	m = v[(n - 1) / 2];
-	if (m < 1)
-		m = 1;
+	*ret = v[(n - 1) / 2] < 1 ? 1 : v[(n - 1) / 2];
+	return 0;
+}
+
+static int latency_prio_of(uint64_t m, unsigned int base)
+{
+	int level = 0;
+
 	while (m >= base) {	/* integer floor(log_base(m)), no libm */
 		m /= base;
 		level++;
 	}
-	*ret = level >= MP_PRIO_LATENCY_MAX - 1 ? 1 : MP_PRIO_LATENCY_MAX - level;
+	return level >= MP_PRIO_LATENCY_MAX - 1 ? 1 : MP_PRIO_LATENCY_MAX - level;
+}
+
+int mp_prio_path_latency(const uint64_t *samples_us, size_t n, unsigned int base, int *ret)
+{
+	uint64_t m;
+	int r = latency_median(samples_us, n, base, &m);
+
+	if (r < 0)
+		return r;
+	*ret = latency_prio_of(m, base);
+	return 0;
+}
+
+/* base^level, saturating: the lower bound of a level in microseconds. */
+static uint64_t level_floor_us(unsigned int base, int level)
+{
+	uint64_t v = 1;
+
+	for (int i = 0; i < level; i++) {
+		if (v > UINT64_MAX / base)
+			return UINT64_MAX;
+		v *= base;
+	}
+	return v;
+}
+
+int mp_prio_path_latency_keep(const uint64_t *samples_us, size_t n, unsigned int base, int cur,
+			      int *ret)
+{
+	uint64_t m, lo, hi;
+	int r = latency_median(samples_us, n, base, &m), level;
+
+	if (r < 0)
+		return r;
+	*ret = latency_prio_of(m, base);
+	if (cur < 1 || cur > MP_PRIO_LATENCY_MAX || *ret == cur)
+		return 0;
+	/* the current level spans [lo, hi); leaving it takes a median a
+	 * third below lo or half above hi */
+	level = MP_PRIO_LATENCY_MAX - cur;
+	lo = level_floor_us(base, level);
+	hi = level_floor_us(base, level + 1);
+	if ((m >= lo / 3 * 2 || level == 0) && (m < hi || m - hi < hi / 2))
+		*ret = cur;
 	return 0;
 }

@@ -1,16 +1,22 @@
 #!/bin/bash
 # path_latency priorities on iSCSI, one LUN through two portals, grouped by
-# priority: a 60 ms netem delay on portal 1 gives its path a lower
-# priority (base 10: a TUR round trip of 60+ ms is one level above the
-# healthy one's few ms), so it leaves the active group; without the delay
-# it comes back to the same priority and the map is one group again.
+# priority: a 300 ms netem delay on portal 1 gives its path a lower
+# priority (base 10: a TUR round trip of 300+ ms is level 5; the healthy
+# path's, a few ms even under emulation, level 3 or 4), so it leaves the
+# active group; without the delay it comes back to the top group.
 # Figures: priorities seen, seconds to regroup each way.
 # vm-timeout: 540
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
-mpd_setup_conf 'polling_interval 1' 'max_polling_interval 1' 'prio path_latency' \
-	'prio_args "io_num=5 base_num=10"' 'path_grouping_policy group_by_prio' \
-	'detect_prio no' 'failback immediate'
+# overrides: the hardware table's LIO-ORG entry sets prio alua, which wins
+# over the defaults section
+MPD_EXTRA_CONF='overrides {
+	prio path_latency
+	prio_args "io_num=5 base_num=10"
+	path_grouping_policy group_by_prio
+	detect_prio no
+	failback immediate
+}' mpd_setup_conf 'polling_interval 1' 'max_polling_interval 1'
 iscsi_up 1 || fail "iSCSI bring-up failed"
 d=$(iscsi_devs_on 0); o=$(iscsi_devs_on 1)
 [ -n "$d" ] && [ -n "$o" ] || fail "no path per portal ($d/$o)"
@@ -24,13 +30,12 @@ prio_of() { $CTL --json show paths | jq -r --arg d "$1" '.[] | select(.dev == $d
 # dm table: "... <n groups> <first group> <selector> ..." after features and hwhandler
 ngroups() { dmsetup table "$1" | awk '{ i = 4; i += $i + 1; i += $i + 1; print $i }'; }
 
-must 30 "both paths measured, one group" eval '[ "$(ngroups '"$m"')" = 1 ] && [ "$(prio_of '"$d"')" -gt 1 ] && [ "$(prio_of '"$o"')" -gt 1 ]'
+must 30 "both paths measured" eval '[ "$(prio_of '"$d"')" -gt 1 ] && [ "$(prio_of '"$o"')" -gt 1 ] && grep -q "path_latency: prio" /run/mpd.log'
 p0=$(prio_of "$d"); p1=$(prio_of "$o")
-say "healthy: $d prio $p0, $o prio $p1"
-[ "$p0" = "$p1" ] || fail "healthy paths differ in priority: $d $p0, $o $p1"
-figure latency-prio-healthy "$p0"
+say "healthy: $d prio $p0, $o prio $p1; table: $(dmsetup table "$m")"
+figure latency-prio-healthy "$p0/$p1"
 
-NETEM_DELAY=60ms path_fail delay 1 || fail "cannot delay portal 1"
+NETEM_DELAY=300ms path_fail delay 1 || fail "cannot delay portal 1"
 t=$(now)
 must 60 "$o demoted to its own group" eval '[ "$(ngroups '"$m"')" = 2 ] && [ "$(prio_of '"$o"')" -lt "$(prio_of '"$d"')" ]'
 figure latency-prio-demote-seconds "$(elapsed "$t")"
@@ -42,8 +47,11 @@ read_ok "mapper/$m" 20 || fail "$m: I/O fails while one path is slow"
 
 path_restore delay 1 || fail "cannot remove the delay"
 t=$(now)
-must 60 "$o back to the same priority, one group" eval '[ "$(ngroups '"$m"')" = 1 ] && [ "$(prio_of '"$o"')" = "$(prio_of '"$d"')" ]'
+must 60 "$o back in the top group" eval '[ "$(prio_of '"$o"')" -ge "$(prio_of '"$d"')" ]'
 figure latency-prio-restore-seconds "$(elapsed "$t")"
-say "path_latency changes logged: $(grep -c "path_latency: prio" /run/mpd.log)"
+n=$(grep "path_latency: prio" /run/mpd.log | grep -cE "($d|$o) \[")
+say "path_latency level changes logged: $n"
+# hysteresis: a handful of changes per path and fault, not one per check
+[ "$n" -le 16 ] || fail "path_latency flapped: $n level changes"
 mpd_stop
 iscsi_down || fail "iSCSI teardown failed"
