@@ -27,8 +27,9 @@
  *   PENDING            NOT READY 04/0A (ALUA transitioning)  MP_PATH_PENDING
  *   RETRY              UNIT ATTENTION, BUSY, TASK SET FULL,  ask again soon, keep
  *                      DID_REQUEUE, DID_TRANSPORT_DISRUPTED  the previous state
- *   LUN_GONE           ILLEGAL REQUEST 25/00, UA 3F/0E,      MP_PATH_DOWN and rescan
- *                      peripheral qualifier 3
+ *   LUN_GONE           ILLEGAL REQUEST 25/00, peripheral     MP_PATH_DOWN, purged
+ *                      qualifier 3 (UA 3F/0E is RETRY: the
+ *                      target sends it to the LUNs that stay)
  *   TIMEOUT            the kernel's timeout fired, or the    MP_PATH_DOWN
  *                      caller's own deadline passed
  *   RESERVED           RESERVATION CONFLICT: the path works  MP_PATH_UP (prio may

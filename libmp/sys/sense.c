@@ -165,11 +165,11 @@ static enum mp_check_result classify_sense(const struct mp_scsi_status *st)
 	case MP_SK_NOT_READY:
 		return classify_not_ready(&s);
 	case MP_SK_UNIT_ATTENTION:
-		/* REPORTED LUNS DATA HAS CHANGED: our LUN may be the one that
-		 * went; the caller rescans before trusting the path again. */
-		if (s.asc == 0x3f && s.ascq == 0x0e)
-			return MP_CHECK_LUN_GONE;
-		return MP_CHECK_RETRY;	/* power on, ALUA change (2A/06)... */
+		/* Power on, ALUA change (2A/06), and REPORTED LUNS DATA HAS
+		 * CHANGED (3F/0E), which the target queues for every LUN that
+		 * is still there when another one goes: asking again tells,
+		 * by 25/00 for a LUN that went. */
+		return MP_CHECK_RETRY;
 	case MP_SK_ILLEGAL_REQUEST:
 		if (s.asc == 0x25 && s.ascq == 0x00)
 			return MP_CHECK_LUN_GONE;	/* LU not supported */
