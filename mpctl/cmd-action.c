@@ -22,8 +22,9 @@ static const struct action actions[] = {
 	{ "switch group", "MAP N", 2, "make path group N (1-based) of MAP active" },
 	{ "add path", "DEV", 1, "take a path into its map (creates the map if needed)" },
 	{ "del path", "DEV", 1, "remove a path from its map and stop checking it" },
-	{ "add map", "WWID|DEV", 1, "create the map of a WWID (or of the path DEV)" },
-	{ "del map", "MAP", 1, "remove a map; refused while it is open" },
+	{ "add map", "WWID|DEV|MAP", 1, "create the map of a WWID (36001405... or naa.6001405...), "
+	  "of the path DEV or of a removed map's name" },
+	{ "del map", "MAP", 1, "remove a map; refused while it is open; stays removed until add map/add path" },
 	{ "resize map", "MAP", 1, "re-read path sizes and reload MAP with the new size" },
 	{ "suspend map", "MAP", 1, "suspend MAP (I/O waits until resume)" },
 	{ "resume map", "MAP", 1, "resume a suspended MAP" },
@@ -31,6 +32,7 @@ static const struct action actions[] = {
 	{ "queueing restore", "MAP|--all", 1, "back to the configured no_path_retry" },
 	{ "queueing force", "MAP|--all", 1, "queue I/O with no path left, whatever the config" },
 	{ "reconfigure", "", 0, "re-read multipath.conf; a bad file keeps the old config" },
+	{ "reload wwids", "", 0, "re-read the wwids file (multipath -a/-w/-W do this for you)" },
 	{ "shutdown", "", 0, "stop the daemon; maps stay in place" },
 };
 

@@ -172,6 +172,11 @@ static int wwids_op(char op, const char *wwid)
 		}
 	}
 	r = mpctl_wwids_change(path, op, wwid, keep, n);
+	/* the running daemon's list follows the file (find_multipaths strict
+	 * then takes the path on the next `multipathd add path`); a daemon
+	 * that does not know the request re-reads on add path anyway */
+	if (r >= 0)
+		mpctl_request_quiet("reload wwids", NULL, NULL);
 out:
 	if (r < 0)
 		fprintf(stderr, "multipath: %s: %s\n", path, strerror(-r));

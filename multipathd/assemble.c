@@ -371,6 +371,11 @@ static void submit_create_or_reload(struct mpd *d, struct mpd_map *m)
 		return;
 	}
 	m->want_reload = false;
+	if (m->held && !m->in_kernel) {
+		mpd_log_map(&d->log, LOG_INFO, m, "not created: removed by the operator "
+			    "(add map or add path brings it back)");
+		return;
+	}
 	if (mpd_assemble_table(d, m, &params) < 0)
 		return;
 	if (m->in_kernel && mpd_tables_equivalent(params, m->table) &&
@@ -508,6 +513,7 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 			    strerror(-j->rc), j->error[0] ? ": " : "", j->error);
 		if (j->kind == MPD_JOB_REMOVE) {
 			m->removing = false;
+			m->held = false;	/* still there: not held back */
 			if (j->rc == -EBUSY)
 				mpd_log_map(&d->log, LOG_NOTICE, m, "map is open; kept without paths");
 			mpd_map_schedule_reload(d, m);
@@ -549,6 +555,7 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 		mpd_log_map(&d->log, LOG_NOTICE, m, "removed");
 		mpd_events_map(d->events, m, "present", "removed", "daemon", NULL);
 		m->in_kernel = false;
+		m->removing = false;
 		if (m->model->n_paths == 0) {
 			mpd_map_delete(d, m);
 			return;

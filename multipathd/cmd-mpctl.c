@@ -19,6 +19,7 @@
 #include <json-c/json.h>
 
 #include "mp/strbuf.h"
+#include "mp/vpd.h"
 #include "cmd-mpctl.h"
 #include "events.h"
 
@@ -258,6 +259,17 @@ static struct json_object *cmd_config_effective(struct mpd *d, const char *const
 
 /* ---- path actions ------------------------------------------------------------ */
 
+/* An operator asking for the map lifts a del map's hold on it. */
+static void unhold(struct mpd *d, const char *wwid, const char *why)
+{
+	struct mpd_map *m = mpd_map_find_wwid(d, wwid);
+
+	if (m && m->held) {
+		m->held = false;
+		mpd_log_map(&d->log, LOG_NOTICE, m, "operator: %s lifts the del map hold", why);
+	}
+}
+
 static struct json_object *cmd_add_path(struct mpd *d, const char *const *a, unsigned int n, char *err,
 					size_t len)
 {
@@ -279,6 +291,9 @@ static struct json_object *cmd_add_path(struct mpd *d, const char *const *a, uns
 		snprintf(err, len, "path %s is blacklisted%s%s", kname, p->why_not[0] ? ": " : "", p->why_not);
 		return NULL;
 	}
+	/* find_multipaths strict: `multipath -a WWID` comes first (os-brick) */
+	mpd_wwids_reload(d, false);
+	unhold(d, p->mp.wwid, "add path");
 	mpd_assemble_wwid(d, p->mp.wwid);
 	return result(p->map ? "ok" : "added; not in a map yet");
 }
@@ -309,21 +324,61 @@ static struct json_object *cmd_del_path(struct mpd *d, const char *const *a, uns
 
 /* ---- map actions ---------------------------------------------------------------- */
 
+/* The WWID an `add map` argument names: a path (sdX, /dev/sdX, MAJ:MIN,
+ * also one the daemon has not seen yet), a map the daemon knows (name,
+ * dm-N, /dev/mapper/NAME, uuid), a name in the bindings file (a map
+ * removed with del map keeps its binding), else a WWID as sysfs prints it
+ * (naa.6001405...) or as the maps carry it (36001405...). */
+static int add_map_wwid(struct mpd *d, const char *arg, char *wwid, size_t wlen, char *err,
+			size_t len)
+{
+	const char *kname = !strncmp(arg, "/dev/", 5) ? arg + 5 : arg;
+	const char *alias = !strncmp(arg, "/dev/mapper/", 12) ? arg + 12 : arg;
+	struct mpd_path *p;
+	struct mpd_map *m;
+	const char *w = NULL;
+	char e2[256], sys[128];
+
+	p = find_path(d, arg, e2, sizeof(e2));
+	snprintf(sys, sizeof(sys), "/sys/block/%s", kname);
+	if (!p && !strncmp(kname, "sd", 2) && valid_kname(kname) && access(sys, F_OK) == 0 &&
+	    mpd_discovery_path_added(d, kname, &p) < 0)
+		p = NULL;
+	if (p) {
+		if (!p->mp.wwid[0]) {
+			snprintf(err, len, "path %s has no WWID", p->mp.kname);
+			return -ENODATA;
+		}
+		w = p->mp.wwid;
+	}
+	m = w ? NULL : find_map(d, arg, e2, sizeof(e2));
+	if (m)
+		w = m->model->wwid;
+	if (!w && d->bindings)
+		w = mp_bindings_lookup_alias(d->bindings, alias);
+	if (w) {
+		snprintf(wwid, wlen, "%s", w);
+		return 0;
+	}
+	if (mp_wwid_from_user(arg, wwid, wlen) < 0) {
+		snprintf(err, len, "\"%s\" is neither a known path or map nor a valid WWID", arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static struct json_object *cmd_add_map(struct mpd *d, const char *const *a, unsigned int n, char *err,
 				       size_t len)
 {
-	char e2[256];
-	struct mpd_path *p = find_path(d, a[0], e2, sizeof(e2));
-	const char *wwid = p ? p->mp.wwid : a[0];
+	char wwid[MP_WWID_SIZE];
 	struct mpd_map *m;
 
-	if (!strncmp(wwid, MP_DM_UUID_PREFIX, strlen(MP_DM_UUID_PREFIX)))
-		wwid += strlen(MP_DM_UUID_PREFIX);
-	if (!mp_naming_wwid_valid(wwid)) {
-		snprintf(err, len, "\"%s\" is neither a known path nor a valid WWID", a[0]);
+	if (add_map_wwid(d, a[0], wwid, sizeof(wwid), err, len) < 0)
 		return NULL;
-	}
-	mpd_log(&d->log, LOG_NOTICE, "operator: add map %s", wwid);
+	mpd_log(&d->log, LOG_NOTICE, "operator: add map %s (asked as %s)", wwid, a[0]);
+	/* `multipath -a` may have just put it in the wwids file */
+	mpd_wwids_reload(d, false);
+	unhold(d, wwid, "add map");
 	mpd_assemble_wwid(d, wwid);
 	m = mpd_map_find_wwid(d, wwid);
 	if (!m) {
@@ -338,6 +393,23 @@ static struct json_object *cmd_add_map(struct mpd *d, const char *const *a, unsi
 	}
 	mpd_events_map(d->events, m, "", "add", "operator", "add map");
 	return result(m->in_kernel ? "ok" : "queued");
+}
+
+static struct json_object *cmd_reload_wwids(struct mpd *d, const char *const *a, unsigned int n,
+					    char *err, size_t len)
+{
+	struct json_object *o;
+	int r = mpd_wwids_reload(d, true);
+
+	if (r < 0) {
+		snprintf(err, len, "%s: %s; the list read before is kept", mpd_wwids_path(d), strerror(-r));
+		return NULL;
+	}
+	mpd_log(&d->log, LOG_NOTICE, "operator: reload wwids: %zu WWIDs in %s", mp_wwids_count(d->wwids),
+		mpd_wwids_path(d));
+	o = result("ok");
+	json_object_object_add(o, "wwids", json_object_new_int64((int64_t)mp_wwids_count(d->wwids)));
+	return o;
 }
 
 static struct json_object *cmd_del_map(struct mpd *d, const char *const *a, unsigned int n, char *err,
@@ -372,8 +444,9 @@ static struct json_object *cmd_del_map(struct mpd *d, const char *const *a, unsi
 		return NULL;
 	}
 	m->removing = true;
+	m->held = true;
 	m->op_in_flight = true;
-	mpd_log_map(&d->log, LOG_NOTICE, m, "operator: del map");
+	mpd_log_map(&d->log, LOG_NOTICE, m, "operator: del map (held until add map/add path)");
 	mpd_events_map(d->events, m, "active", "removing", "operator", "del map");
 	mpd_workers_submit(d->workers, j);
 	return result("queued");
@@ -549,6 +622,7 @@ static const struct ext_cmd ext[] = {
 	{ "del map %", cmd_del_map },
 	{ "remove map %", cmd_del_map },
 	{ "resize map %", cmd_resize_map },
+	{ "reload wwids", cmd_reload_wwids },
 	{ "suspend map %", cmd_suspend },
 	{ "resume map %", cmd_resume },
 	{ "queueing % %", cmd_queueing },

@@ -119,6 +119,7 @@ static struct json_object *map_json(struct mpd *d, const struct mpd_map *m, bool
 	json_object_object_add(o, "size", json_object_new_int64((int64_t)m->model->size));
 	table_parts(m, o);
 	json_object_object_add(o, "in_kernel", json_object_new_boolean(m->in_kernel));
+	json_object_object_add(o, "held", json_object_new_boolean(m->held));
 	json_object_object_add(o, "event_nr", json_object_new_int64(m->event_nr));
 	json_object_object_add(o, "open_count", json_object_new_int(m->open_count));
 	json_object_object_add(o, "queueing", json_object_new_boolean(m->q.known ? m->q.queueing :

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include "mp/atomic-file.h"
@@ -78,19 +79,54 @@ static void load_naming(struct mpd *d)
 	free(buf);
 	buf = NULL;
 
-	mp_wwids_free(d->wwids);
-	d->wwids = NULL;
+	if (mpd_wwids_reload(d, true) < 0 && !d->wwids)
+		mp_wwids_new(&d->wwids);
+}
+
+static void file_id(const char *path, struct mpd_file_id *id)
+{
+	struct stat st;
+
+	memset(id, 0, sizeof(*id));
+	if (stat(path, &st) < 0)
+		return;		/* absent: all zero, like an empty list read before */
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	id->size = st.st_size;
+	id->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+int mpd_wwids_reload(struct mpd *d, bool force)
+{
+	struct mp_wwids *next = NULL;
+	struct mpd_file_id id;
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	/* stat before reading: a write in between changes the id again, and
+	 * the next call reads once more instead of missing it */
+	file_id(d->wwids_file, &id);
+	if (!force && d->wwids && !memcmp(&id, &d->wwids_seen, sizeof(id)))
+		return 0;
 	r = mp_atomic_file_read(d->wwids_file, MP_NAMING_FILE_MAX, &buf, &len);
 	if (r == -ENOENT)
-		r = mp_wwids_new(&d->wwids);
+		r = mp_wwids_new(&next);
 	else if (r == 0)
-		r = mp_wwids_parse(buf, len, NULL, &d->wwids);
-	if (r < 0) {
-		mpd_log(&d->log, LOG_ERR, "%s: cannot use the wwids file (%s)", d->wwids_file,
-			strerror(-r));
-		mp_wwids_new(&d->wwids);
-	}
+		r = mp_wwids_parse(buf, len, NULL, &next);
 	free(buf);
+	if (r < 0) {
+		mpd_log(&d->log, LOG_ERR, "%s: cannot use the wwids file (%s)%s", d->wwids_file,
+			strerror(-r), d->wwids ? "; keeping the list read before" : "");
+		return r;
+	}
+	if (d->wwids && !force)
+		mpd_log(&d->log, LOG_NOTICE, "%s changed: %zu WWIDs (were %zu)", d->wwids_file,
+			mp_wwids_count(next), mp_wwids_count(d->wwids));
+	mp_wwids_free(d->wwids);
+	d->wwids = next;
+	d->wwids_seen = id;
+	return 1;
 }
 
 void mpd_resolve_path_settings(struct mpd *d, struct mpd_path *p)

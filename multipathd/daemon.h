@@ -214,6 +214,10 @@ struct mpd_map {
 	bool op_in_flight;
 	bool want_reload;
 	bool removing;
+	/* removed by the operator (del map, multipath -f): not created again
+	 * by reconfigure, uevents or reloads until add map/add path of its
+	 * WWID; the record keeps its paths, and goes with the last of them */
+	bool held;
 	/* policies */
 	struct mp_queue_state q;
 	struct mp_failback_state fb;
@@ -343,6 +347,10 @@ struct json_object *mpd_commands_run(struct mpd *d, const char *line);
 int mpd_config_init(struct mpd *d);
 int mpd_config_load(struct mpd *d, struct mp_config **ret);
 int mpd_reconfigure(struct mpd *d);
+/* Re-reads the wwids file (`multipath -a/-w/-W` edit it behind our back):
+ * always when force, else only when its identity, size or mtime changed.
+ * 1 re-read, 0 unchanged, -errno (the old list is kept). */
+int mpd_wwids_reload(struct mpd *d, bool force);
 void mpd_resolve_path_settings(struct mpd *d, struct mpd_path *p);
 
 /* ---- budget.c: failover_budget -> timers, into the kernel -------------------- */
@@ -389,6 +397,13 @@ struct mpd {
 	char wwids_file[4096];
 	struct mp_bindings *bindings;	/* NULL if unreadable */
 	struct mp_wwids *wwids;
+	/* the wwids file as last read: re-read only when it changed */
+	struct mpd_file_id {
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		long long mtime_ns;
+	} wwids_seen;
 
 	struct udev *udev;
 	struct udev_monitor *monitor;

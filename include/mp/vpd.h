@@ -80,6 +80,15 @@ int mp_vpd83_decode(const uint8_t *buf, size_t len, struct mp_vpd83 *ret,
 int mp_wwid_from_sysfs(const char *attr, char *ret, size_t retlen,
 		       enum mp_wwid_source *ret_src);
 
+/* A WWID as an operator or a client types it, to the WWID form above:
+ * the form itself ("3600140..." - hex forms "2..."/"3..." lowercased),
+ * the sysfs form ("naa.6001405...", "eui.", "t10.", any case of the
+ * prefix), or a dm uuid ("mpath-3600140..."). Surrounding whitespace is
+ * ignored. 0, -EINVAL for anything that is not a valid WWID (empty, a
+ * bad naa./eui. hex string, spaces, '/', '#'), -ENAMETOOLONG when it
+ * does not fit retlen. */
+int mp_wwid_from_user(const char *arg, char *ret, size_t retlen);
+
 /* "S" + vendor(8, space padded) + product(16, space padded) + serial,
  * whitespace squeezed: udev's fallback ID_SERIAL when 0x83 is useless. */
 int mp_wwid_from_serial(const char *vendor, const char *product, const char *serial,

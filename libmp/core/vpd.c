@@ -16,7 +16,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
+#include "mp/naming.h"
 #include "mp/vpd.h"
 #include "util/errbuf.h"
 
@@ -497,6 +499,52 @@ int mp_wwid_from_sysfs(const char *attr, char *ret, size_t retlen,
 	memcpy(ret, tmp, pos + 1);
 	if (ret_src)
 		*ret_src = src;
+	return 0;
+}
+
+int mp_wwid_from_user(const char *arg, char *ret, size_t retlen)
+{
+	char tmp[MP_WWID_SIZE];
+	size_t n;
+	int r;
+
+	if (!arg || !ret || retlen == 0)
+		return -EINVAL;
+	while (is_space(*arg))
+		arg++;
+	if (strncmp(arg, "mpath-", 6) == 0)
+		arg += 6;
+	n = strlen(arg);
+	while (n > 0 && is_space(arg[n - 1]))
+		n--;
+	if (n == 0)
+		return -EINVAL;
+	if (n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	memcpy(tmp, arg, n);
+	tmp[n] = '\0';
+	if (n >= 4 && tmp[3] == '.' && (!strncasecmp(tmp, "naa", 3) || !strncasecmp(tmp, "eui", 3) ||
+				       !strncasecmp(tmp, "t10", 3))) {
+		char attr[MP_WWID_SIZE];
+
+		/* the kernel prints the prefix in lower case; people may not */
+		for (size_t i = 0; i < 3; i++)
+			attr[i] = (char)(tmp[i] >= 'A' && tmp[i] <= 'Z' ? tmp[i] - 'A' + 'a' : tmp[i]);
+		memcpy(attr + 3, tmp + 3, n - 3 + 1);
+		r = mp_wwid_from_sysfs(attr, tmp, sizeof(tmp), NULL);
+		if (r < 0)
+			return r == -ENAMETOOLONG ? r : -EINVAL;
+	} else if ((tmp[0] == '2' || tmp[0] == '3') && all_hex(tmp + 1, n - 1)) {
+		/* NAA and EUI-64 WWIDs are hex, which the daemon keeps in lower case */
+		for (size_t i = 1; i < n; i++)
+			if (tmp[i] >= 'A' && tmp[i] <= 'F')
+				tmp[i] = (char)(tmp[i] - 'A' + 'a');
+	}
+	if (!mp_naming_wwid_valid(tmp))
+		return -EINVAL;
+	if (strlen(tmp) >= retlen)
+		return -ENAMETOOLONG;
+	memcpy(ret, tmp, strlen(tmp) + 1);
 	return 0;
 }
 

@@ -333,6 +333,56 @@ static void test_wwid_from_sysfs(void)
 	CU_ASSERT_EQUAL(mp_wwid_from_sysfs(NULL, wwid, sizeof(wwid), NULL), -EINVAL);
 }
 
+/* What `mpctl add map` and `multipath -a` accept: each spelling of one
+ * LUN's WWID gives the daemon's form. */
+static void test_wwid_from_user(void)
+{
+	static const struct {
+		const char *arg;
+		int rc;
+		const char *wwid;
+	} cases[] = {
+		{ "36001405abcdef0123456789abcdef01", 0, "36001405abcdef0123456789abcdef01" },
+		{ "naa.6001405abcdef0123456789abcdef01", 0, "36001405abcdef0123456789abcdef01" },
+		{ "naa.6001405ABCDEF0123456789ABCDEF01\n", 0, "36001405abcdef0123456789abcdef01" },
+		{ "NAA.6001405abcdef0123456789abcdef01", 0, "36001405abcdef0123456789abcdef01" },
+		{ "36001405ABCDEF0123456789ABCDEF01", 0, "36001405abcdef0123456789abcdef01" },
+		{ "mpath-36001405abcdef0123456789abcdef01", 0, "36001405abcdef0123456789abcdef01" },
+		{ "  333333330000007d0 ", 0, "333333330000007d0" },
+		{ "eui.002538B171001234", 0, "2002538b171001234" },
+		{ "t10.ATA     QEMU HARDDISK   QM00001", 0, "1ATA_QEMU_HARDDISK_QM00001" },
+		/* text WWIDs keep their case */
+		{ "SATA_QEMU_HARDDISK_QM00001", 0, "SATA_QEMU_HARDDISK_QM00001" },
+		{ "1ATA_QEMU_HARDDISK_QM00001", 0, "1ATA_QEMU_HARDDISK_QM00001" },
+		{ "3600nosuchwwid", 0, "3600nosuchwwid" },
+		{ "naa.12zz", -EINVAL, NULL },
+		{ "naa.", -EINVAL, NULL },
+		{ "", -EINVAL, NULL },
+		{ "   ", -EINVAL, NULL },
+		{ "mpath-", -EINVAL, NULL },
+		{ "bad wwid", -EINVAL, NULL },
+		{ "../../etc", -EINVAL, NULL },
+		{ "a#b", -EINVAL, NULL },
+	};
+	char wwid[MP_WWID_SIZE], small[8], big[MP_WWID_SIZE + 8];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		strcpy(wwid, "old");
+		CU_ASSERT_EQUAL(mp_wwid_from_user(cases[i].arg, wwid, sizeof(wwid)), cases[i].rc);
+		if (cases[i].rc == 0) {
+			CU_ASSERT_STRING_EQUAL(wwid, cases[i].wwid);
+		} else {
+			CU_ASSERT_STRING_EQUAL(wwid, "old");
+		}
+	}
+	CU_ASSERT_EQUAL(mp_wwid_from_user("naa.33333330000007d0", small, sizeof(small)), -ENAMETOOLONG);
+	memset(big, 'a', sizeof(big) - 1);
+	big[0] = '3';
+	big[sizeof(big) - 1] = '\0';
+	CU_ASSERT_EQUAL(mp_wwid_from_user(big, wwid, sizeof(wwid)), -ENAMETOOLONG);
+	CU_ASSERT_EQUAL(mp_wwid_from_user(NULL, wwid, sizeof(wwid)), -EINVAL);
+}
+
 static void test_wwid_from_serial(void)
 {
 	char wwid[MP_WWID_SIZE];
@@ -394,6 +444,7 @@ const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_vpd80),
 	UNIT_TEST(test_page_size),
 	UNIT_TEST(test_wwid_from_sysfs),
+	UNIT_TEST(test_wwid_from_user),
 	UNIT_TEST(test_wwid_from_serial),
 	UNIT_TEST(test_apply_identity),
 	UNIT_END,
