@@ -71,7 +71,8 @@ static int flush_one(const char *key, bool quiet_busy)
 	if (r)
 		return 1;
 	for (size_t i = 0; i < json_object_array_length(topo); i++)
-		if (mpctl_map_matches(json_object_array_get_idx(topo, i), key))
+		if (mpctl_map_matches(json_object_array_get_idx(topo, i), key) &&
+		    !mpctl_jbool(json_object_array_get_idx(topo, i), "held"))	/* flushed already */
 			hit = json_object_array_get_idx(topo, i);
 	if (!hit) {
 		fprintf(stderr, "%s: not a multipath device\n", key);

@@ -160,7 +160,7 @@ static const struct mpctl_field map_fields[] = {
 	{ 'w', "uuid", "WWID" },
 	{ 'd', "sysfs", "dm device (dm-N)" },
 	{ 'D', "dev_t", "dm device number MAJ:MIN" },
-	{ 't', "dm-st", "kernel state: active, or - when not loaded" },
+	{ 't', "dm-st", "kernel state: active, held (del map), or - when not loaded" },
 	{ 'S', "size", "size (K/M/G/T, 1024-based)" },
 	{ 'f', "features", "table features" },
 	{ 'h', "hwhandler", "hardware handler" },
@@ -226,8 +226,8 @@ static int map_value(char l, struct json_object *m, bool compat, struct mp_strbu
 	case 'd': dm_kname(m, buf, sizeof(buf)); return mp_strbuf_puts(out, buf);
 	case 'D': return mp_strbuf_puts(out, *mpctl_jstr(m, "dm_dev_t") ? mpctl_jstr(m, "dm_dev_t") : "-");
 	case 't':
-		if (!mpctl_jbool(m, "in_kernel"))
-			return mp_strbuf_puts(out, "-");
+		if (!mpctl_jbool(m, "in_kernel"))	/* held: removed by del map */
+			return mp_strbuf_puts(out, !compat && mpctl_jbool(m, "held") ? "held" : "-");
 		return mp_strbuf_puts(out, mpctl_jbool(m, "suspended") ? "suspend" : "active");
 	case 'S':
 		mpctl_format_size((unsigned long long)mpctl_jint(m, "size", 0), buf, sizeof(buf));
@@ -599,6 +599,9 @@ int mpctl_render_topology(struct json_object *maps, const char *only_map, enum m
 		struct json_object *m = json_object_array_get_idx(maps, i);
 
 		if (only_map && !mpctl_map_matches(m, only_map))
+			continue;
+		/* the incumbent's layouts list the kernel's maps only */
+		if (st != MPCTL_TREE_MPCTL && mpctl_jbool(m, "held"))
 			continue;
 		render_map(m, st, color, out);
 		found++;

@@ -10,27 +10,9 @@
 # vm-timeout: 300
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
-CTL="$VM_BUILD/mpctl --socket $MPD_SOCK"
-ctl() { timeout 20 $CTL "$@"; }
-expect_rc() { # RC CMD...
-	local want=$1 rc
-	shift
-	"$@" >/tmp/out 2>/tmp/err; rc=$?
-	[ "$rc" = "$want" ] || { say "out: $(head -c 600 /tmp/out)"; say "err: $(cat /tmp/err)"; fail "$* exited $rc, wanted $want"; }
-}
-# jq_ok FILTER: /tmp/out is one JSON document and FILTER holds on it.
-jq_ok() { jq -e "$1" /tmp/out >/dev/null || { say "$(head -c 800 /tmp/out)"; fail "json: $1"; }; }
-mpd_setup_conf 'polling_interval 2' 'no_path_retry queue'
-sdebug_up 2 2 || fail "scsi_debug did not give 4 sd devices"
-mpd_start || fail "daemon did not start"
-must 60 "2 scsi_debug maps with 2 active paths" mpd_sdebug_maps_ready 2 2
-m=$(mpd_sdebug_maps | head -n1)
+mpctl_sdebug_setup 'polling_interval 2' 'no_path_retry queue'
 t0=$(now)
-# From here a failed check is recorded and the test goes on, so one guest
-# run reports every failure, not only the first; it fails at the end.
-eval "fatal_$(declare -f fail)"
-FAILED=""
-fail() { say "FAIL: $*"; FAILED="${FAILED:+$FAILED; }$*"; }
+mpctl_soft_fail
 
 # views
 expect_rc 0 ctl status; cat /tmp/out >&2
@@ -116,4 +98,4 @@ figure mpctl_basic_seconds "$(elapsed "$t0")"
 # the daemon holds the paths open: stop it before unloading scsi_debug
 mpd_stop
 sdebug_down || fail "scsi_debug would not unload"
-[ -z "$FAILED" ] || fatal_fail "$FAILED"
+mpctl_soft_fail_end

@@ -1,6 +1,7 @@
 #!/bin/bash
 # mpctl changing maps and paths against our daemon on scsi_debug (2 LUNs x
-# 2 paths): del map refused while open then done, add map, del/add path;
+# 2 paths): del map refused while open then done, held across reconfigure,
+# add map by the sysfs (naa.) WWID, del/add path;
 # malformed, oversized, non-UTF-8 and half-sent requests answered with an
 # error while the daemon keeps serving; a non-root caller refused (by the
 # socket's mode, and by the daemon's peer check); the `multipathd <verbs>`
@@ -10,26 +11,9 @@
 # vm-timeout: 300
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
-CTL="$VM_BUILD/mpctl --socket $MPD_SOCK"
-ctl() { timeout 20 $CTL "$@"; }
-expect_rc() { # RC CMD...
-	local want=$1 rc
-	shift
-	"$@" >/tmp/out 2>/tmp/err; rc=$?
-	[ "$rc" = "$want" ] || { say "out: $(head -c 600 /tmp/out)"; say "err: $(cat /tmp/err)"; fail "$* exited $rc, wanted $want"; }
-}
-jq_ok() { jq -e "$1" /tmp/out >/dev/null || { say "$(head -c 800 /tmp/out)"; fail "json: $1"; }; }
-mpd_setup_conf 'polling_interval 2'
-sdebug_up 2 2 || fail "scsi_debug did not give 4 sd devices"
-mpd_start || fail "daemon did not start"
-must 60 "2 scsi_debug maps with 2 active paths" mpd_sdebug_maps_ready 2 2
-m=$(mpd_sdebug_maps | head -n1)
+mpctl_sdebug_setup 'polling_interval 2'
 t0=$(now)
-# From here a failed check is recorded and the test goes on, so one guest
-# run reports every failure, not only the first; it fails at the end.
-eval "fatal_$(declare -f fail)"
-FAILED=""
-fail() { say "FAIL: $*"; FAILED="${FAILED:+$FAILED; }$*"; }
+mpctl_soft_fail
 
 # del map: refused while open, then done; add map brings it back
 d=$(ctl --json show topology "$m" | jq -r '.[0].groups[0].paths[0].dev')
@@ -41,8 +25,18 @@ expect_rc 0 ctl del map "$m"
 must 15 "$m removed" eval '! dmsetup info '"$m"' >/dev/null 2>&1'
 sleep 3
 dmsetup info "$m" >/dev/null 2>&1 && fail "$m came back by itself after del map"
-expect_rc 0 ctl add map "$w"
+expect_rc 0 ctl --json show maps; jq_ok 'map(select(.name == "'"$m"'"))[0] | .held == true and .in_kernel == false'
+# the removal sticks across reconfigure (the daemon still has the paths)
+expect_rc 0 ctl reconfigure
+sleep 3
+dmsetup info "$m" >/dev/null 2>&1 && fail "$m came back on reconfigure after del map"
+# add map with the WWID as sysfs prints it (naa.…), not as the map carries it
+sw=$(tr -d ' \n' <"/sys/block/$d/device/wwid")
+say "sysfs wwid of $d: $sw (map wwid $w)"
+expect_rc 0 ctl add map "$sw"
 must 20 "$m back with 2 active paths" eval '[ "$(mpath_active_paths '"$m"')" = 2 ]'
+expect_rc 0 ctl --json show maps; jq_ok 'map(select(.name == "'"$m"'"))[0] | .held == false and .in_kernel == true'
+expect_rc 0 ctl add map "$w"
 expect_rc 1 ctl add map 3600nosuchwwid
 expect_rc 0 ctl --json events
 jq_ok '[.events[] | select(.object == "map" and .map == "'"$m"'") | .to] | (index("removed") // 1e9) < (rindex("created") // -1)'
@@ -157,4 +151,4 @@ expect_rc 0 ctl --json status; jq_ok '.source == "kernel" and .daemon == null an
 MPCTL_SOCKET=$MPD_SOCK "$MP" -ll | grep -qE "^$m \(" || fail "multipath -ll without daemon"
 figure mpctl_maps_seconds "$(elapsed "$t0")"
 sdebug_down || fail "scsi_debug would not unload"
-[ -z "$FAILED" ] || fatal_fail "$FAILED"
+mpctl_soft_fail_end

@@ -1,0 +1,151 @@
+#!/bin/bash
+# mpctl and the compat front-ends against our daemon on the other two path
+# sources (55-mpctl-* cover scsi_debug).
+# virtio-scsi (one disk on two controllers, path_grouping_policy failover,
+# failback manual so a switched group stays):
+# show topology/paths in text and --json (jq-validated), fail/reinstate
+# path, wait map --paths 2 (and its timeout while a path is failed), switch
+# group.
+# iSCSI (one LUN through two portals) with find_multipaths strict: os-brick's
+# attach and detach through the `multipathd` and `multipath` front-ends:
+# show status, multipath -a WWID ("wwid '…' added"), multipathd add path
+# /dev/sdX for each -> the map with 2 paths, /dev/disk/by-id/dm-uuid-mpath-WWID
+# and /sys/block/sdX/holders; resize map WWID; del path; multipath -f WWID
+# refused while open, then done, and held across reconfigure; add map with
+# the sysfs (naa.) WWID and add path bring it back.
+# vm-timeout: 600
+. "$VM_LIB/guest.sh"
+. "$VM_BED/tests/mpd-lib.bash"
+[ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
+mpd_cmp() { timeout 20 "$MPD_BIN" --socket "$MPD_SOCK" "$@"; }
+MP=/tmp/mpbin/multipath
+mkdir -p /tmp/mpbin && ln -sf "$VM_BUILD/mpctl" "$MP"
+mp() { MPCTL_SOCKET=$MPD_SOCK timeout 30 "$MP" "$@"; }
+# Index (1-based) of the group the kernel has active in MAP, "" if none.
+active_group() {
+	dmsetup status "$1" 2>/dev/null | awk '{
+		i = 4; i += $i + 1; i += $i + 1     # features, hardware handler
+		npg = $i; i += 2
+		for (g = 1; g <= npg; g++) {
+			if ($i == "A") { print g; exit }
+			i++; i += $i + 1                # selector status args
+			np = $i; nia = $(i + 1); i += 2 + np * (3 + nia)
+		}
+	}'
+}
+
+# ---- virtio-scsi --------------------------------------------------------------
+t0=$(now)
+mpd_setup_conf 'polling_interval 2' 'path_grouping_policy failover' 'failback manual'
+mpd_start || fail "daemon did not start"
+vmap() { dmsetup info -c --noheadings -o name,uuid 2>/dev/null | awk -F: -v w="${VM_VDISK_WWN#0x}" 'index($2, w) { print $1 }'; }
+must 60 "virtio map with 2 active paths" eval '[ -n "$(vmap)" ] && [ "$(mpath_active_paths "$(vmap)")" = 2 ]'
+m=$(vmap)
+mpctl_soft_fail
+
+expect_rc 0 ctl show topology "$m"; cat /tmp/out >&2
+grep -q "^$m " /tmp/out || fail "virtio: topology does not show $m"
+expect_rc 0 ctl --json show topology "$m"
+jq_ok '.[0].name == "'"$m"'" and (.[0].groups | length) == 2 and ([.[0].groups[].paths[]] | length) == 2'
+must 20 "virtio: both paths checked up" eval 'ctl --json show topology "$m" | jq -e "[.[0].groups[].paths[] | select(.checker_state == \"up\" and .dm_state == \"A\")] | length == 2" >/dev/null'
+expect_rc 0 ctl show paths; cat /tmp/out >&2
+expect_rc 0 ctl --json show paths; jq_ok 'map(select(.map == "'"$m"'")) | length == 2'
+d=$(jq -r 'map(select(.map == "'"$m"'"))[0].dev' /tmp/out)
+dt=$(devnum_of "$d")
+expect_rc 0 ctl show paths -o '%d %D %t %T %m'
+grep -qE "^$d +$dt +active +up +$m" /tmp/out || { cat /tmp/out >&2; fail "virtio: paths format fields"; }
+expect_rc 0 ctl wait map "$m" --paths 2 --timeout 20
+expect_rc 0 ctl wait map "$d" --paths 2 --timeout 20
+
+expect_rc 0 ctl fail path "$d"
+must 15 "virtio: $d failed by the operator" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = F ]'
+expect_rc 0 ctl --json show paths; jq_ok 'map(select(.dev == "'"$d"'"))[0].dm_state == "F"'
+expect_rc 1 ctl wait map "$m" --paths 2 --timeout 2
+expect_rc 0 ctl reinstate path "$d"
+must 20 "virtio: $d reinstated" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = A ]'
+expect_rc 0 ctl wait map "$m" --paths 2 --timeout 20
+
+# switch group: the kernel takes the new group on the next I/O
+g0=$(active_group "$m"); [ -n "$g0" ] || { read_ok "mapper/$m" 10; g0=$(active_group "$m"); }
+g1=$((g0 == 1 ? 2 : 1))
+say "virtio: group $g0 active, switching to $g1"
+expect_rc 0 ctl switch group "$m" "$g1"
+must 15 "virtio: group $g1 active in $m" eval 'read_ok "mapper/'"$m"'" 5 && [ "$(active_group '"$m"')" = '"$g1"' ]'
+expect_rc 1 ctl switch group "$m" 3
+figure mpctl_virtio_seconds "$(elapsed "$t0")"
+daemon_stop	# and flush: the strict part below starts with no map
+
+# ---- iSCSI, os-brick's sequence with find_multipaths strict ----------------------
+t0=$(now)
+MPD_FIND_MULTIPATHS=strict mpd_setup_conf 'polling_interval 2'
+mpd_start || fatal_fail "daemon (find_multipaths strict) did not start"
+iscsi_up 1 || fatal_fail "iSCSI bring-up failed"
+d=$(iscsi_devs_on 0); o=$(iscsi_devs_on 1)
+[ -n "$d" ] && [ -n "$o" ] || fatal_fail "no path per portal ($d/$o)"
+sw=$(tr -d ' \n' <"/sys/block/$d/device/wwid")
+# os-brick's WWID: the sysfs designator with naa. -> 3 (eui. -> 2, t10. -> 1)
+case $sw in naa.*) W=3${sw#naa.} ;; eui.*) W=2${sw#eui.} ;; t10.*) W=1${sw#t10.} ;; *) W=$sw ;; esac
+say "iSCSI paths $d $o, sysfs wwid $sw, WWID $W"
+must 20 "the daemon knows $d and $o" eval 'ctl --json show paths | jq -e "[.[] | select(.dev == \"'"$d"'\" or .dev == \"'"$o"'\")] | length == 2" >/dev/null'
+expect_rc 0 ctl --json show paths
+jq_ok 'map(select(.dev == "'"$d"'"))[0] | .wwid == "'"$W"'" and .map == null and (.why_not | test("strict"))'
+sleep 3
+dmsetup info -u "mpath-$W" >/dev/null 2>&1 && fail "strict: a map for $W before multipath -a"
+
+mpd_cmp show status >/tmp/out || fail "multipathd show status"
+cat /tmp/out >&2
+[ "$(mp -a "$W")" = "wwid '$W' added" ] || fail "multipath -a $W"
+grep -q "^/$W/\$" "$MPD_TEST_DIR/wwids" || fail "multipath -a did not write the daemon's wwids file"
+t1=$(now)
+[ "$(mpd_cmp add path "/dev/$d")" = ok ] || fail "multipathd add path /dev/$d"
+[ "$(mpd_cmp add path "/dev/$o")" = ok ] || fail "multipathd add path /dev/$o"
+im() { dmsetup info -c --noheadings -o name -u "mpath-$W" 2>/dev/null; }
+must 30 "map of $W with 2 active paths" eval '[ -n "$(im)" ] && [ "$(mpath_active_paths "$(im)")" = 2 ]'
+figure mpctl_iscsi_add_path_to_map_seconds "$(elapsed "$t1")"
+m=$(im)
+dm=$(basename "$(readlink -f "/dev/mapper/$m")")
+must 20 "/dev/disk/by-id/dm-uuid-mpath-$W" test -e "/dev/disk/by-id/dm-uuid-mpath-$W"
+[ "$(basename "$(readlink -f "/dev/disk/by-id/dm-uuid-mpath-$W")")" = "$dm" ] || fail "by-id link is not $dm"
+for x in "$d" "$o"; do
+	[ -e "/sys/block/$x/holders/$dm" ] || fail "/sys/block/$x/holders has no $dm: $(ls "/sys/block/$x/holders")"
+done
+expect_rc 0 ctl wait map "$W" --paths 2 --timeout 20
+expect_rc 0 ctl --json show topology "$m"; jq_ok '.[0].wwid == "'"$W"'" and ([.[0].groups[].paths[]] | length) == 2'
+mp -ll "$W" | tee /tmp/out >&2
+grep -qE "^$m \($W\) $dm " /tmp/out || fail "multipath -ll $W"
+
+[ "$(mpd_cmp resize map "$W")" = ok ] || fail "multipathd resize map $W"
+[ "$(mpd_cmp del path "/dev/$o")" = ok ] || fail "multipathd del path /dev/$o"
+must 20 "$m down to 1 path" eval '[ "$(mpath_maps | awk -v m='"$m"' '\''$1 == m { print $3 }'\'')" = 1 ]'
+read_ok "mapper/$m" 10 || fail "$m: I/O fails with one path"
+
+# flush: refused while open, then done, and it stays away on reconfigure
+exec 7<"/dev/mapper/$m"
+mp -f "$W" 2>/tmp/err; rc=$?
+exec 7<&-
+[ "$rc" = 1 ] && grep -q 'in use' /tmp/err || fail "multipath -f of an open map: rc $rc, $(cat /tmp/err)"
+dmsetup info "$m" >/dev/null 2>&1 || fail "multipath -f removed an open map"
+mp -f "$W" 2>/tmp/err || fail "multipath -f $W: $(cat /tmp/err)"
+dmsetup info "$m" >/dev/null 2>&1 && fail "$m still there after multipath -f"
+[ "$(mpd_cmp reconfigure)" = ok ] || fail "multipathd reconfigure"
+sleep 4
+dmsetup info "$m" >/dev/null 2>&1 && fail "$m came back on reconfigure after multipath -f"
+expect_rc 0 ctl --json show maps; jq_ok 'map(select(.wwid == "'"$W"'"))[0] | .held == true and .in_kernel == false'
+mp -ll | grep -q "($W)" && fail "multipath -ll lists the flushed map"
+
+# back: add map with the sysfs form, then the deleted path
+expect_rc 0 ctl add map "$sw"
+must 20 "$m back with $d" eval '[ "$(mpath_active_paths '"$m"')" = 1 ]'
+expect_rc 0 ctl add path "$o"
+expect_rc 0 ctl wait map "$W" --paths 2 --timeout 30
+expect_rc 0 ctl reload wwids
+expect_rc 0 ctl --json reload wwids; jq_ok '.result == "ok" and .wwids >= 1'
+
+# detach as os-brick does: flush, then the paths go
+mp -f "$W" 2>/tmp/err || fail "final multipath -f $W: $(cat /tmp/err)"
+[ "$(mpd_cmp del path "/dev/$d")" = ok ] || fail "multipathd del path /dev/$d"
+[ "$(mpd_cmp del path "/dev/$o")" = ok ] || fail "multipathd del path /dev/$o"
+figure mpctl_iscsi_seconds "$(elapsed "$t0")"
+mpd_stop
+iscsi_down || fail "iSCSI teardown failed"
+mpctl_soft_fail_end
