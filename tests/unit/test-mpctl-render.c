@@ -130,6 +130,29 @@ static void test_tree_ll(void)
 	json_object_put(t);
 }
 
+/* A map removed by del map and held by the daemon: mpctl's views show it
+ * as held, the incumbent's layouts leave it out as they do a gone map. */
+static void test_held_map(void)
+{
+	struct json_object *t = topo(), *m = json_object_array_get_idx(t, 0);
+	struct mp_strbuf sb = MP_STRBUF_INIT;
+
+	json_object_object_add(m, "held", json_object_new_boolean(true));
+	json_object_object_add(m, "in_kernel", json_object_new_boolean(false));
+	CU_ASSERT_EQUAL(mpctl_render_topology(t, NULL, MPCTL_TREE_LL, false, &sb), 0);
+	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&sb), "");
+	CU_ASSERT_EQUAL(mpctl_render_topology(t, "36001405aa", MPCTL_TREE_L, false, &sb), -ENOENT);
+	CU_ASSERT_EQUAL(mpctl_render_topology(t, "mpatha", MPCTL_TREE_MPCTL, false, &sb), 1);
+	mp_strbuf_truncate(&sb, 0);
+	CU_ASSERT_EQUAL(mpctl_render_table(MPCTL_OBJ_MAP, t, "%n %t", false, true, false, &sb, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&sb), "mpatha held\n");
+	mp_strbuf_truncate(&sb, 0);
+	CU_ASSERT_EQUAL(mpctl_render_table(MPCTL_OBJ_MAP, t, "%n %t", false, true, true, &sb, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&sb), "mpatha -\n");
+	mp_strbuf_release(&sb);
+	json_object_put(t);
+}
+
 static void test_size_and_match(void)
 {
 	static const struct { unsigned long long sectors; const char *want; } sizes[] = {
@@ -266,6 +289,7 @@ const struct unit_test unit_tests[] = {
 	{ "map fields, header, padding", test_map_fields_header_padding },
 	{ "unknown field", test_unknown_field },
 	{ "multipath -ll tree", test_tree_ll },
+	{ "held map (del map)", test_held_map },
 	{ "size and map matching", test_size_and_match },
 	{ "metrics", test_metrics },
 	{ "client replies", test_client_replies },
