@@ -79,7 +79,9 @@ static int flush_one(const char *key, bool quiet_busy)
 		json_object_put(topo);
 		return 1;
 	}
-	if (mpctl_jint(hit, "open_count", 0) > 0) {
+	/* the daemon's open count is as old as its last dm event: it asks the
+	 * kernel itself before a del map, so only the fallback checks here */
+	if (fb && mpctl_jint(hit, "open_count", 0) > 0) {
 		if (!quiet_busy)
 			fprintf(stderr, "%s: map in use\n", mpctl_jstr(hit, "name"));
 		json_object_put(topo);
@@ -88,8 +90,12 @@ static int flush_one(const char *key, bool quiet_busy)
 	if (!fb) {
 		snprintf(line, sizeof(line), "del map %s", mpctl_jstr(hit, "name"));
 		r = mpctl_request_quiet(line, NULL, &err);
-		if (r < 0)
+		if (r == -EREMOTEIO && err && strstr(err, "in use")) {
+			if (!quiet_busy)
+				fprintf(stderr, "%s: map in use\n", mpctl_jstr(hit, "name"));
+		} else if (r < 0) {
 			fprintf(stderr, "%s: %s\n", mpctl_jstr(hit, "name"), err ? err : strerror(-r));
+		}
 		free(err);
 		/* removal is queued: wait for the kernel to drop it */
 		for (int i = 0; r == 0 && i < 100; i++) {

@@ -1,8 +1,8 @@
 #!/bin/bash
 # mpctl and the compat front-ends against our daemon on the other two path
 # sources (55-mpctl-* cover scsi_debug).
-# virtio-scsi (one disk on two controllers, path_grouping_policy failover,
-# failback manual so a switched group stays):
+# virtio-scsi (one disk on two controllers; overrides path_grouping_policy
+# failover, failback manual, so there are 2 groups and a switched one stays):
 # show topology/paths in text and --json (jq-validated), fail/reinstate
 # path, wait map --paths 2 (and its timeout while a path is failed), switch
 # group.
@@ -36,7 +36,9 @@ active_group() {
 
 # ---- virtio-scsi --------------------------------------------------------------
 t0=$(now)
-mpd_setup_conf 'polling_interval 2' 'path_grouping_policy failover' 'failback manual'
+# overrides: the built-in hardware table's QEMU entry says multibus
+MPD_EXTRA_CONF=$'overrides {\n\tpath_grouping_policy failover\n\tfailback manual\n}' \
+	mpd_setup_conf 'polling_interval 2'
 mpd_start || fail "daemon did not start"
 vmap() { dmsetup info -c --noheadings -o name,uuid 2>/dev/null | awk -F: -v w="${VM_VDISK_WWN#0x}" 'index($2, w) { print $1 }'; }
 must 60 "virtio map with 2 active paths" eval '[ -n "$(vmap)" ] && [ "$(mpath_active_paths "$(vmap)")" = 2 ]'
