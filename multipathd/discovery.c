@@ -175,6 +175,8 @@ static int enumerate(struct mpd *d)
 	r = udev_enumerate_scan_devices(e);
 	if (r < 0)
 		goto out_unref;
+	mpd_log(&d->log, LOG_INFO, "startup: udev enumeration done at %llu ms",
+		(unsigned long long)(mpd_now_ms() - d->started_ms));
 	udev_list_entry_foreach(it, udev_enumerate_get_list_entry(e)) {
 		const char *syspath = udev_list_entry_get_name(it);
 		const char *kname = strrchr(syspath, '/');

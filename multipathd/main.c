@@ -136,6 +136,14 @@ static int parse_args(struct mpd *d, int argc, char **argv)
 	return 0;
 }
 
+/* Start-up phases at info level: where a slow start goes (hundreds of
+ * paths under emulation take seconds per phase). */
+static void phase(struct mpd *d, const char *what)
+{
+	mpd_log(&d->log, LOG_INFO, "startup: %s at %llu ms", what,
+		(unsigned long long)(mpd_now_ms() - d->started_ms));
+}
+
 static int start(struct mpd *d)
 {
 	const struct mp_dm_options dmo = { .udev_sync = true, .log = mpd_log_dm_sink,
@@ -143,9 +151,11 @@ static int start(struct mpd *d)
 	sigset_t mask;
 	int r;
 
+	phase(d, "begin");
 	r = mpd_config_init(d);
 	if (r < 0)
 		return r;
+	phase(d, "config read");
 	r = mpd_loop_new(&d->loop);
 	if (r < 0)
 		return r;
@@ -176,16 +186,20 @@ static int start(struct mpd *d)
 	r = mpd_loop_add_fd(d->loop, mpd_workers_eventfd(d->workers), EPOLLIN, on_workers, 0);
 	if (r < 0)
 		return r;
+	phase(d, "device-mapper ready");
 	r = mpd_assemble_adopt(d);
 	if (r < 0)
 		mpd_log(&d->log, LOG_ERR, "cannot list existing maps: %s", strerror(-r));
 	mpd_dmevents_start(d);
+	phase(d, "existing maps adopted");
 	r = mpd_discovery_start(d);
 	if (r < 0) {
 		mpd_log(&d->log, LOG_ERR, "udev discovery failed: %s", strerror(-r));
 		return r;
 	}
+	phase(d, "paths discovered");
 	mpd_assemble_all(d);
+	phase(d, "maps queued");
 	mpd_dmevents_apply_adopted(d);
 	r = mpd_control_start(d);
 	if (r < 0) {

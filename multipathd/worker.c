@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -32,6 +33,14 @@
  * cost three udev rounds (the adapter holds its lock through each wait)
  * before the last map even exists in the kernel. */
 #define MPD_CREATE_BATCH 1024
+/* The workers' nice value. Their jobs are map creates, failover reloads and
+ * path messages; the new maps' uevents start a udev probe storm (a dozen
+ * workers, each execing dmsetup and reading the map) that, at the default
+ * weight, took most of the CPU from the creates still to come: 0.1 s per
+ * create alone, 0.4 s in the storm (64 LUNs under emulation). At -10 a
+ * worker outweighs about nine default tasks. The jobs are short ioctls,
+ * so this cannot starve anyone for long. */
+#define MPD_WORKER_NICE (-10)
 
 struct mpd_workers {
 	struct mp_dm *dm;
@@ -250,6 +259,8 @@ static void *worker_main(void *arg)
 	struct mpd_workers *w = arg;
 	unsigned int slot = UINT32_MAX;
 
+	/* best effort: without CAP_SYS_NICE the worker keeps the default */
+	(void)setpriority(PRIO_PROCESS, (id_t)gettid(), MPD_WORKER_NICE);
 	pthread_mutex_lock(&w->lock);
 	for (unsigned int i = 0; i < w->n_threads; i++)
 		if (pthread_equal(w->threads[i], pthread_self()))

@@ -28,7 +28,8 @@ static const char usage_text[] =
 	"  switch ID N | queue ID on|off | suspend ID [noflush] | resume ID\n"
 	"  remove ID [retry] [deferred] [force]\n"
 	"  events-scan | watch TIMEOUT_MS [NAME]\n"
-	"  wait-path ID MAJ:MIN A|F TIMEOUT_MS [SINCE_MS]   (prints seconds since SINCE_MS, from `now`)\n";
+	"  wait-path ID MAJ:MIN A|F TIMEOUT_MS [SINCE_MS]   (prints seconds since SINCE_MS, from `now`)\n"
+	"  wait-all \" MAJ:MIN ...\" N P TIMEOUT_MS [SINCE_MS]  (N maps over those devices, P active paths each)\n";
 
 static long long mono_ms(void)
 {
@@ -234,6 +235,89 @@ static int cmd_wait_path(struct mp_dm *dm, const struct mp_dm_id *id, int argc, 
 	}
 }
 
+/* Is the word w (MAJ:MIN) one of the space-separated list nums? */
+static bool in_list(const char *nums, const char *w, size_t len)
+{
+	for (const char *p = strstr(nums, " "); p; p = strstr(p + 1, " "))
+		if (strncmp(p + 1, w, len) == 0 && (p[1 + len] == ' ' || p[1 + len] == '\0'))
+			return true;
+	return false;
+}
+
+/* Paths of the list in a table or status text; with status, how many are
+ * active ("MAJ:MIN A"). */
+static void count_paths(const char *text, const char *nums, bool status, unsigned int *ret_total,
+			unsigned int *ret_active)
+{
+	const char *p = text;
+
+	*ret_total = *ret_active = 0;
+	while (*p) {
+		size_t len;
+
+		while (*p == ' ')
+			p++;
+		len = strcspn(p, " ");
+		if (len && strchr(p, ':') && (size_t)(strchr(p, ':') - p) < len && in_list(nums, p, len)) {
+			(*ret_total)++;
+			if (status && p[len] == ' ' && p[len + 1] == 'A' && (p[len + 2] == ' ' || !p[len + 2]))
+				(*ret_active)++;
+		}
+		p += len;
+	}
+}
+
+/* wait-all " MAJ:MIN ..." N P TIMEOUT_MS [SINCE_MS]: polls in-process (no
+ * process per poll, so a busy guest delays the answer little) until
+ * exactly N multipath maps use the listed devices, each with P of them,
+ * all active; prints seconds since SINCE_MS. */
+static int cmd_wait_all(struct mp_dm *dm, int argc, char **argv)
+{
+	long long t0 = argc > 5 ? atoll(argv[5]) : mono_ms(), deadline;
+	unsigned int n, p;
+
+	if (argc < 5)
+		return -EINVAL;
+	n = (unsigned int)atoi(argv[2]);
+	p = (unsigned int)atoi(argv[3]);
+	deadline = mono_ms() + atoll(argv[4]);
+	for (;;) {
+		struct mp_dm_map_info *maps = NULL;
+		unsigned int sel = 0, ok = 0;
+		int k = mp_dm_list(dm, "multipath", &maps);
+
+		for (int i = 0; i < k; i++) {
+			const struct mp_dm_id *id = MP_DM_NAME(maps[i].name);
+			unsigned int tot, act, stot;
+			struct mp_dm_target t;
+
+			if (mp_dm_get_table(dm, id, &t) < 0)
+				continue;
+			count_paths(t.params, argv[1], false, &tot, &act);
+			mp_dm_target_release(&t);
+			if (!tot)
+				continue;
+			sel++;
+			if (mp_dm_get_status(dm, id, &t) < 0)
+				continue;
+			count_paths(t.params, argv[1], true, &stot, &act);
+			mp_dm_target_release(&t);
+			if (stot == p && act == p)
+				ok++;
+		}
+		free(maps);
+		if (k >= 0 && sel == n && ok == n) {
+			printf("%.2f\n", (double)(mono_ms() - t0) / 1000.0);
+			return 0;
+		}
+		if (mono_ms() >= deadline) {
+			printf("timeout\n");
+			return 3;
+		}
+		usleep(100000);
+	}
+}
+
 static int run(struct mp_dm *dm, int argc, char **argv)
 {
 	const char *cmd = argv[0];
@@ -244,7 +328,7 @@ static int run(struct mp_dm *dm, int argc, char **argv)
 	int r;
 
 	if (argc >= 2 && strcmp(cmd, "list") != 0 && strcmp(cmd, "create") != 0 &&
-	    strcmp(cmd, "watch") != 0 && parse_id(argv[1], &id) < 0)
+	    strcmp(cmd, "watch") != 0 && strcmp(cmd, "wait-all") != 0 && parse_id(argv[1], &id) < 0)
 		return -EINVAL;
 
 	if (strcmp(cmd, "version") == 0) {
@@ -269,6 +353,8 @@ static int run(struct mp_dm *dm, int argc, char **argv)
 	}
 	if (argc < 2)
 		return -EINVAL;
+	if (strcmp(cmd, "wait-all") == 0)
+		return cmd_wait_all(dm, argc, argv);
 	if (strcmp(cmd, "wait-path") == 0)
 		return cmd_wait_path(dm, &id, argc, argv);
 	if (strcmp(cmd, "info") == 0) {
