@@ -139,7 +139,29 @@ void mpd_resolve_path_settings(struct mpd *d, struct mpd_path *p)
 		.protocol = mp_protocol_to_string(p->mp.protocol),
 	};
 
-	mp_config_resolve(d->cfg, &id, &p->set);
+	struct mp_device_ident by_hw = id;
+	const char *alias;
+
+	/* a multipaths entry for the WWID makes the result the path's own */
+	if (p->mp.wwid[0] && mp_config_find_multipath(d->cfg, p->mp.wwid, &alias) == 0) {
+		mp_config_resolve(d->cfg, &id, &p->set);
+		goto out;
+	}
+	if (d->resolved.valid && d->resolved.protocol == p->mp.protocol &&
+	    !strcmp(d->resolved.vendor, p->mp.vendor) && !strcmp(d->resolved.product, p->mp.product) &&
+	    !strcmp(d->resolved.revision, p->mp.revision)) {
+		p->set = d->resolved.set;
+		goto out;
+	}
+	by_hw.wwid = NULL;
+	mp_config_resolve(d->cfg, &by_hw, &p->set);
+	d->resolved.valid = true;
+	d->resolved.protocol = p->mp.protocol;
+	snprintf(d->resolved.vendor, sizeof(d->resolved.vendor), "%s", p->mp.vendor);
+	snprintf(d->resolved.product, sizeof(d->resolved.product), "%s", p->mp.product);
+	snprintf(d->resolved.revision, sizeof(d->resolved.revision), "%s", p->mp.revision);
+	d->resolved.set = p->set;
+out:
 	mpd_budget_resolve(d, p);
 }
 
@@ -147,6 +169,7 @@ void mpd_resolve_path_settings(struct mpd *d, struct mpd_path *p)
 static void apply_config(struct mpd *d)
 {
 	mp_config_defaults(d->cfg, &d->defaults);
+	d->resolved.valid = false;
 	load_naming(d);
 	for (size_t i = 0; i < d->n_paths; i++) {
 		mpd_resolve_path_settings(d, d->paths[i]);

@@ -404,6 +404,16 @@ struct mpd {
 		off_t size;
 		long long mtime_ns;
 	} wwids_seen;
+	/* The last hardware-matched settings (config.c), reused for the next
+	 * path of the same vendor, product, revision and protocol: the paths
+	 * of hundreds of LUNs of one array are otherwise each run against
+	 * every hwtable regex. Valid for d->cfg only: apply_config clears it. */
+	struct {
+		bool valid;
+		char vendor[9], product[17], revision[5];
+		enum mp_protocol protocol;
+		struct mp_settings set;
+	} resolved;
 
 	struct udev *udev;
 	struct udev_monitor *monitor;

@@ -6,6 +6,7 @@
  * Owns: d->udev and d->monitor. Path records are created and freed through
  * state.c; map membership is assemble.c's business, called per WWID after
  * each change. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,42 +161,36 @@ next:
 	}
 }
 
+/* The sd disks present now: the names in /sys/block, which lists whole
+ * disks only. Not libudev's enumerator: with a subsystem and a property
+ * match it built a device record per block device and took 7.3 s of CPU
+ * for 130 disks in the emulated bench guest (56 ms each), before the first
+ * path was even read; identity comes from sysfs anyway. */
 static int enumerate(struct mpd *d)
 {
-	struct udev_enumerate *e = udev_enumerate_new(d->udev);
-	struct udev_list_entry *it;
-	int r = -ENOMEM, n = 0;
+	DIR *dir = opendir("/sys/block");
+	struct dirent *de;
+	int n = 0;
 
-	if (!e)
-		return r;
-	if (udev_enumerate_add_match_subsystem(e, "block") < 0 ||
-	    udev_enumerate_add_match_property(e, "DEVTYPE", "disk") < 0 ||
-	    udev_enumerate_add_match_sysname(e, "sd*") < 0)
-		goto out_unref;
-	r = udev_enumerate_scan_devices(e);
-	if (r < 0)
-		goto out_unref;
-	mpd_log(&d->log, LOG_INFO, "startup: udev enumeration done at %llu ms",
-		(unsigned long long)(mpd_now_ms() - d->started_ms));
-	udev_list_entry_foreach(it, udev_enumerate_get_list_entry(e)) {
-		const char *syspath = udev_list_entry_get_name(it);
-		const char *kname = strrchr(syspath, '/');
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
 		struct mpd_path *p;
 		int rr;
 
-		if (!kname || !is_candidate_name(kname + 1))
+		if (!is_candidate_name(de->d_name))
 			continue;
-		rr = mpd_discovery_path_added(d, kname + 1, &p);
+		rr = mpd_discovery_path_added(d, de->d_name, &p);
 		if (rr == 0)
 			n++;
 		else if (rr != -ENOTBLK && rr != -ENOENT)
 			mpd_log(&d->log, LOG_WARNING, "%s: cannot read identity from sysfs: %s",
-				kname + 1, strerror(-rr));
+				de->d_name, strerror(-rr));
 	}
-	r = n;
-out_unref:
-	udev_enumerate_unref(e);
-	return r;
+	closedir(dir);
+	mpd_log(&d->log, LOG_INFO, "startup: paths read at %llu ms",
+		(unsigned long long)(mpd_now_ms() - d->started_ms));
+	return n;
 }
 
 int mpd_discovery_start(struct mpd *d)
