@@ -2,13 +2,18 @@
  * the partitions on a multipath map, from its MBR or GPT. Run by udev when
  * a map appears or changes (resize included) and by operators.
  *
- *   kpartx-helpers [-p SEP] [-n] [-v] add|update|delete|list DEVICE
+ *   kpartx-helpers [-p SEP] [-n] [-v] add|update|delete|list|state DEVICE
  *
  * The flow: resolve the parent map (name, uuid, devnum) -> read and parse
  * the table (ptable-parse*.c, pure) -> list the partition maps that exist
  * for this parent (dm uuid "partN-" + parent uuid) -> plan (partmap.c,
  * pure) -> carry the plan out. A table that does not parse changes
- * nothing. Exit codes are in usage(). */
+ * nothing. A multipath map with no path in state A is not read at all:
+ * with queue_if_no_path the read would block until a path returns (in a
+ * udev worker, for as long as the outage lasts), and without it the read
+ * fails anyway. `state` prints those path counts for udev's IMPORT{program}
+ * (57-mp-map.rules decides from them whether anything may probe the map).
+ * Exit codes are in usage(). */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -19,6 +24,7 @@
 
 #include "device.h"
 #include "mp/dm.h"
+#include "mp/dmtable.h"
 #include "partmap.h"
 #include "ptable-parse.h"
 
@@ -30,7 +36,7 @@ enum {
 	EXIT_MAPS = 4,		/* some partition maps could not be changed */
 };
 
-enum verb { VERB_ADD, VERB_UPDATE, VERB_DELETE, VERB_LIST };
+enum verb { VERB_ADD, VERB_UPDATE, VERB_DELETE, VERB_LIST, VERB_STATE };
 
 struct opts {
 	enum verb verb;
@@ -44,19 +50,22 @@ struct opts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: kpartx-helpers [options] add|update|delete|list DEVICE\n"
+		"usage: kpartx-helpers [options] add|update|delete|list|state DEVICE\n"
 		"  DEVICE is /dev/mapper/NAME or /dev/dm-N (list also takes a disk image)\n"
 		"  add     create missing partition maps, reload changed ones\n"
 		"  update  as add, and remove maps of vanished partitions\n"
 		"  delete  remove every partition map of DEVICE\n"
 		"  list    print the maps the table asks for: NAME : 0 SIZE linear MAJ:MIN START\n"
+		"  state   print MP_MAP_PATHS=N and MP_MAP_ACTIVE_PATHS=N (udev IMPORT{program});\n"
+		"          add, update and list do not read a map with no active path\n"
 		"options:\n"
 		"  -p, --separator SEP   map names NAME<SEP>N (default \"%s\")\n"
 		"  -b, --block-size N    logical block size of a disk image (list; default 512)\n"
 		"  -n, --dry-run         print the plan, change nothing\n"
 		"  -v, --verbose         print each action taken\n"
 		"exit: 0 done (also when there is no partition table), 1 usage,\n"
-		"      2 device unreadable or not a multipath map, 3 invalid partition table\n"
+		"      2 device unreadable, not a multipath map or no active path,\n"
+		"      3 invalid partition table\n"
 		"      (no map changed), 4 some partition maps could not be changed\n",
 		MP_PARTMAP_DEFAULT_SEP);
 }
@@ -71,7 +80,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	static const char *const verbs[] = { "add", "update", "delete", "list" };
+	static const char *const verbs[] = { "add", "update", "delete", "list", "state" };
 	char *end;
 	long v;
 	int c;
@@ -217,6 +226,36 @@ static int apply(struct mp_dm *dm, const char *parent, const struct mp_partmap_a
 	return r;
 }
 
+/* Paths of a multipath map: all of them, and those in state A (the kernel
+ * sends I/O only to these). -EMEDIUMTYPE for another target type. */
+static int count_paths(struct mp_dm *dm, dev_t devnum, unsigned int *ret_all,
+		       unsigned int *ret_active)
+{
+	struct mp_dm_target t = { 0 };
+	struct mp_dmstatus *s = NULL;
+	unsigned int all = 0;
+	int r;
+
+	r = mp_dm_get_status(dm, MP_DM_DEVNUM(devnum), &t);
+	if (r < 0)
+		return r;
+	if (strcmp(t.type, "multipath") != 0) {
+		r = -EMEDIUMTYPE;
+		goto out;
+	}
+	r = mp_dmstatus_parse(t.params ? t.params : "", &s, NULL);
+	if (r < 0)
+		goto out;
+	for (unsigned int g = 0; g < s->n_groups; g++)
+		all += s->groups[g].n_paths;
+	*ret_all = all;
+	*ret_active = mp_dmstatus_count_active(s);
+out:
+	mp_dmstatus_free(s);
+	mp_dm_target_release(&t);
+	return r;
+}
+
 static int read_table(const struct opts *o, struct mp_kpdev *dev, const char *name,
 		      struct mp_ptable **ret)
 {
@@ -270,6 +309,35 @@ static int list_plain(const struct opts *o, struct mp_kpdev *dev)
 	return rc;
 }
 
+/* `state`: the path counts of a multipath map, or of the map under a
+ * partition map (its linear table names the parent), as udev properties.
+ * Anything else, or a parent that cannot be resolved, has no paths to lose
+ * and is printed as one active path: the rules then treat it as before. */
+static int print_state(struct mp_dm *dm, const struct mp_dm_map_info *info, dev_t devnum)
+{
+	unsigned int all = 1, active = 1, maj, min;
+	struct mp_dm_target t = { 0 };
+	dev_t target = devnum;
+	int r;
+
+	if (strncmp(info->uuid, "part", 4) == 0 &&
+	    mp_dm_get_table(dm, MP_DM_DEVNUM(devnum), &t) == 0) {
+		if (strcmp(t.type, "linear") == 0 && t.params &&
+		    sscanf(t.params, "%u:%u", &maj, &min) == 2)
+			target = makedev(maj, min);
+		mp_dm_target_release(&t);
+	}
+	r = count_paths(dm, target, &all, &active);
+	if (r < 0 && r != -EMEDIUMTYPE) {
+		fprintf(stderr, "%s: cannot read the map's status: %s\n", info->name, strerror(-r));
+		return EXIT_DEVICE;
+	}
+	if (r < 0)
+		all = active = 1;
+	printf("MP_MAP_PATHS=%u\nMP_MAP_ACTIVE_PATHS=%u\n", all, active);
+	return EXIT_OK;
+}
+
 static int run(const struct opts *o, struct mp_kpdev *dev, struct mp_dm *dm)
 {
 	struct mp_dm_map_info info;
@@ -287,6 +355,8 @@ static int run(const struct opts *o, struct mp_kpdev *dev, struct mp_dm *dm)
 		fprintf(stderr, "%s: not a device-mapper map (%s)\n", o->device, strerror(-r));
 		return EXIT_DEVICE;
 	}
+	if (o->verb == VERB_STATE)
+		return print_state(dm, &info, makedev(dev->major, dev->minor));
 	if (!info.uuid[0] || strncmp(info.uuid, "part", 4) == 0) {
 		fprintf(stderr, "%s: %s; partition maps are made on maps with a uuid such as "
 			"mpath-WWID\n", info.name, info.uuid[0] ? "is itself a partition map" :
@@ -295,6 +365,21 @@ static int run(const struct opts *o, struct mp_kpdev *dev, struct mp_dm *dm)
 	}
 	parent = (struct mp_partmap_parent){ .name = info.name, .uuid = info.uuid,
 		.major = dev->major, .minor = dev->minor };
+	if (o->verb != VERB_DELETE) {
+		unsigned int all = 0, active = 0;
+
+		r = count_paths(dm, makedev(dev->major, dev->minor), &all, &active);
+		if (r < 0 && r != -EMEDIUMTYPE) {
+			fprintf(stderr, "%s: cannot read the map's status: %s\n", info.name,
+				strerror(-r));
+			return EXIT_DEVICE;
+		}
+		if (r == 0 && active == 0) {
+			fprintf(stderr, "%s: no active path (%u in the table); partition table not read\n",
+				info.name, all);
+			return EXIT_DEVICE;
+		}
+	}
 	if (o->verb != VERB_DELETE) {
 		rc = read_table(o, dev, info.name, &t);
 		if (rc != EXIT_OK)
