@@ -1,5 +1,5 @@
 /* Views over time: `mpctl events [--follow]`, `mpctl watch`, `mpctl wait
- * map`, and the one-shot `mpctl metrics`. --follow and watch poll the
+ * map|startup`, and the one-shot `mpctl metrics`. --follow and watch poll the
  * daemon (events by sequence number, so none is printed twice and a gap is
  * reported when the ring overran). Owns nothing past one call. */
 #include <errno.h>
@@ -271,6 +271,32 @@ static unsigned int active_paths(struct json_object *m)
 	return n;
 }
 
+/* `wait startup`: the daemon answers and its first assembly is done (every
+ * create/reload job of the paths it found at start has returned, so their
+ * udev events, and the partition maps made from them, were processed). The
+ * initramfs waits for this before it waits for root=. */
+static int wait_startup(long long deadline, double timeout_s)
+{
+	while (!stop) {
+		struct json_object *st = NULL, *v = NULL;
+
+		if (mpctl_request_quiet("show status", &st, NULL) == 0 &&
+		    json_object_object_get_ex(st, "startup_ms", &v) && v) {
+			printf("startup done in %lld ms: %lld maps, %lld paths\n",
+			       (long long)json_object_get_int64(v), mpctl_jint(st, "maps", 0),
+			       mpctl_jint(st, "paths", 0));
+			json_object_put(st);
+			return MPCTL_EXIT_OK;
+		}
+		json_object_put(st);
+		if (mono_ms() >= deadline)
+			break;
+		sleep_ms(250);
+	}
+	fprintf(stderr, "mpctl wait: the daemon did not finish its startup within %gs\n", timeout_s);
+	return MPCTL_EXIT_FAIL;
+}
+
 int mpctl_cmd_wait(int argc, char **argv)
 {
 	const char *key = NULL;
@@ -280,10 +306,13 @@ int mpctl_cmd_wait(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		if (is_help(argv[i])) {
-			printf("usage: mpctl wait map WWID|NAME|DEV [--paths N] [--timeout S]\n\n"
-			       "Returns (exit 0) once the map exists in the kernel with at least N\n"
+			printf("usage: mpctl wait map WWID|NAME|DEV [--paths N] [--timeout S]\n"
+			       "       mpctl wait startup [--timeout S]\n\n"
+			       "map: returns (exit 0) once the map exists in the kernel with at least N\n"
 			       "(default 1) active paths; exit 1 when S seconds (default 60) pass first.\n"
-			       "DEV may be a path (sdX) of the map. Works without a daemon (kernel view).\n");
+			       "DEV may be a path (sdX) of the map. Works without a daemon (kernel view).\n"
+			       "startup: returns once the daemon answers and has assembled the maps of\n"
+			       "the paths it found at start (udev events included); exit 1 on timeout.\n");
 			return MPCTL_EXIT_OK;
 		} else if (!strcmp(argv[i], "--paths") && i + 1 < argc) {
 			need = strtol(argv[++i], NULL, 10);
@@ -297,7 +326,7 @@ int mpctl_cmd_wait(int argc, char **argv)
 				fprintf(stderr, "mpctl wait: --timeout wants seconds\n");
 				return MPCTL_EXIT_USAGE;
 			}
-		} else if (i == 1 && !strcmp(argv[i], "map")) {
+		} else if (i == 1 && (!strcmp(argv[i], "map") || !strcmp(argv[i], "startup"))) {
 			continue;
 		} else if (!key && i > 1) {
 			key = argv[i];
@@ -306,8 +335,13 @@ int mpctl_cmd_wait(int argc, char **argv)
 			return MPCTL_EXIT_USAGE;
 		}
 	}
+	if (argc >= 2 && !strcmp(argv[1], "startup") && !key) {
+		signal(SIGINT, on_sigint);
+		return wait_startup(mono_ms() + (long long)(timeout_s * 1000), timeout_s);
+	}
 	if (argc < 2 || strcmp(argv[1], "map") || !key) {
-		fprintf(stderr, "usage: mpctl wait map WWID|NAME|DEV [--paths N] [--timeout S]\n");
+		fprintf(stderr, "usage: mpctl wait map WWID|NAME|DEV [--paths N] [--timeout S]\n"
+			"       mpctl wait startup [--timeout S]\n");
 		return MPCTL_EXIT_USAGE;
 	}
 	deadline = mono_ms() + (long long)(timeout_s * 1000);

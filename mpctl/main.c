@@ -16,7 +16,7 @@ static const struct mpctl_command commands[] = {
 	{ "events", "path and map state changes (--follow to stream)", mpctl_cmd_events },
 	{ "watch", "live topology view, refreshed every second", mpctl_cmd_watch },
 	{ "metrics", "Prometheus text exposition for node_exporter", mpctl_cmd_metrics },
-	{ "wait", "wait until a map exists with N active paths", mpctl_cmd_wait },
+	{ "wait", "wait until a map has N active paths, or the daemon's startup is done", mpctl_cmd_wait },
 	{ "fail", "fail path DEV", mpctl_cmd_action },
 	{ "reinstate", "reinstate path DEV", mpctl_cmd_action },
 	{ "switch", "switch group MAP N", mpctl_cmd_action },
