@@ -412,6 +412,32 @@ static struct json_object *cmd_reload_wwids(struct mpd *d, const char *const *a,
 	return o;
 }
 
+/* Is the map open by anything but its unused partition maps? Says which
+ * in err. A list that cannot be read counts as busy. */
+static bool partmaps_busy(struct mpd *d, const struct mpd_map *m, char *err, size_t len)
+{
+	struct mp_dm_map_info *parts = NULL;
+	int n = mp_dm_list_partmaps(d->dm, m->uuid, &parts);
+	int held = m->open_count;
+	bool busy = false;
+
+	for (int i = 0; i < n && !busy; i++) {
+		if (parts[i].open_count > 0) {
+			snprintf(err, len, "map %s is in use: its partition map %s is open (open count %d)",
+				 m->name, parts[i].name, (int)parts[i].open_count);
+			busy = true;
+		}
+		held--;
+	}
+	free(parts);
+	if (!busy && (n < 0 || held > 0)) {
+		snprintf(err, len, "map %s is in use (open count %d); close it first", m->name,
+			 (int)m->open_count);
+		busy = true;
+	}
+	return busy;
+}
+
 static struct json_object *cmd_del_map(struct mpd *d, const char *const *a, unsigned int n, char *err,
 				       size_t len)
 {
@@ -429,11 +455,10 @@ static struct json_object *cmd_del_map(struct mpd *d, const char *const *a, unsi
 	 * ioctl never waits on I/O, so ask the kernel now */
 	if (mp_dm_info(d->dm, MP_DM_UUID(m->uuid), &info) == 0)
 		m->open_count = info.open_count;
-	if (m->open_count > 0) {
-		snprintf(err, len, "map %s is in use (open count %d); close it first", m->name,
-			 (int)m->open_count);
+	/* each partition map holds the map open once; the remove job takes
+	 * the unused ones first, a used one keeps the map */
+	if (m->open_count > 0 && partmaps_busy(d, m, err, len))
 		return NULL;
-	}
 	if (m->op_in_flight) {
 		snprintf(err, len, "map %s is busy with a table change; try again", m->name);
 		return NULL;

@@ -185,7 +185,10 @@ static void run_job(struct mpd_workers *w, struct mpd_job *j)
 		j->rc = mp_dm_message(w->dm, id, j->msg, NULL);
 		break;
 	case MPD_JOB_REMOVE:
-		j->rc = mp_dm_remove(w->dm, id, j->flags);
+		/* the partition maps go with the map (they hold it open) */
+		j->rc = mp_dm_remove_partmaps(w->dm, j->uuid, j->flags);
+		if (j->rc >= 0)
+			j->rc = mp_dm_remove(w->dm, id, j->flags);
 		break;
 	case MPD_JOB_SUSPEND:
 		j->rc = mp_dm_suspend(w->dm, id, true);

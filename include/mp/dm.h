@@ -243,6 +243,16 @@ enum {
 /* BLOCKS (udev wait, retries). -EBUSY while open (unless DEFERRED). */
 int mp_dm_remove(struct mp_dm *dm, const struct mp_dm_id *id, unsigned int flags);
 
+/* The partition maps kpartx-helpers made on the map with this uuid (their
+ * uuid "partN-" + uuid): their count, and in *ret_maps (malloc'd; NULL when
+ * none) what the kernel says of each, open_count included. */
+int mp_dm_list_partmaps(struct mp_dm *dm, const char *uuid, struct mp_dm_map_info **ret_maps);
+/* BLOCKS. Removes those partition maps (flags as mp_dm_remove, FORCE
+ * ignored): the map under them cannot go while they hold it. Stops at the
+ * first failure (-EBUSY for a mounted partition) and returns it; else the
+ * number removed. */
+int mp_dm_remove_partmaps(struct mp_dm *dm, const char *uuid, unsigned int flags);
+
 /* ---- events for the loop (no libdevmapper, never block) ---------------------
  *
  * The kernel keeps one global dm event counter, bumped whenever any map's

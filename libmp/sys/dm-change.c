@@ -476,6 +476,58 @@ out:
 	return r;
 }
 
+/* ---- partition maps -------------------------------------------------------------- */
+
+/* kpartx-helpers names a partition map's uuid "part" N "-" + the parent's
+ * uuid, N a decimal without a leading zero. */
+static bool is_partmap_of(const char *uuid, const char *parent)
+{
+	const char *p = uuid + 4;
+
+	if (strncmp(uuid, "part", 4) != 0 || *p < '1' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '-' && strcmp(p + 1, parent) == 0;
+}
+
+int mp_dm_list_partmaps(struct mp_dm *dm, const char *uuid, struct mp_dm_map_info **ret_maps)
+{
+	struct mp_dm_map_info *all = NULL;
+	int n, k = 0;
+
+	*ret_maps = NULL;
+	if (!uuid || !uuid[0])
+		return 0;
+	n = mp_dm_list(dm, NULL, &all);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		if (is_partmap_of(all[i].uuid, uuid))
+			all[k++] = all[i];
+	if (k == 0) {
+		free(all);
+		all = NULL;
+	}
+	*ret_maps = all;
+	return k;
+}
+
+int mp_dm_remove_partmaps(struct mp_dm *dm, const char *uuid, unsigned int flags)
+{
+	struct mp_dm_map_info *parts = NULL;
+	int n, r = 0;
+
+	n = mp_dm_list_partmaps(dm, uuid, &parts);
+	if (n < 0)
+		return n;
+	/* a partition map is linear: nothing queues in it to be failed */
+	for (int i = 0; i < n && r == 0; i++)
+		r = mp_dm_remove(dm, MP_DM_UUID(parts[i].uuid), flags & ~MP_DM_REMOVE_FORCE);
+	free(parts);
+	return r < 0 ? r : n;
+}
+
 /* ---- the ops table ------------------------------------------------------------------- */
 
 static int op_list(void *ctx, const char *type, struct mp_dm_map_info **ret)

@@ -13,6 +13,11 @@
 #        space, update creates it.
 #   corrupt: hand-made overlapping MBR -> exit 3, message names the map and
 #        the problem, no maps; delete removes all maps.
+#   daemon + udev: our daemon's map gets its partition map from
+#        57-mp-map.rules; `mpctl resize map` after the LUN grew keeps it;
+#        growing the partition in the table makes it follow (inotify change
+#        event, no manual trigger); `mpctl del map` is refused while the
+#        partition map is open and otherwise removes it with the map.
 #   4Kn: scsi_debug with 4096-byte sectors: GPT partition maps in 512-byte
 #        dm sectors at the right offset, data lands there.
 # Prints "PASS: <check>" per check; ends with "PASS" or "FAIL: <reason>".
@@ -103,6 +108,9 @@ lun_up() { # [scsi_debug options]
 }
 cleanup() {
 	exec 3<&- 2>/dev/null
+	# a failure in the daemon section leaves the daemon and our rule behind
+	declare -F adapter_stop >/dev/null && adapter_stop
+	rm -f /etc/udev/rules.d/57-mp-map.rules
 	for m in $(parts) "$MAP"; do dmsetup remove --retry "$m" >/dev/null 2>&1; done
 	sdebug_down >/dev/null 2>&1
 	rm -rf "$tmp"
@@ -217,6 +225,74 @@ dd if=/dev/zero of="/dev/mapper/$MAP" bs=512 count=1 oflag=direct conv=notrunc s
 expect_kp 0 "no partition table is not an error" add "/dev/mapper/$MAP"
 expect_kp 2 "a plain sd path (not a dm map) is refused" add "/dev/$d1"
 dmsetup remove --retry "$MAP"
+sdebug_down || fail "cannot unload scsi_debug"
+
+# ---- through the daemon and 57-mp-map.rules: a resize, and the map's removal --------------
+# Nothing calls kpartx-helpers by hand here: udev runs it from
+# 57-mp-map.rules (installed with install-extra, calling this build's
+# binary) on the map's change events, i.e. the daemon's create and reload
+# (mpctl resize map) and the inotify watch after sfdisk writes the table.
+# scsi_debug grows by its virtual_gb parameter (the store stays 64 MiB and
+# wraps; only sector 0 and the partition's first 4 KiB are written).
+. "$VM_BED/tests/mpd-lib.bash"
+lun_up
+inst=$tmp/inst
+DESTDIR=$inst SBINDIR=$VM_BUILD "$VM_CHECKOUT/scripts/install-extra" >/dev/null ||
+	fail "install-extra into $inst failed"
+mkdir -p /etc/udev/rules.d
+cp "$inst/lib/udev/rules.d/57-mp-map.rules" /etc/udev/rules.d/ && udev_reload
+grep -q "$VM_BUILD/kpartx-helpers" /etc/udev/rules.d/57-mp-map.rules || fail "57-mp-map.rules does not call the build's kpartx-helpers"
+echo 'start=2048, size=20480, type=83' | sfdisk -q --no-reread --no-tell-kernel "/dev/$d1" ||
+	fail "sfdisk on $d1"
+# the bed's virtio disk stays out of the daemon's way
+bl=""
+for i in 0 1; do x=$(vdisk_path_of $i 2>/dev/null); [ -n "$x" ] && bl="$bl${bl:+|}$x"; done
+MPD_EXTRA_CONF=${bl:+$'blacklist {\n\tdevnode "^('"$bl"$')$"\n}'} mpd_setup_conf 'polling_interval 2'
+mpd_start || fail "daemon did not start"
+must 60 "daemon's map over $d1 $d2" eval '[ -n "$(mpath_maps_of "$d1")" ]'
+MAP=$(mpath_maps_of "$d1" | head -n 1)
+CTL="$VM_BUILD/mpctl --socket $MPD_SOCK"
+must 60 "$MAP-part1 made by 57-mp-map.rules at the create" test -b "/dev/mapper/$MAP-part1"
+mapdev=$(dmsetup info -c --noheadings -o major,minor "$MAP" | tr -d ' ')
+expect_size 1 20480; expect_table 1 2048
+check_contents 1 2048
+pass "daemon's create: $MAP-part1 from udev, size and offset as the MBR says"
+
+echo 1 >/sys/bus/pseudo/drivers/scsi_debug/virtual_gb || fail "scsi_debug virtual_gb"
+for x in "$d1" "$d2"; do echo 1 >"/sys/block/$x/device/rescan"; done
+grown=$((1024 * 1024 * 1024 / 512))
+must 30 "both paths at $grown sectors" eval '[ "$(blockdev --getsz /dev/'"$d1"')" = '"$grown"' ] && [ "$(blockdev --getsz /dev/'"$d2"')" = '"$grown"' ]'
+timeout 30 $CTL resize map "$MAP" || fail "mpctl resize map $MAP"
+must 30 "$MAP at $grown sectors" eval '[ "$(getsz "$MAP")" = '"$grown"' ]'
+udev_settle 30
+expect_parts "$MAP-part1 " "resized map: the partition map stays"
+expect_size 1 20480; expect_table 1 2048
+pass "mpctl resize map: $MAP grown to $grown sectors, $MAP-part1 unchanged"
+# the partition takes the new space: the watch's change event, no trigger
+echo ', +' | sfdisk -q --no-reread --no-tell-kernel -N 1 "/dev/mapper/$MAP" >"$tmp/sfdisk.log" 2>&1 ||
+	fail "sfdisk -N 1 on $MAP: $(tail -n 3 "$tmp/sfdisk.log")"
+want=$((grown - 2048))
+t=$(ms_now)
+must 60 "$MAP-part1 follows the grown partition" eval '[ "$(getsz "$MAP-part1")" = '"$want"' ]'
+figure resize-follow-ms $(($(ms_now) - t))
+expect_table 1 2048
+check_contents 1 2048
+pass "partition grown into the new space: $MAP-part1 at $want sectors, same start, data in place"
+
+# the map goes, and its partition maps with it; an open one keeps both
+exec 3<"/dev/mapper/$MAP-part1"
+rc=0; out=$(timeout 30 $CTL del map "$MAP" 2>&1) || rc=$?
+[ "$rc" = 1 ] && echo "$out" | grep -q "partition map $MAP-part1 is open" ||
+	fail "del map with $MAP-part1 open: exit $rc: $out"
+exec 3<&-
+[ -b "/dev/mapper/$MAP-part1" ] && [ -b "/dev/mapper/$MAP" ] || fail "refused del map removed something"
+pass "del map refused while $MAP-part1 is open ($out)"
+timeout 30 $CTL del map "$MAP" || fail "mpctl del map $MAP"
+must 30 "$MAP and its partition maps gone" eval '[ -z "$(parts)" ] && ! dmsetup info "$MAP" >/dev/null 2>&1'
+pass "del map: $MAP-part1 went with $MAP"
+mpd_stop
+rm -f /etc/udev/rules.d/57-mp-map.rules; udev_reload
+MAP=mpkp
 sdebug_down || fail "cannot unload scsi_debug"
 
 # ---- 4Kn -----------------------------------------------------------------------------------

@@ -10,7 +10,10 @@
 #     the last path failing marks the map MP_MAP_ACTIVE_PATHS=0, DM_NOSCAN=1
 #     and keeps the last probe's ID_FS_*/by-uuid link; change events on the
 #     map and its partition map settle at once; kpartx-helpers refuses to
-#     read; a path back and the map is probed and read again.
+#     read; with the partition map removed and a change seen while no
+#     path works, none is made, and the kernel's PATH_REINSTATED event
+#     alone makes it (the initramfs case: a map before its paths are
+#     reinstated); a path back and the map is probed and read again.
 #   LVM on the map's partition (virtio disk, two paths, our daemon): the
 #     kernel has sdX1 on both paths with the same PV label; pvs lists the
 #     PV once, on /dev/mapper/NAME-part1, with no duplicate warnings, with
@@ -20,7 +23,8 @@
 #     ID_FS_TYPE=mpath_member, no lvm-pv-uuid link. Path 0 pulled (QMP):
 #     the LV stays readable and writable; plugged back: the new sd device
 #     is claimed, the map regains it, pvs still shows the one PV.
-# Figures: settle time of a change on a pathless map with our rules (ms).
+# Figures: settle time of a change on a pathless map with our rules (ms);
+# time from reinstate_path to the partition map (ms).
 set -u
 . "$VM_LIB/guest.sh"
 : "${VM_TEST_NAME:=udev-lvm}"
@@ -132,7 +136,20 @@ kprc=0; kperr=$(timeout 20 "$KP" update /dev/mapper/mpnoio 2>&1) || kprc=$?
 	fail "kpartx-helpers update on a pathless map: exit $kprc: $kperr"
 pass "no path: DM_NOSCAN=1, MP_MAP_ACTIVE_PATHS=0, ext4/by-uuid kept, changes settled, kpartx-helpers refuses (exit 2)"
 
+# A map looked at while no path works (as in an initramfs, where the map
+# can come before its paths are reinstated) gets no partition map then;
+# the kernel's PATH_REINSTATED event alone must bring it, with no trigger.
+dmsetup remove mpnoio-part1 || fail "cannot remove mpnoio-part1 while no path works"
+udevadm trigger --action=change "$nd"
+udev_settle 30 || fail "udev did not settle after a change on the pathless map"
+[ -e /dev/mapper/mpnoio-part1 ] && fail "mpnoio-part1 made while no path works"
+[ "$(prop "$nd" MP_MAP_UNREAD)" = 1 ] || fail "mpnoio: MP_MAP_UNREAD=$(prop "$nd" MP_MAP_UNREAD) after a change with no path"
 dmsetup message mpnoio 0 reinstate_path "$b" || fail "reinstate_path $b"
+t=$(ms_now)
+must 30 "mpnoio-part1 made on the path's return (PATH_REINSTATED event only)" test -b /dev/mapper/mpnoio-part1
+figure reinstate-partmap-ms $(($(ms_now) - t))
+pd=$(readlink -f /dev/mapper/mpnoio-part1)
+pass "no partition map while no path works; the path's return made it"
 udev_settle 30
 [ "$(prop "$nd" MP_MAP_UNREAD)" = "" ] || fail "mpnoio: still MP_MAP_UNREAD after a path returned"
 [ "$(prop "$nd" DM_NOSCAN)" != 1 ] || fail "mpnoio: DM_NOSCAN stays after a path returned"
