@@ -458,6 +458,13 @@ mpath_path_state() { # MAP MAJ:MIN
 }
 mpath_flush() {
 	local n
+	# partition maps (kpartx-helpers' partN-mpath-*) first: each holds its
+	# map open, and a map forced to an error table instead of removed
+	# keeps its name and uuid from the next test's daemon
+	for n in $(dmsetup info -c --noheadings --separator ' ' -o name,uuid 2>/dev/null |
+		awk '$2 ~ /^part[0-9]+-mpath-/ { print $1 }'); do
+		timeout 20 dmsetup remove --retry "$n" >/dev/null 2>&1
+	done
 	for n in $(dmsetup ls --target multipath 2>/dev/null | awk '$1 != "No" { print $1 }'); do
 		dmsetup message "$n" 0 fail_if_no_path >/dev/null 2>&1
 		timeout 20 dmsetup remove --retry "$n" >/dev/null 2>&1 ||
