@@ -136,27 +136,25 @@ static void test_latency_args(void)
 /* Hysteresis: a median near a level boundary keeps the current level. */
 static void test_path_latency_keep(void)
 {
-	static const uint64_t at_11ms[] = { 11000 }, at_16ms[] = { 16000 };
-	static const uint64_t at_8ms[] = { 8000 }, at_6ms[] = { 6000 }, at_1ms[] = { 1000 };
+	static const struct {
+		uint64_t median_us;
+		int cur, want;
+	} cases[] = {
+		{ 11000, 0, 60 },	/* no level yet: the plain formula */
+		{ 11000, 61, 61 },	/* level 3 (1-10 ms): 11 ms stays */
+		{ 16000, 61, 60 },	/* 16 ms leaves */
+		{ 8000, 60, 60 },	/* level 4 (10-100 ms): 8 ms stays */
+		{ 6000, 60, 61 },	/* 6 ms leaves */
+		{ 1000, 58, 61 },	/* far from the current level */
+	};
 	int prio = -1;
 
-	/* no level yet: the plain formula */
-	CU_ASSERT_EQUAL(mp_prio_path_latency_keep(at_11ms, 1, 10, 0, &prio), 0);
-	CU_ASSERT_EQUAL(prio, 60);
-	/* at level 3 (61, 1-10 ms): 11 ms stays, 16 ms leaves */
-	CU_ASSERT_EQUAL(mp_prio_path_latency_keep(at_11ms, 1, 10, 61, &prio), 0);
-	CU_ASSERT_EQUAL(prio, 61);
-	CU_ASSERT_EQUAL(mp_prio_path_latency_keep(at_16ms, 1, 10, 61, &prio), 0);
-	CU_ASSERT_EQUAL(prio, 60);
-	/* at level 4 (60, 10-100 ms): 8 ms stays, 6 ms leaves */
-	CU_ASSERT_EQUAL(mp_prio_path_latency_keep(at_8ms, 1, 10, 60, &prio), 0);
-	CU_ASSERT_EQUAL(prio, 60);
-	CU_ASSERT_EQUAL(mp_prio_path_latency_keep(at_6ms, 1, 10, 60, &prio), 0);
-	CU_ASSERT_EQUAL(prio, 61);
-	/* far from the current level: straight to the new one */
-	CU_ASSERT_EQUAL(mp_prio_path_latency_keep(at_1ms, 1, 10, 58, &prio), 0);
-	CU_ASSERT_EQUAL(prio, 61);
-	CU_ASSERT_EQUAL(mp_prio_path_latency_keep(at_1ms, 0, 10, 61, &prio), -ENODATA);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CU_ASSERT_EQUAL(mp_prio_path_latency_keep(&cases[i].median_us, 1, 10, cases[i].cur,
+							  &prio), 0);
+		CU_ASSERT_EQUAL(prio, cases[i].want);
+	}
+	CU_ASSERT_EQUAL(mp_prio_path_latency_keep(&cases[0].median_us, 0, 10, 61, &prio), -ENODATA);
 }
 
 static void test_path_latency(void)
