@@ -5,14 +5,15 @@
 # failover, failback manual, so there are 2 groups and a switched one stays):
 # show topology/paths in text and --json (jq-validated), fail/reinstate
 # path, wait map --paths 2 (and its timeout while a path is failed), switch
-# group.
+# group; with the daemon stopped, the read-only views from the kernel.
 # iSCSI (one LUN through two portals) with find_multipaths strict: os-brick's
 # attach and detach through the `multipathd` and `multipath` front-ends:
 # show status, multipath -a WWID ("wwid '…' added"), multipathd add path
 # /dev/sdX for each -> the map with 2 paths, /dev/disk/by-id/dm-uuid-mpath-WWID
 # and /sys/block/sdX/holders; resize map WWID; del path; multipath -f WWID
 # refused while open, then done, and held across reconfigure; add map with
-# the sysfs (naa.) WWID and add path bring it back.
+# the sysfs (naa.) WWID and add path bring it back; with the daemon stopped,
+# the kernel's view of the map; then the daemon again adopts it.
 # vm-timeout: 600
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
@@ -74,8 +75,18 @@ say "virtio: group $g0 active, switching to $g1"
 expect_rc 0 ctl switch group "$m" "$g1"
 must 15 "virtio: group $g1 active in $m" eval 'read_ok "mapper/'"$m"'" 5 && [ "$(active_group '"$m"')" = '"$g1"' ]'
 expect_rc 1 ctl switch group "$m" 3
+# no daemon: the read-only views come from the kernel (as in an initramfs
+# or after a crash), the actions say the daemon is unreachable
+mpd_stop
+expect_rc 3 ctl fail path "$d"
+expect_rc 0 ctl show topology "$m"; cat /tmp/out >&2
+grep -q "^$m " /tmp/out || fail "virtio fallback: topology does not show $m"
+expect_rc 0 ctl --json show topology "$m"
+jq_ok '.[0].name == "'"$m"'" and ([.[0].groups[].paths[]] | length) == 2'
+expect_rc 0 ctl --json status; jq_ok '.source == "kernel" and .daemon == null'
+mp -ll "$m" | grep -qE "^$m \(" || fail "virtio fallback: multipath -ll $m"
 figure mpctl_virtio_seconds "$(elapsed "$t0")"
-daemon_stop	# and flush: the strict part below starts with no map
+mpath_flush	# the strict part below starts with no map
 
 # ---- iSCSI, os-brick's sequence with find_multipaths strict ----------------------
 t0=$(now)
@@ -142,6 +153,15 @@ expect_rc 0 ctl add path "$o"
 expect_rc 0 ctl wait map "$W" --paths 2 --timeout 30
 expect_rc 0 ctl reload wwids
 expect_rc 0 ctl --json reload wwids; jq_ok '.result == "ok" and .wwids >= 1'
+
+# no daemon: the kernel's view of the iSCSI map, then the daemon again
+mpd_stop
+expect_rc 0 ctl --json show topology "$m"
+jq_ok '.[0].name == "'"$m"'" and ([.[0].groups[].paths[]] | length) == 2'
+expect_rc 0 ctl show paths; grep -q "$d" /tmp/out || fail "iSCSI fallback: paths without $d"
+mp -ll "$W" | grep -q "($W)" || fail "iSCSI fallback: multipath -ll $W"
+mpd_start || fatal_fail "daemon did not restart"
+expect_rc 0 ctl wait map "$W" --paths 2 --timeout 30
 
 # detach as os-brick does: flush, then the paths go
 mp -f "$W" 2>/tmp/err || fail "final multipath -f $W: $(cat /tmp/err)"
