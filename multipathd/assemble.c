@@ -450,15 +450,24 @@ void mpd_map_last_path_gone(struct mpd *d, struct mpd_map *m)
 		mpd_map_schedule_reload(d, m);
 		return;
 	}
-	/* not forced and not deferred: the kernel refuses (EBUSY) while the
-	 * map is open, and then we keep it */
+	/* always: queued I/O fails first (queueing is disabled when the last
+	 * path goes), so an opener whose read queued (a udev probe) gets its
+	 * error and closes; unused: only a map nobody holds goes. Not forced
+	 * and not deferred: the kernel refuses (EBUSY) an open map; the remove
+	 * retries for a few seconds (udev probes hold a map briefly), and a map
+	 * still open is kept and tried again each polling interval
+	 * (mpd_checker_map_tick). */
 	j = mpd_job_new(MPD_JOB_REMOVE, m->uuid, m->name);
 	if (!j)
 		return;
+	j->flags = MP_DM_REMOVE_RETRY;
+	if (m->set.flush_on_last_del == MP_FLUSH_ALWAYS)
+		mpd_map_message(d, m, "fail_if_no_path", 0);
 	m->removing = true;
 	m->op_in_flight = true;
-	mpd_log_map(&d->log, LOG_NOTICE, m, "last path gone; removing the map (flush_on_last_del %s)",
-		    mp_flush_on_last_del_to_string(m->set.flush_on_last_del));
+	if (m->remove_tries++ == 0)
+		mpd_log_map(&d->log, LOG_NOTICE, m, "last path gone; removing the map (flush_on_last_del %s)",
+			    mp_flush_on_last_del_to_string(m->set.flush_on_last_del));
 	mpd_workers_submit(d->workers, j);
 }
 
@@ -526,8 +535,9 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 		if (j->kind == MPD_JOB_REMOVE) {
 			m->removing = false;
 			m->held = false;	/* still there: not held back */
-			if (j->rc == -EBUSY)
-				mpd_log_map(&d->log, LOG_NOTICE, m, "map is open; kept without paths");
+			if (j->rc == -EBUSY && m->remove_tries <= 1)
+				mpd_log_map(&d->log, LOG_NOTICE, m, "map is open; kept without paths%s",
+					    m->remove_tries ? ", removed once nothing holds it" : "");
 			mpd_map_schedule_reload(d, m);
 		}
 		return;

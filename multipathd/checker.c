@@ -252,6 +252,13 @@ void mpd_checker_map_tick(struct mpd *d, struct mpd_map *m, uint64_t now)
 	if (now < m->next_tick_ms)
 		return;
 	m->next_tick_ms = now + (uint64_t)(m->set.polling_interval ? m->set.polling_interval : 5) * 1000;
+	if (m->model->n_paths > 0) {
+		m->remove_tries = 0;
+	} else if (m->remove_tries && m->in_kernel && !m->removing && !m->op_in_flight &&
+		   m->set.flush_on_last_del != MP_FLUSH_NEVER) {
+		mpd_map_last_path_gone(d, m);	/* still open last time */
+		return;
+	}
 	map_policies(d, m, true, now);
 	sweep_sdev_states(d, m);
 }

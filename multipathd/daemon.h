@@ -217,6 +217,9 @@ struct mpd_map {
 	 * "do not probe" flags for the kernel's later events (they carry no
 	 * cookie), so the first usable path asks for a reload that resets them */
 	bool udev_no_paths;
+	/* flush_on_last_del: removes tried since the last path went (a map
+	 * still open is tried again each polling interval) */
+	unsigned int remove_tries;
 	bool removing;
 	/* removed by the operator (del map, multipath -f): not created again
 	 * by reconfigure, uevents or reloads until add map/add path of its
