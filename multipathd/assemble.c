@@ -378,19 +378,13 @@ static void submit_create_or_reload(struct mpd *d, struct mpd_map *m)
 	}
 	if (mpd_assemble_table(d, m, &params) < 0)
 		return;
-	if (table_udev(m, !m->in_kernel, &u) < 0) {
-		free(params);
-		return;
-	}
-	/* the same table is loaded again only to give udev fresh flags once a
-	 * path serves I/O after a no-path table (see udev_no_paths) */
 	if (m->in_kernel && mpd_tables_equivalent(params, m->table) &&
-	    (!m->model->size || m->model->size == m->kernel_size) &&
-	    !(m->udev_no_paths && !u.no_paths)) {
+	    (!m->model->size || m->model->size == m->kernel_size)) {
 		free(params);
 		return;
 	}
-	if (!(j = mpd_job_new(m->in_kernel ? MPD_JOB_RELOAD : MPD_JOB_CREATE, m->uuid, m->name))) {
+	if (table_udev(m, !m->in_kernel, &u) < 0 ||
+	    !(j = mpd_job_new(m->in_kernel ? MPD_JOB_RELOAD : MPD_JOB_CREATE, m->uuid, m->name))) {
 		free(params);
 		return;
 	}
@@ -490,14 +484,8 @@ static void apply_path_message_result(struct mpd *d, struct mpd_job *j)
 	else if (strncmp(j->msg, "reinstate_path", 14) == 0)
 		p->mp.dm_state = MP_DM_PATH_ACTIVE;
 	mpd_log_path(&d->log, LOG_NOTICE, p, "%s: %s done", j->name, j->msg);
-	if (!p->map)
-		return;
-	mpd_checker_map_update(d, p->map);
-	if (p->map->udev_no_paths && p->mp.dm_state == MP_DM_PATH_ACTIVE) {
-		mpd_log_map(&d->log, LOG_INFO, p->map, "a path serves I/O again after a no-path "
-			    "table: reloading so that udev's rules run on the map again");
-		mpd_map_schedule_reload(d, p->map);
-	}
+	if (p->map)
+		mpd_checker_map_update(d, p->map);
 }
 
 void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
@@ -549,7 +537,6 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 		m->table = j->params;
 		j->params = NULL;
 		m->in_kernel = true;
-		m->udev_no_paths = (j->flags & MP_DM_UDEV_NO_PATHS) != 0;
 		m->kernel_size = j->size;
 		m->devnum = j->info.devnum;
 		m->event_nr = j->info.event_nr;

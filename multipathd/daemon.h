@@ -213,10 +213,6 @@ struct mpd_map {
 	/* pending work: one dm op in flight per map, the rest coalesced */
 	bool op_in_flight;
 	bool want_reload;
-	/* the live table went in with MP_DM_UDEV_NO_PATHS: udev keeps the
-	 * "do not probe" flags for the kernel's later events (they carry no
-	 * cookie), so the first usable path asks for a reload that resets them */
-	bool udev_no_paths;
 	/* flush_on_last_del: removes tried since the last path went (a map
 	 * still open is tried again each polling interval) */
 	unsigned int remove_tries;
