@@ -47,9 +47,9 @@ void mpd_latency_sample(struct mpd *d, struct mpd_path *p, uint64_t round_trip_u
 	if (mp_prio_latency_args_parse(p->set.prio_args, &a) < 0) {
 		if (!l->prio)
 			mpd_log_path(&d->log, LOG_WARNING, p,
-				     "path_latency: bad prio_args \"%s\"; using io_num=20 base_num=10",
+				     "path_latency: bad prio_args \"%s\"; using the defaults",
 				     p->set.prio_args);
-		a = (struct mp_latency_args){ .io_num = 20, .base_num = 10 };
+		mp_prio_latency_args_parse(NULL, &a);	/* libmp's defaults */
 	}
 	if (a.io_num > sizeof(samples) / sizeof(samples[0]) || ensure_ring(l, a.io_num) < 0)
 		return;
