@@ -1,5 +1,5 @@
 #!/bin/bash
-# vm-timeout: 420
+# vm-timeout: 540
 # Our udev rules (56-mp-path, 57-mp-map, installed on the guest overlay as
 # in 60-udev-claim) beside lvm2's own (56-lvm, 69-lvm from the host's lvm2)
 # and device-mapper's.
