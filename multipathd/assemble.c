@@ -6,7 +6,10 @@
  * Owns: nothing beyond the records' table text (m->table, the last table we
  * loaded or adopted). One create/reload/remove per map is in flight at a
  * time (m->op_in_flight); further changes set m->want_reload and are
- * coalesced into one reload when the running job reports back. */
+ * coalesced into one reload when the running job reports back, and a last
+ * path gone meanwhile sets m->want_remove, acted on at the same point (two
+ * jobs of one map in flight would leave the first one's result to clear
+ * op_in_flight under the second). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -393,6 +396,8 @@ static void submit_create_or_reload(struct mpd *d, struct mpd_map *m)
 	j->no_flush = true;
 	j->flags = (u.reload ? MP_DM_UDEV_RELOAD : 0) | (u.no_paths ? MP_DM_UDEV_NO_PATHS : 0);
 	j->udev_wait_ms = u.wait_ms;
+	j->n_paths = m->model->n_paths;
+	j->n_pgs = m->model->n_pgs;
 	m->op_in_flight = true;
 	mpd_log_map(&d->log, LOG_INFO, m, "%s%s: %s", mpd_job_kind_to_string(j->kind),
 		    u.no_paths ? " (no path serves I/O: udev must not probe)" : "", params);
@@ -433,9 +438,13 @@ void mpd_map_last_path_gone(struct mpd *d, struct mpd_map *m)
 	bool flush = m->set.flush_on_last_del != MP_FLUSH_NEVER;
 	struct mpd_job *j;
 
+	if (m->op_in_flight) {
+		if (!m->removing)
+			m->want_remove = true;	/* mpd_assemble_job_done acts on it */
+		return;
+	}
 	if (!m->in_kernel) {
-		if (!m->op_in_flight)
-			mpd_map_delete(d, m);
+		mpd_map_delete(d, m);
 		return;
 	}
 	if (!flush) {
@@ -488,6 +497,21 @@ static void apply_path_message_result(struct mpd *d, struct mpd_job *j)
 		mpd_checker_map_update(d, p->map);
 }
 
+/* After a create/reload/remove reported back: the work that waited for it.
+ * m may be gone afterwards. */
+static void run_deferred(struct mpd *d, struct mpd_map *m)
+{
+	if (m->want_remove) {
+		m->want_remove = false;
+		if (m->model->n_paths == 0) {
+			mpd_map_last_path_gone(d, m);
+			return;
+		}
+	}
+	if (m->want_reload)
+		submit_create_or_reload(d, m);
+}
+
 void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 {
 	struct mpd_map *m = mpd_map_find_uuid(d, j->uuid);
@@ -528,6 +552,7 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 					    m->remove_tries ? ", removed once nothing holds it" : "");
 			mpd_map_schedule_reload(d, m);
 		}
+		run_deferred(d, m);
 		return;
 	}
 	switch (j->kind) {
@@ -553,9 +578,8 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 		} else {
 			d->n_reloads++;
 		}
-		mpd_log_map(&d->log, LOG_NOTICE, m, "%s with %zu paths in %zu groups",
-			    j->kind == MPD_JOB_CREATE ? "created" : "reloaded", m->model->n_paths,
-			    m->model->n_pgs);
+		mpd_log_map(&d->log, LOG_NOTICE, m, "%s with %u paths in %u groups",
+			    j->kind == MPD_JOB_CREATE ? "created" : "reloaded", j->n_paths, j->n_pgs);
 		if (j->kind == MPD_JOB_CREATE)
 			mpd_events_map(d->events, m, "absent", "created", "daemon", NULL);
 		/* the new table's A/F may differ from the path policies: resync */
@@ -574,8 +598,7 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 	default:
 		break;
 	}
-	if (m->want_reload)
-		submit_create_or_reload(d, m);
+	run_deferred(d, m);
 }
 
 /* ---- membership -------------------------------------------------------------- */

@@ -162,6 +162,7 @@ void mpd_resolve_path_settings(struct mpd *d, struct mpd_path *p)
 	snprintf(d->resolved.revision, sizeof(d->resolved.revision), "%s", p->mp.revision);
 	d->resolved.set = p->set;
 out:
+	mpd_latency_resolve(d, p);
 	mpd_budget_resolve(d, p);
 }
 

@@ -26,6 +26,7 @@
 #include "mp/naming.h"
 #include "mp/path.h"
 #include "mp/policy.h"
+#include "mp/prio.h"
 #include "mp/sg.h"
 #include "mp/shares.h"
 #include "mp/sysfs.h"
@@ -108,6 +109,7 @@ struct mpd_job {
 	unsigned int flags;	/* REMOVE flags / udev flags */
 	bool no_flush;
 	uint32_t udev_wait_ms;	/* CREATE/RELOAD: bound of the udev wait (policy-udev) */
+	unsigned int n_paths, n_pgs;	/* CREATE/RELOAD: what the table holds, for the log */
 	/* result */
 	int rc;
 	char error[256];
@@ -168,9 +170,10 @@ struct mpd_path {
 	/* path_latency prio (latency.c): the last io_num command round
 	 * trips of successful checks, a ring; allocated on first use */
 	struct mpd_path_latency {
-		uint32_t *us;
+		uint64_t *us;
 		unsigned int cap, n, next;
 		int prio;		/* 0 until measured */
+		struct mp_latency_args args;	/* from prio_args, per config load */
 	} lat;
 	uint64_t n_checks;		/* verdicts reached on this path */
 	/* directio: the O_DIRECT fd and the one read of it in the kernel */
@@ -213,6 +216,7 @@ struct mpd_map {
 	/* pending work: one dm op in flight per map, the rest coalesced */
 	bool op_in_flight;
 	bool want_reload;
+	bool want_remove;		/* the last path went while an op ran */
 	/* flush_on_last_del: removes tried since the last path went (a map
 	 * still open is tried again each polling interval) */
 	unsigned int remove_tries;
@@ -319,6 +323,9 @@ void mpd_shares_map_json(const struct mpd_map *m, struct json_object *o);
 
 /* ---- latency.c: the path_latency prioritizer --------------------------------- */
 
+/* Parses the path's prio_args once per resolve of its settings (a bad
+ * value is logged here, once, and the defaults are used). */
+void mpd_latency_resolve(struct mpd *d, struct mpd_path *p);
 /* Records one successful check's round trip; when the path's priority
  * level changes, schedules its map's regrouping. No-op unless the path's
  * prio is path_latency. */

@@ -11,6 +11,7 @@
  * from the first few samples; after that the ring slides, so the
  * priority follows a path that becomes slow (or recovers) within io_num
  * checks. */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "mp/prio.h"
@@ -21,13 +22,13 @@
 
 static int ensure_ring(struct mpd_path_latency *l, unsigned int cap)
 {
-	uint32_t *us;
+	uint64_t *us;
 
 	if (l->us && l->cap == cap)
 		return 0;
 	us = calloc(cap, sizeof(*us));
 	if (!us)
-		return -1;
+		return -ENOMEM;
 	free(l->us);
 	l->us = us;
 	l->cap = cap;
@@ -35,33 +36,34 @@ static int ensure_ring(struct mpd_path_latency *l, unsigned int cap)
 	return 0;
 }
 
+void mpd_latency_resolve(struct mpd *d, struct mpd_path *p)
+{
+	if (p->set.prio != MP_PRIO_PATH_LATENCY)
+		return;
+	if (mp_prio_latency_args_parse(p->set.prio_args, &p->lat.args) < 0) {
+		mpd_log_path(&d->log, LOG_WARNING, p,
+			     "path_latency: bad prio_args \"%s\"; using the defaults",
+			     p->set.prio_args);
+		mp_prio_latency_args_parse(NULL, &p->lat.args);	/* libmp's defaults */
+	}
+}
+
 void mpd_latency_sample(struct mpd *d, struct mpd_path *p, uint64_t round_trip_us)
 {
 	struct mpd_path_latency *l = &p->lat;
-	struct mp_latency_args a;
-	uint64_t samples[200];
 	int prio;
 
-	if (p->set.prio != MP_PRIO_PATH_LATENCY)
+	if (p->set.prio != MP_PRIO_PATH_LATENCY || !l->args.io_num ||
+	    ensure_ring(l, l->args.io_num) < 0)
 		return;
-	if (mp_prio_latency_args_parse(p->set.prio_args, &a) < 0) {
-		if (!l->prio)
-			mpd_log_path(&d->log, LOG_WARNING, p,
-				     "path_latency: bad prio_args \"%s\"; using the defaults",
-				     p->set.prio_args);
-		mp_prio_latency_args_parse(NULL, &a);	/* libmp's defaults */
-	}
-	if (a.io_num > sizeof(samples) / sizeof(samples[0]) || ensure_ring(l, a.io_num) < 0)
-		return;
-	l->us[l->next] = round_trip_us > UINT32_MAX ? UINT32_MAX : (uint32_t)round_trip_us;
+	l->us[l->next] = round_trip_us;
 	l->next = (l->next + 1) % l->cap;
 	if (l->n < l->cap)
 		l->n++;
 	if (l->n < LATENCY_MIN_SAMPLES && l->n < l->cap)
 		return;
-	for (unsigned int i = 0; i < l->n; i++)
-		samples[i] = l->us[i];
-	if (mp_prio_path_latency_keep(samples, l->n, a.base_num, l->prio, &prio) < 0 ||
+	/* the ring's order does not matter: libmp takes the median of a copy */
+	if (mp_prio_path_latency_keep(l->us, l->n, l->args.base_num, l->prio, &prio) < 0 ||
 	    prio == l->prio)
 		return;
 	mpd_log_path(&d->log, LOG_NOTICE, p, "path_latency: prio %d -> %d (%u samples, last %llu us)",
