@@ -20,6 +20,7 @@
 #include "mp/naming.h"
 #include "mp/strbuf.h"
 #include "util/cleanup.h"
+#include "util/strindex.h"
 #include "util/text.h"
 
 enum bline_kind {
@@ -34,17 +35,10 @@ struct bline {
 	char *raw;	/* BLINE_PRESERVED only */
 };
 
-/* Open addressing, linear probing; a slot holds line index + 1, 0 = empty.
- * cap is 0 or a power of two, kept at most half full. */
-struct bindex {
-	size_t *slot;
-	size_t cap, used;
-};
-
 struct mp_bindings {
 	struct bline *v;
 	size_t n, cap;
-	struct bindex by_alias, by_wwid;
+	struct mp_strindex by_alias, by_wwid;	/* binding lines only */
 };
 
 static const char header[] =
@@ -53,12 +47,24 @@ static const char header[] =
 	"# Lines they cannot parse are kept as they are and reported.\n"
 	"#\n";
 
+static const char *alias_at(const void *ctx, size_t pos)
+{
+	return ((const struct mp_bindings *)ctx)->v[pos].alias;
+}
+
+static const char *wwid_at(const void *ctx, size_t pos)
+{
+	return ((const struct mp_bindings *)ctx)->v[pos].wwid;
+}
+
 int mp_bindings_new(struct mp_bindings **ret)
 {
 	struct mp_bindings *b = calloc(1, sizeof(*b));
 
 	if (!b)
 		return -ENOMEM;
+	mp_strindex_init(&b->by_alias, alias_at, b);
+	mp_strindex_init(&b->by_wwid, wwid_at, b);
 	*ret = b;
 	return 0;
 }
@@ -73,8 +79,8 @@ void mp_bindings_free(struct mp_bindings *b)
 		free(b->v[i].raw);
 	}
 	free(b->v);
-	free(b->by_alias.slot);
-	free(b->by_wwid.slot);
+	mp_strindex_release(&b->by_alias);
+	mp_strindex_release(&b->by_wwid);
 	free(b);
 }
 
@@ -94,65 +100,18 @@ static int push_line(struct mp_bindings *b, const struct bline *l)
 	return 0;
 }
 
-static const char *key_of(const struct bline *l, bool by_wwid)
-{
-	return by_wwid ? l->wwid : l->alias;
-}
-
-static const struct bline *bindex_find(const struct mp_bindings *b, const struct bindex *ix,
-				       bool by_wwid, const char *key)
-{
-	if (!ix->cap)
-		return NULL;
-	for (size_t i = mp_text_hash(key) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
-		size_t s = ix->slot[i];
-
-		if (!s)
-			return NULL;
-		if (!strcmp(key_of(&b->v[s - 1], by_wwid), key))
-			return &b->v[s - 1];
-	}
-}
-
-static void bindex_place(size_t *slot, size_t cap, size_t hash, size_t value)
-{
-	size_t i = hash & (cap - 1);
-
-	while (slot[i])
-		i = (i + 1) & (cap - 1);
-	slot[i] = value;
-}
-
-/* Makes room for one more entry; call before pushing the line so that a
- * failure leaves the table unchanged. */
-static int bindex_reserve(const struct mp_bindings *b, struct bindex *ix, bool by_wwid)
-{
-	size_t cap, *slot;
-
-	if (2 * (ix->used + 1) <= ix->cap)
-		return 0;
-	cap = ix->cap ? ix->cap * 2 : 64;
-	slot = calloc(cap, sizeof(*slot));
-	if (!slot)
-		return -ENOMEM;
-	for (size_t i = 0; i < ix->cap; i++)
-		if (ix->slot[i])
-			bindex_place(slot, cap, mp_text_hash(key_of(&b->v[ix->slot[i] - 1], by_wwid)),
-				     ix->slot[i]);
-	free(ix->slot);
-	ix->slot = slot;
-	ix->cap = cap;
-	return 0;
-}
-
 static const struct bline *find_binding_by_wwid(const struct mp_bindings *b, const char *wwid)
 {
-	return bindex_find(b, &b->by_wwid, true, wwid);
+	size_t pos;
+
+	return mp_strindex_find(&b->by_wwid, wwid, &pos) ? &b->v[pos] : NULL;
 }
 
 static const struct bline *find_binding_by_alias(const struct mp_bindings *b, const char *alias)
 {
-	return bindex_find(b, &b->by_alias, false, alias);
+	size_t pos;
+
+	return mp_strindex_find(&b->by_alias, alias, &pos) ? &b->v[pos] : NULL;
 }
 
 const char *mp_bindings_lookup_wwid(const struct mp_bindings *b, const char *wwid)
@@ -228,19 +187,17 @@ static int push_binding(struct mp_bindings *b, const char *alias, size_t alen,
 
 	if (!a || !w)
 		return -ENOMEM;
-	r = bindex_reserve(b, &b->by_alias, false);
+	r = mp_strindex_reserve(&b->by_alias, 1);
 	if (r == 0)
-		r = bindex_reserve(b, &b->by_wwid, true);
+		r = mp_strindex_reserve(&b->by_wwid, 1);
 	if (r < 0)
 		return r;
 	l = (struct bline){ .kind = BLINE_BINDING, .alias = a, .wwid = w };
 	r = push_line(b, &l);
 	if (r < 0)
 		return r;
-	bindex_place(b->by_alias.slot, b->by_alias.cap, mp_text_hash(a), b->n);
-	bindex_place(b->by_wwid.slot, b->by_wwid.cap, mp_text_hash(w), b->n);
-	b->by_alias.used++;
-	b->by_wwid.used++;
+	mp_strindex_add(&b->by_alias, a, b->n - 1);
+	mp_strindex_add(&b->by_wwid, w, b->n - 1);
 	TAKE_PTR(a);
 	TAKE_PTR(w);
 	return 0;

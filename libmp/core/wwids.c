@@ -13,6 +13,7 @@
 #include "mp/naming.h"
 #include "mp/strbuf.h"
 #include "util/cleanup.h"
+#include "util/strindex.h"
 #include "util/text.h"
 
 struct wline {
@@ -23,8 +24,7 @@ struct wline {
 struct mp_wwids {
 	struct wline *v;
 	size_t n, cap;
-	size_t *slot;		/* open addressing: line index + 1, 0 = empty */
-	size_t scap, sused;	/* scap is 0 or a power of two, at most half full */
+	struct mp_strindex by_wwid;	/* WWID lines only */
 };
 
 static const char header[] =
@@ -33,12 +33,18 @@ static const char header[] =
 	"# Lines they cannot parse are kept as they are and reported.\n"
 	"#\n";
 
+static const char *wwid_at(const void *ctx, size_t pos)
+{
+	return ((const struct mp_wwids *)ctx)->v[pos].wwid;
+}
+
 int mp_wwids_new(struct mp_wwids **ret)
 {
 	struct mp_wwids *w = calloc(1, sizeof(*w));
 
 	if (!w)
 		return -ENOMEM;
+	mp_strindex_init(&w->by_wwid, wwid_at, w);
 	*ret = w;
 	return 0;
 }
@@ -52,39 +58,8 @@ void mp_wwids_free(struct mp_wwids *w)
 		free(w->v[i].raw);
 	}
 	free(w->v);
-	free(w->slot);
+	mp_strindex_release(&w->by_wwid);
 	free(w);
-}
-
-static void index_place(size_t *slot, size_t cap, const char *key, size_t value)
-{
-	size_t i = mp_text_hash(key) & (cap - 1);
-
-	while (slot[i])
-		i = (i + 1) & (cap - 1);
-	slot[i] = value;
-}
-
-/* Rebuilds the index for the current lines with room for extra more. */
-static int index_rebuild(struct mp_wwids *w, size_t extra)
-{
-	size_t cap = 64, *slot, used = 0;
-
-	for (size_t i = 0; i < w->n; i++)
-		used += w->v[i].wwid != NULL;
-	while (cap < 2 * (used + extra))
-		cap *= 2;
-	slot = calloc(cap, sizeof(*slot));
-	if (!slot)
-		return -ENOMEM;
-	for (size_t i = 0; i < w->n; i++)
-		if (w->v[i].wwid)
-			index_place(slot, cap, w->v[i].wwid, i + 1);
-	free(w->slot);
-	w->slot = slot;
-	w->scap = cap;
-	w->sused = used;
-	return 0;
 }
 
 /* Takes ownership of l's strings on success only. */
@@ -111,8 +86,8 @@ static int push_string(struct mp_wwids *w, const char *s, size_t len, bool prese
 
 	if (!copy)
 		return -ENOMEM;
-	if (!preserved && 2 * (w->sused + 1) > w->scap) {
-		r = index_rebuild(w, w->sused + 1);
+	if (!preserved) {
+		r = mp_strindex_reserve(&w->by_wwid, 1);
 		if (r < 0)
 			return r;
 	}
@@ -123,26 +98,15 @@ static int push_string(struct mp_wwids *w, const char *s, size_t len, bool prese
 	r = push_line(w, &l);
 	if (r < 0)
 		return r;
-	if (!preserved) {
-		index_place(w->slot, w->scap, copy, w->n);
-		w->sused++;
-	}
+	if (!preserved)
+		mp_strindex_add(&w->by_wwid, copy, w->n - 1);
 	TAKE_PTR(copy);
 	return 0;
 }
 
 bool mp_wwids_contains(const struct mp_wwids *w, const char *wwid)
 {
-	if (!w || !wwid || !w->scap)
-		return false;
-	for (size_t i = mp_text_hash(wwid) & (w->scap - 1);; i = (i + 1) & (w->scap - 1)) {
-		size_t s = w->slot[i];
-
-		if (!s)
-			return false;
-		if (!strcmp(w->v[s - 1].wwid, wwid))
-			return true;
-	}
+	return w && wwid && mp_strindex_find(&w->by_wwid, wwid, NULL);
 }
 
 size_t mp_wwids_count(const struct mp_wwids *w)
@@ -286,13 +250,10 @@ int mp_wwids_remove(struct mp_wwids *w, const char *wwid)
 		/* Line numbers shifted: re-place every entry. There are fewer
 		 * than before, so the existing array has room and this cannot
 		 * fail. */
-		memset(w->slot, 0, w->scap * sizeof(*w->slot));
-		w->sused = 0;
+		mp_strindex_clear(&w->by_wwid);
 		for (size_t k = 0; k < w->n; k++)
-			if (w->v[k].wwid) {
-				index_place(w->slot, w->scap, w->v[k].wwid, k + 1);
-				w->sused++;
-			}
+			if (w->v[k].wwid)
+				mp_strindex_add(&w->by_wwid, w->v[k].wwid, k);
 		return 1;
 	}
 	return 0;
