@@ -3,6 +3,7 @@
  * daemon (events by sequence number, so none is printed twice and a gap is
  * reported when the ring overran). Owns nothing past one call. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,34 @@ static void sleep_ms(unsigned int ms)
 static bool is_help(const char *s)
 {
 	return !strcmp(s, "--help") || !strcmp(s, "-h");
+}
+
+/* Strict numbers for options: the whole word, within [lo, hi]; a typo such
+ * as "--paths two" must not turn into 0 and a wait that returns at once. */
+static bool parse_count(const char *s, long lo, long hi, long *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return false;
+	*ret = v;
+	return true;
+}
+
+static bool parse_seconds(const char *s, double lo, double hi, double *ret)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		return false;
+	*ret = v;
+	return true;
 }
 
 static long long mono_ms(void)
@@ -81,13 +110,13 @@ int mpctl_cmd_events(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--follow") || !strcmp(argv[i], "-f")) {
 			follow = true;
 		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
-			char *end;
+			long n;
 
-			last = (int)strtol(argv[++i], &end, 10);
-			if (*end || last <= 0) {
+			if (!parse_count(argv[++i], 1, 1 << 20, &n)) {
 				fprintf(stderr, "mpctl events: -n wants a positive count, not \"%s\"\n", argv[i]);
 				return MPCTL_EXIT_USAGE;
 			}
+			last = (int)n;
 		} else {
 			fprintf(stderr, "mpctl events: unexpected argument \"%s\"\n", argv[i]);
 			return MPCTL_EXIT_USAGE;
@@ -144,17 +173,18 @@ int mpctl_cmd_watch(int argc, char **argv)
 			       "with the last events below it. On a terminal the screen is redrawn.\n");
 			return MPCTL_EXIT_OK;
 		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
-			double s = strtod(argv[++i], NULL);
+			double s;
 
-			if (s < 0.1 || s > 3600) {
-				fprintf(stderr, "mpctl watch: -n wants seconds between 0.1 and 3600\n");
+			if (!parse_seconds(argv[++i], 0.1, 3600, &s)) {
+				fprintf(stderr, "mpctl watch: -n wants seconds between 0.1 and 3600, not \"%s\"\n",
+					argv[i]);
 				return MPCTL_EXIT_USAGE;
 			}
 			interval_ms = (unsigned int)(s * 1000);
 		} else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
-			count = strtol(argv[++i], NULL, 10);
-			if (count <= 0) {
-				fprintf(stderr, "mpctl watch: --count wants a positive number\n");
+			if (!parse_count(argv[++i], 1, LONG_MAX, &count)) {
+				fprintf(stderr, "mpctl watch: --count wants a positive number, not \"%s\"\n",
+					argv[i]);
 				return MPCTL_EXIT_USAGE;
 			}
 		} else {
@@ -315,15 +345,14 @@ int mpctl_cmd_wait(int argc, char **argv)
 			       "the paths it found at start (udev events included); exit 1 on timeout.\n");
 			return MPCTL_EXIT_OK;
 		} else if (!strcmp(argv[i], "--paths") && i + 1 < argc) {
-			need = strtol(argv[++i], NULL, 10);
-			if (need < 0) {
-				fprintf(stderr, "mpctl wait: --paths wants a count\n");
+			if (!parse_count(argv[++i], 0, 1024, &need)) {
+				fprintf(stderr, "mpctl wait: --paths wants a count (0-1024), not \"%s\"\n",
+					argv[i]);
 				return MPCTL_EXIT_USAGE;
 			}
 		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
-			timeout_s = strtod(argv[++i], NULL);
-			if (timeout_s <= 0) {
-				fprintf(stderr, "mpctl wait: --timeout wants seconds\n");
+			if (!parse_seconds(argv[++i], 0.001, 86400 * 365, &timeout_s)) {
+				fprintf(stderr, "mpctl wait: --timeout wants seconds, not \"%s\"\n", argv[i]);
 				return MPCTL_EXIT_USAGE;
 			}
 		} else if (i == 1 && (!strcmp(argv[i], "map") || !strcmp(argv[i], "startup"))) {
