@@ -75,6 +75,10 @@ sleep 12
 [ ! -e /run/57-dd.rc ] || fail "write with no path did not queue: rc $(cat /run/57-dd.rc): $(cat /run/57-dd.err)"
 kill -0 "$fpid" 2>/dev/null || fail "fio ended while the paths were out: $(head -c 300 "$out.err")"
 figure mpd-replug-down-seconds "$(elapsed "$t_down")"
+# scsi_debug takes the freed sd indexes (the lowest free ones), so the
+# plugged paths come back under new names and device numbers: the daemon
+# must follow new devices, not find the old ones again.
+SDEBUG_TIMEOUT=60 sdebug_up 1 2 || fail "scsi_debug did not come up (to take the freed sd numbers)"
 snap before-plug
 
 t_plug=$(now)
@@ -83,6 +87,9 @@ path_restore unplug 1 || fail "plug of path 1 failed"
 figure mpd-replug-plug-seconds "$(elapsed "$t_plug")"
 new="$(devnum_of "$(vdisk_path_of 0)") $(devnum_of "$(vdisk_path_of 1)")"
 say "replugged as $(vdisk_path_of 0) $(vdisk_path_of 1) ($new)"
+for n in $new; do
+	case " $old " in *" $n "*) fail "path came back with its old dev_t $n (old: $old): the new-device case was not exercised" ;; esac
+done
 snap after-plug
 if ! wait_for 60 test -e /run/57-dd.rc; then
 	snap hang
