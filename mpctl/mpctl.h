@@ -123,6 +123,11 @@ enum mpctl_tree_style { MPCTL_TREE_MPCTL, MPCTL_TREE_LL, MPCTL_TREE_L };
 int mpctl_render_topology(struct json_object *maps, const char *only_map, enum mpctl_tree_style st,
 			  bool color, struct mp_strbuf *out);
 
+/* The `show topology` array without the maps the kernel does not have (held
+ * by del map, not created yet): the incumbent's `show maps` rows. Takes
+ * maps' reference; returns a new array, or NULL when out of memory. */
+struct json_object *mpctl_maps_in_kernel(struct json_object *maps);
+
 /* Does the map document match NAME, WWID, uuid, dm-N or /dev/dm-N, MAJ:MIN,
  * /dev/mapper/NAME? */
 bool mpctl_map_matches(struct json_object *map, const char *key);

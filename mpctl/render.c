@@ -590,6 +590,25 @@ static int render_map(struct json_object *m, enum mpctl_tree_style st, bool colo
 	return 0;
 }
 
+/* The maps the kernel has, as the incumbent lists them: a map removed by
+ * del map (held) or not created yet has no row. Scripts take the rows'
+ * names and WWIDs to /dev/mapper and /dev/disk/by-id, and a row for a map
+ * that does not exist there would send them after a device that is not
+ * coming (os-brick waits for it; a CSI driver would try to stage it). */
+struct json_object *mpctl_maps_in_kernel(struct json_object *maps)
+{
+	struct json_object *in = json_object_new_array();
+
+	for (size_t i = 0; in && i < json_object_array_length(maps); i++) {
+		struct json_object *m = json_object_array_get_idx(maps, i);
+
+		if (mpctl_jbool(m, "in_kernel"))
+			json_object_array_add(in, json_object_get(m));
+	}
+	json_object_put(maps);
+	return in;
+}
+
 int mpctl_render_topology(struct json_object *maps, const char *only_map, enum mpctl_tree_style st,
 			  bool color, struct mp_strbuf *out)
 {
@@ -600,8 +619,9 @@ int mpctl_render_topology(struct json_object *maps, const char *only_map, enum m
 
 		if (only_map && !mpctl_map_matches(m, only_map))
 			continue;
-		/* the incumbent's layouts list the kernel's maps only */
-		if (st != MPCTL_TREE_MPCTL && mpctl_jbool(m, "held"))
+		/* the incumbent's layouts list the kernel's maps only: not
+		 * one removed by del map (held), nor one not created yet */
+		if (st != MPCTL_TREE_MPCTL && !mpctl_jbool(m, "in_kernel"))
 			continue;
 		render_map(m, st, color, out);
 		found++;

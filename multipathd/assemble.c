@@ -444,6 +444,8 @@ void mpd_map_last_path_gone(struct mpd *d, struct mpd_map *m)
 		return;
 	}
 	if (!m->in_kernel) {
+		if (m->held)
+			mpd_holds_set(d, m->model->wwid, false, "its last path is gone");
 		mpd_map_delete(d, m);
 		return;
 	}
@@ -546,7 +548,8 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 			    strerror(-j->rc), j->error[0] ? ": " : "", j->error);
 		if (j->kind == MPD_JOB_REMOVE) {
 			m->removing = false;
-			m->held = false;	/* still there: not held back */
+			if (m->held)	/* still there: not held back */
+				mpd_holds_set(d, m->model->wwid, false, "the remove failed");
 			if (j->rc == -EBUSY && m->remove_tries <= 1)
 				mpd_log_map(&d->log, LOG_NOTICE, m, "map is open; kept without paths%s",
 					    m->remove_tries ? ", removed once nothing holds it" : "");
@@ -591,6 +594,8 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 		m->in_kernel = false;
 		m->removing = false;
 		if (m->model->n_paths == 0) {
+			if (m->held)
+				mpd_holds_set(d, m->model->wwid, false, "it has no path");
 			mpd_map_delete(d, m);
 			return;
 		}

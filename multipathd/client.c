@@ -52,6 +52,10 @@ static int show_table(enum mpctl_obj kind, bool raw, const char *fmt)
 
 	if (fetch(kind == MPCTL_OBJ_MAP ? "show topology" : "show paths", &doc))
 		return 1;
+	if (kind == MPCTL_OBJ_MAP && !(doc = mpctl_maps_in_kernel(doc))) {
+		fprintf(stderr, "multipathd: out of memory\n");
+		return 1;
+	}
 	if (!fmt)
 		fmt = kind == MPCTL_OBJ_MAP ? "%n %d %w" : "%i %d %D %p %t %T %o";
 	r = mpctl_render_table(kind, doc, fmt, !raw, raw, true, &sb, &bad);

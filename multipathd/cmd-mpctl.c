@@ -262,12 +262,12 @@ static struct json_object *cmd_config_effective(struct mpd *d, const char *const
 /* An operator asking for the map lifts a del map's hold on it. */
 static void unhold(struct mpd *d, const char *wwid, const char *why)
 {
-	struct mpd_map *m = mpd_map_find_wwid(d, wwid);
+	char what[64];
 
-	if (m && m->held) {
-		m->held = false;
-		mpd_log_map(&d->log, LOG_NOTICE, m, "operator: %s lifts the del map hold", why);
-	}
+	if (!mp_holds_contains(&d->holds, wwid))
+		return;
+	snprintf(what, sizeof(what), "operator: %s", why);
+	mpd_holds_set(d, wwid, false, what);
 }
 
 static struct json_object *cmd_add_path(struct mpd *d, const char *const *a, unsigned int n, char *err,
@@ -469,8 +469,8 @@ static struct json_object *cmd_del_map(struct mpd *d, const char *const *a, unsi
 		return NULL;
 	}
 	m->removing = true;
-	m->held = true;
 	m->op_in_flight = true;
+	mpd_holds_set(d, m->model->wwid, true, "operator: del map");
 	mpd_log_map(&d->log, LOG_NOTICE, m, "operator: del map (held until add map/add path)");
 	mpd_events_map(d->events, m, "active", "removing", "operator", "del map");
 	mpd_workers_submit(d->workers, j);

@@ -22,6 +22,7 @@
 #include "mp/config.h"
 #include "mp/dm.h"
 #include "mp/dmtable.h"
+#include "mp/holds.h"
 #include "mp/map.h"
 #include "mp/naming.h"
 #include "mp/path.h"
@@ -223,7 +224,8 @@ struct mpd_map {
 	bool removing;
 	/* removed by the operator (del map, multipath -f): not created again
 	 * by reconfigure, uevents or reloads until add map/add path of its
-	 * WWID; the record keeps its paths, and goes with the last of them */
+	 * WWID; the record keeps its paths, and goes with the last of them.
+	 * Mirrors d->holds (holds.c), which outlives a daemon restart */
 	bool held;
 	/* policies */
 	struct mp_queue_state q;
@@ -372,6 +374,19 @@ void mpd_budget_apply(struct mpd *d, struct mpd_path *p, const char *why);
 const char *mpd_bindings_path(const struct mpd *d);
 const char *mpd_wwids_path(const struct mpd *d);
 
+/* ---- holds.c: del map holds kept in a file under the run directory ---------- */
+
+/* Reads the holds file (<socket dir>/held-maps) into d->holds; a bad line
+ * is logged with file and line and left out. Before the first map record. */
+void mpd_holds_load(struct mpd *d);
+/* After the first assembly: drops holds whose map is in the kernel anyway
+ * or whose WWID has no path left, and rewrites the file if it changed. */
+void mpd_holds_prune(struct mpd *d);
+/* Sets or lifts the hold on wwid (and its map record's held flag) and
+ * rewrites the file when that changed; why goes into the log line. */
+void mpd_holds_set(struct mpd *d, const char *wwid, bool on, const char *why);
+const char *mpd_holds_path(const struct mpd *d);
+
 /* ---- queue-timeout.c: the kernel's queue_if_no_path_timeout_secs ---------- */
 
 /* Sets the global parameter from the maps' no_path_retry when it changed. */
@@ -407,6 +422,10 @@ struct mpd {
 	char wwids_file[4096];
 	struct mp_bindings *bindings;	/* NULL if unreadable */
 	struct mp_wwids *wwids;
+	/* del map holds (holds.c): the WWIDs not to create again, as in
+	 * holds_file; a map record of one has held set */
+	struct mp_holds holds;
+	char holds_file[4096];
 	/* the wwids file as last read: re-read only when it changed */
 	struct mpd_file_id {
 		dev_t dev;

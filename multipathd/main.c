@@ -156,6 +156,7 @@ static int start(struct mpd *d)
 	if (r < 0)
 		return r;
 	phase(d, "config read");
+	mpd_holds_load(d);
 	r = mpd_loop_new(&d->loop);
 	if (r < 0)
 		return r;
@@ -199,6 +200,7 @@ static int start(struct mpd *d)
 	}
 	phase(d, "paths discovered");
 	mpd_assemble_all(d);
+	mpd_holds_prune(d);
 	phase(d, "maps queued");
 	mpd_dmevents_apply_adopted(d);
 	r = mpd_control_start(d);
@@ -241,6 +243,7 @@ static void stop(struct mpd *d)
 		close(d->signal_fd);
 	mp_bindings_free(d->bindings);
 	mp_wwids_free(d->wwids);
+	mp_holds_release(&d->holds);
 	mp_config_free(d->cfg);
 }
 

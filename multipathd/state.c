@@ -133,6 +133,7 @@ int mpd_map_add(struct mpd *d, const char *wwid, struct mpd_map **ret)
 	mp_policy_queue_init(&m->q);
 	mp_policy_failback_init(&m->fb);
 	m->open_count = -1;
+	m->held = mp_holds_contains(&d->holds, wwid);
 	d->maps[d->n_maps++] = m;
 	*ret = m;
 	return 0;

@@ -150,6 +150,14 @@ static void test_held_map(void)
 	CU_ASSERT_EQUAL(mpctl_render_table(MPCTL_OBJ_MAP, t, "%n %t", false, true, true, &sb, NULL), 0);
 	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&sb), "mpatha -\n");
 	mp_strbuf_release(&sb);
+	/* the compat `show maps` rows: none for it, the kernel's maps stay */
+	t = mpctl_maps_in_kernel(t);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(json_object_array_length(t), 0);
+	json_object_put(t);
+	t = mpctl_maps_in_kernel(topo());
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(json_object_array_length(t), 1);
 	json_object_put(t);
 }
 

@@ -280,10 +280,22 @@ iscsi_up() { # LUNS [MB-per-LUN]
 	tpg=$ISCSI_CFG/iscsi/$ISCSI_IQN/tpgt_1
 	mkdir -p "$tpg" || return 1
 	for ((l = 0; l < luns; l++)); do
-		local bs=$ISCSI_CFG/core/rd_mcp_0/mpvm$l
-		mkdir -p "$bs" || return 1
-		echo "rd_pages=$((mb * 256))" >"$bs/control"
-		echo 1 >"$bs/enable"
+		local bs f dev
+		if [ "${ISCSI_BACKSTORE:-ramdisk}" = iblock ]; then
+			# a loop device over a sparse file: it can grow (iscsi_lun_grow),
+			# and LIO's iblock reports the device's size on READ CAPACITY
+			f=/run/mpvm-lun$l.img
+			modprobe -a loop target_core_iblock || return 1
+			truncate -s "${mb}M" "$f" && dev=$(losetup -f --show "$f") || return 1
+			bs=$ISCSI_CFG/core/iblock_0/mpvm$l
+			mkdir -p "$bs" || return 1
+			echo "udev_path=$dev" >"$bs/control"
+		else
+			bs=$ISCSI_CFG/core/rd_mcp_0/mpvm$l
+			mkdir -p "$bs" || return 1
+			echo "rd_pages=$((mb * 256))" >"$bs/control"
+		fi
+		echo 1 >"$bs/enable" || return 1
 		# Hex serial: LIO builds the NAA WWID from its hex digits.
 		printf '6d70766d%08x\n' "$l" >"$bs/wwn/vpd_unit_serial"
 		mkdir "$tpg/lun/lun_$l"
@@ -365,9 +377,25 @@ iscsi_down() {
 	fi
 	for l in "$ISCSI_CFG"/core/rd_mcp_0/mpvm*; do [ -d "$l" ] && rmdir "$l"; done
 	[ -d "$ISCSI_CFG/core/rd_mcp_0" ] && rmdir "$ISCSI_CFG/core/rd_mcp_0"
+	for l in "$ISCSI_CFG"/core/iblock_0/mpvm*; do [ -d "$l" ] && rmdir "$l"; done
+	[ -d "$ISCSI_CFG/core/iblock_0" ] && rmdir "$ISCSI_CFG/core/iblock_0"
+	for l in /run/mpvm-lun*.img; do
+		[ -e "$l" ] || continue
+		for i in $(losetup -n -O NAME -j "$l"); do losetup -d "$i"; done
+		rm -f "$l"
+	done
 	for i in 0 1; do ip link del "${ISCSI_LINK[$i]}" 2>/dev/null; done
 	ip netns del "$ISCSI_NS" 2>/dev/null
 	return 0
+}
+
+# iscsi_lun_grow LUN MB: grows an iblock LUN (ISCSI_BACKSTORE=iblock) to MB;
+# the initiator sees it after a rescan (iscsiadm -m session -R).
+iscsi_lun_grow() {
+	local f=/run/mpvm-lun$1.img dev
+	dev=$(losetup -n -O NAME -j "$f" | head -n1)
+	[ -n "$dev" ] || { say "LUN $1 has no loop device (ISCSI_BACKSTORE=iblock?)"; return 1; }
+	truncate -s "$2M" "$f" && losetup -c "$dev"
 }
 
 iscsi_path_restore_all() { # PORTAL-INDEX

@@ -10,8 +10,11 @@
 # attach and detach through the `multipathd` and `multipath` front-ends:
 # show status, multipath -a WWID ("wwid '…' added"), multipathd add path
 # /dev/sdX for each -> the map with 2 paths, /dev/disk/by-id/dm-uuid-mpath-WWID
-# and /sys/block/sdX/holders; resize map WWID; del path; multipath -f WWID
-# refused while open, then done, and held across reconfigure; add map with
+# and /sys/block/sdX/holders; the LUN grown on the target (iblock over a
+# loop device), sessions rescanned, resize map WWID: the table and dm-N
+# grow; del path; multipath -f WWID
+# refused while open, then done, held across reconfigure and a daemon
+# restart, and absent from `multipathd show maps`; add map with
 # the sysfs (naa.) WWID and add path bring it back; with the daemon stopped,
 # the kernel's view of the map; then the daemon again adopts it.
 # vm-timeout: 600
@@ -92,7 +95,7 @@ mpath_flush	# the strict part below starts with no map
 t0=$(now)
 MPD_FIND_MULTIPATHS=strict mpd_setup_conf 'polling_interval 2'
 mpd_start || fatal_fail "daemon (find_multipaths strict) did not start"
-iscsi_up 1 || fatal_fail "iSCSI bring-up failed"
+ISCSI_BACKSTORE=iblock iscsi_up 1 || fatal_fail "iSCSI bring-up failed"
 d=$(iscsi_devs_on 0); o=$(iscsi_devs_on 1)
 [ -n "$d" ] && [ -n "$o" ] || fatal_fail "no path per portal ($d/$o)"
 sw=$(tr -d ' \n' <"/sys/block/$d/device/wwid")
@@ -127,7 +130,18 @@ expect_rc 0 ctl --json show topology "$m"; jq_ok '.[0].wwid == "'"$W"'" and ([.[
 mp -ll "$W" | tee /tmp/out >&2
 grep -qE "^$m \($W\) $dm " /tmp/out || fail "multipath -ll $W"
 
+# extend as os-brick does: the LUN grows on the target, the sessions are
+# rescanned, then resize map WWID; the table and dm-N take the new length
+s0=$(cat "/sys/block/$dm/size")
+iscsi_lun_grow 0 24 || fail "cannot grow the iSCSI LUN"
+timeout 30 iscsiadm -m session -R >/dev/null || fail "iscsiadm -m session -R"
+sz() { cat "/sys/block/$1/size"; }
+must 30 "$d and $o see the grown LUN" eval '[ "$(sz '"$d"')" -gt '"$s0"' ] && [ "$(sz '"$o"')" = "$(sz '"$d"')" ]'
+s1=$(sz "$d")
 [ "$(mpd_cmp resize map "$W")" = ok ] || fail "multipathd resize map $W"
+must 20 "$m grown from $s0 to $s1 sectors" eval '[ "$(sz '"$dm"')" = '"$s1"' ] && [ "$(dmsetup table '"$m"' | cut -d" " -f2)" = '"$s1"' ]'
+say "resize: $m $s0 -> $(sz "$dm") sectors, table length $(dmsetup table "$m" | cut -d' ' -f2)"
+read_ok "mapper/$m" 10 || fail "$m: I/O fails after the resize"
 [ "$(mpd_cmp del path "/dev/$o")" = ok ] || fail "multipathd del path /dev/$o"
 must 20 "$m down to 1 path" eval '[ "$(mpath_maps | awk -v m='"$m"' '\''$1 == m { print $3 }'\'')" = 1 ]'
 read_ok "mapper/$m" 10 || fail "$m: I/O fails with one path"
@@ -145,10 +159,28 @@ sleep 4
 dmsetup info "$m" >/dev/null 2>&1 && fail "$m came back on reconfigure after multipath -f"
 expect_rc 0 ctl --json show maps; jq_ok 'map(select(.wwid == "'"$W"'"))[0] | .held == true and .in_kernel == false'
 mp -ll | grep -q "($W)" && fail "multipath -ll lists the flushed map"
+# the incumbent's show maps has no row for it either (scripts would look
+# for /dev/mapper/NAME)
+mpd_cmp show maps raw format "%n %w" >/tmp/out || fail "multipathd show maps"
+grep -q "$W" /tmp/out && fail "multipathd show maps lists the flushed map: $(cat /tmp/out)"
+# the hold outlives a daemon restart (<socket dir>/held-maps); a bad line
+# in that file is reported with file:line and costs only itself
+H=$MPD_TEST_DIR/held-maps
+grep -qx "$W" "$H" || fail "no hold of $W in $H: $(cat "$H" 2>&1)"
+n=$(($(wc -l <"$H") + 1))
+mpd_stop
+echo 'not a wwid' >>"$H"
+mpd_start || fatal_fail "daemon did not restart with a hold"
+grep -q "$H:$n: not a WWID" "$MPD_LOG" || fail "bad line $n of $H not reported: $(grep held-maps "$MPD_LOG" | tail -n 3)"
+sleep 4
+dmsetup info "$m" >/dev/null 2>&1 && fail "$m came back after a daemon restart despite the hold"
+expect_rc 0 ctl --json show maps; jq_ok 'map(select(.wwid == "'"$W"'"))[0] | .held == true and .in_kernel == false'
 
 # back: add map with the sysfs form, then the deleted path
 expect_rc 0 ctl add map "$sw"
-must 20 "$m back with $d" eval '[ "$(mpath_active_paths '"$m"')" = 1 ]'
+# (the restart found $o again: the map may come back with both paths)
+must 20 "$m back with $d" eval '[ "$(mpath_active_paths '"$m"')" -ge 1 ]'
+grep -qx "$W" "$H" && fail "add map left the hold of $W in $H"
 expect_rc 0 ctl add path "$o"
 expect_rc 0 ctl wait map "$W" --paths 2 --timeout 30
 expect_rc 0 ctl reload wwids
