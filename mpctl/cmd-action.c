@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "mp/vpd.h"
 #include "mpctl.h"
 
 struct action {
@@ -74,6 +75,7 @@ int mpctl_cmd_action(int argc, char **argv)
 	const struct action *a = NULL;
 	struct mp_strbuf line = MP_STRBUF_INIT;
 	struct json_object *data = NULL;
+	char wwid[MP_WWID_SIZE];
 	unsigned int nw;
 	int r;
 
@@ -101,6 +103,13 @@ int mpctl_cmd_action(int argc, char **argv)
 	}
 	for (int i = (int)nw; i < argc; i++)
 		if (!*argv[i] || strpbrk(argv[i], " \t\r\n")) {
+			/* a t10. WWID as sysfs prints it has blanks, and requests
+			 * are split on blanks: send the WWID form (1Vendor_Product_...) */
+			if (!strcmp(a->words, "add map") &&
+			    mp_wwid_from_user(argv[i], wwid, sizeof(wwid)) == 0) {
+				argv[i] = wwid;
+				continue;
+			}
 			fprintf(stderr, "mpctl %s: \"%s\" is not a valid name\n", a->words, argv[i]);
 			return MPCTL_EXIT_USAGE;
 		}
