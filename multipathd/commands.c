@@ -181,6 +181,7 @@ static struct json_object *cmd_show_status(struct mpd *d, const struct request *
 	struct json_object *o = json_object_new_object();
 	uint64_t now = mpd_now_ms();
 
+	json_object_object_add(o, "state", jstr(d->startup.active ? "starting" : "running"));
 	json_object_object_add(o, "uptime_ms", json_object_new_int64((int64_t)(now - d->started_ms)));
 	json_object_object_add(o, "startup_ms", d->ready_ms ?
 			       json_object_new_int64((int64_t)(d->ready_ms - d->started_ms)) : NULL);
@@ -361,6 +362,14 @@ struct json_object *mpd_commands_run(struct mpd *d, const char *line)
 	}
 	if (rq.n == 0)
 		return reply(false, NULL, "empty request; try `help`");
+	/* while paths are still being read, a change would act on a partial
+	 * picture (a map with half its paths): reads only */
+	if (d->startup.active && strcasecmp(rq.words[0], "show") != 0 &&
+	    strcasecmp(rq.words[0], "help") != 0) {
+		snprintf(err, sizeof(err), "starting: %zu of %zu paths read; only show and help "
+			 "until `show status` says running", d->n_paths, d->startup.n);
+		return reply(false, NULL, err);
+	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		struct json_object *data;
 

@@ -256,6 +256,10 @@ const char *mpd_path_devstr(const struct mpd_path *p, char *buf, size_t len);
 /* ---- discovery.c: udev enumerate + monitor, identity, blacklist ------------ */
 
 int mpd_discovery_start(struct mpd *d);
+/* Reads listed paths for up to budget_ms of loop time: 1 while some are
+ * left, 0 when all are read. */
+int mpd_discovery_step(struct mpd *d, uint64_t budget_ms);
+int mpd_discovery_listen(struct mpd *d);		/* the monitor into the loop */
 void mpd_discovery_stop(struct mpd *d);
 /* Reads identity of sdX and adds or refreshes its record. */
 int mpd_discovery_path_added(struct mpd *d, const char *kname, struct mpd_path **ret);
@@ -339,6 +343,7 @@ void mpd_latency_release(struct mpd_path *p);
 /* ---- dmevents.c ------------------------------------------------------------ */
 
 int mpd_dmevents_start(struct mpd *d);
+int mpd_dmevents_listen(struct mpd *d);	/* the armed fd into the loop */
 void mpd_dmevents_stop(struct mpd *d);
 /* At start: syncs the path policies with adopted maps' status. */
 void mpd_dmevents_apply_adopted(struct mpd *d);
@@ -463,6 +468,14 @@ struct mpd {
 	uint64_t housekeeping_gen;
 	uint64_t started_ms;
 	uint64_t ready_ms;		/* first time no dm op was pending after start */
+	/* Start-up in progress (main.c): sd names still to read, in slices of
+	 * loop time, before the first assembly; the control socket answers
+	 * show and help meanwhile. */
+	struct {
+		bool active;
+		char **names;
+		size_t n, cap, next;
+	} startup;
 	bool notify;			/* NOTIFY_SOCKET was set */
 	uint64_t watchdog_usec;
 	bool quit;

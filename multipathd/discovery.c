@@ -3,9 +3,13 @@
  * from sysfs (mp/sysfs.h reads what the kernel already knows, so nothing
  * waits for udev to settle), and the blacklist decision.
  *
- * Owns: d->udev and d->monitor. Path records are created and freed through
- * state.c; map membership is assemble.c's business, called per WWID after
- * each change. */
+ * At start the names are listed at once and read in slices of loop time
+ * (mpd_discovery_step), so the control socket answers while a thousand
+ * paths are read; the monitor's events wait in its socket meanwhile.
+ *
+ * Owns: d->udev, d->monitor and d->startup (the names still to read).
+ * Path records are created and freed through state.c; map membership is
+ * assemble.c's business, called per WWID after each change. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -165,32 +169,72 @@ next:
  * disks only. Not libudev's enumerator: with a subsystem and a property
  * match it built a device record per block device and took 7.3 s of CPU
  * for 130 disks in the emulated bench guest (56 ms each), before the first
- * path was even read; identity comes from sysfs anyway. */
-static int enumerate(struct mpd *d)
+ * path was even read; identity comes from sysfs anyway. Only the names are
+ * taken here; mpd_discovery_step() reads them a slice at a time. */
+static int list_names(struct mpd *d)
 {
 	DIR *dir = opendir("/sys/block");
 	struct dirent *de;
-	int n = 0;
+	int r = 0;
 
 	if (!dir)
 		return -errno;
 	while ((de = readdir(dir))) {
-		struct mpd_path *p;
-		int rr;
+		char **v;
 
 		if (!is_candidate_name(de->d_name))
 			continue;
-		rr = mpd_discovery_path_added(d, de->d_name, &p);
-		if (rr == 0)
-			n++;
-		else if (rr != -ENOTBLK && rr != -ENOENT)
-			mpd_log(&d->log, LOG_WARNING, "%s: cannot read identity from sysfs: %s",
-				de->d_name, strerror(-rr));
+		if (d->startup.n == d->startup.cap) {
+			size_t nc = d->startup.cap ? d->startup.cap * 2 : 64;
+
+			v = realloc(d->startup.names, nc * sizeof(*v));
+			if (!v) {
+				r = -ENOMEM;
+				goto out;
+			}
+			d->startup.names = v;
+			d->startup.cap = nc;
+		}
+		d->startup.names[d->startup.n] = strdup(de->d_name);
+		if (!d->startup.names[d->startup.n]) {
+			r = -ENOMEM;
+			goto out;
+		}
+		d->startup.n++;
 	}
+out:
 	closedir(dir);
-	mpd_log(&d->log, LOG_INFO, "startup: paths read at %llu ms",
-		(unsigned long long)(mpd_now_ms() - d->started_ms));
-	return n;
+	return r;
+}
+
+static void free_names(struct mpd *d)
+{
+	for (size_t i = 0; i < d->startup.n; i++)
+		free(d->startup.names[i]);
+	free(d->startup.names);
+	d->startup.names = NULL;
+	d->startup.n = d->startup.cap = d->startup.next = 0;
+}
+
+int mpd_discovery_step(struct mpd *d, uint64_t budget_ms)
+{
+	uint64_t until = mpd_now_ms() + budget_ms;
+
+	while (d->startup.next < d->startup.n) {
+		const char *kname = d->startup.names[d->startup.next++];
+		struct mpd_path *p;
+		int rr = mpd_discovery_path_added(d, kname, &p);
+
+		if (rr < 0 && rr != -ENOTBLK && rr != -ENOENT)
+			mpd_log(&d->log, LOG_WARNING, "%s: cannot read identity from sysfs: %s",
+				kname, strerror(-rr));
+		if (mpd_now_ms() >= until && d->startup.next < d->startup.n)
+			return 1;
+	}
+	mpd_log(&d->log, LOG_INFO, "startup: %zu paths read of %zu sd devices at %llu ms", d->n_paths,
+		d->startup.n, (unsigned long long)(mpd_now_ms() - d->started_ms));
+	free_names(d);
+	return 0;
 }
 
 int mpd_discovery_start(struct mpd *d)
@@ -200,7 +244,8 @@ int mpd_discovery_start(struct mpd *d)
 	d->udev = udev_new();
 	if (!d->udev)
 		return -ENOMEM;
-	/* the monitor first, so nothing added during enumeration is missed */
+	/* the monitor first, so nothing added during enumeration is missed;
+	 * its events wait in the socket until mpd_discovery_listen() */
 	d->monitor = udev_monitor_new_from_netlink(d->udev, "udev");
 	if (!d->monitor)
 		return -ENOMEM;
@@ -211,18 +256,21 @@ int mpd_discovery_start(struct mpd *d)
 	r = udev_monitor_enable_receiving(d->monitor);
 	if (r < 0)
 		return r;
-	r = mpd_loop_add_fd(d->loop, udev_monitor_get_fd(d->monitor), EPOLLIN, on_uevent, 0);
+	r = list_names(d);
 	if (r < 0)
 		return r;
-	r = enumerate(d);
-	if (r < 0)
-		return r;
-	mpd_log(&d->log, LOG_INFO, "discovery: %d sd devices", r);
+	mpd_log(&d->log, LOG_INFO, "discovery: %zu sd devices", d->startup.n);
 	return 0;
+}
+
+int mpd_discovery_listen(struct mpd *d)
+{
+	return mpd_loop_add_fd(d->loop, udev_monitor_get_fd(d->monitor), EPOLLIN, on_uevent, 0);
 }
 
 void mpd_discovery_stop(struct mpd *d)
 {
+	free_names(d);
 	if (d->monitor) {
 		mpd_loop_del_fd(d->loop, udev_monitor_get_fd(d->monitor));
 		udev_monitor_unref(d->monitor);

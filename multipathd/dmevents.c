@@ -148,6 +148,15 @@ int mpd_dmevents_start(struct mpd *d)
 	if (r < 0)
 		return r;
 	d->n_dm_known = (size_t)r;
+	return 0;
+}
+
+/* After start-up: an event since the scan keeps the fd readable, so the
+ * first wakeup diffs it against the scan and nothing is lost. */
+int mpd_dmevents_listen(struct mpd *d)
+{
+	if (d->dm_event_fd < 0)
+		return 0;
 	return mpd_loop_add_fd(d->loop, d->dm_event_fd, EPOLLIN, on_dm_event, 0);
 }
 

@@ -1,7 +1,8 @@
 /* multipathd: entry point. Parses arguments, takes the single-instance
  * lock, builds the context (struct mpd, the only mutable state), starts the
- * modules in order — config, dm, workers, adoption of existing maps, dm
- * events, discovery and assembly, control socket — runs the loop, and on
+ * modules in order — config, dm, workers, adoption of existing maps, control
+ * socket — and runs the loop, which reads the paths in slices and then does
+ * the first assembly and starts the udev and dm event sources; on
  * SIGTERM stops without touching the maps. With words after the options it
  * is a client instead: `multipathd show maps` sends one request to the
  * socket and prints the reply. */
@@ -29,6 +30,7 @@
 
 
 #define HOUSEKEEPING_MS 1000
+#define STARTUP_SLICE_MS 50	/* loop time per slice of start-up path reads */
 
 static const char usage_text[] =
 	"usage: multipathd [-d] [-v LEVEL] [--config FILE] [--socket PATH]\n"
@@ -64,7 +66,9 @@ static void on_signal(struct mpd *d, int fd, uint32_t events, uint64_t id)
 	struct signalfd_siginfo si;
 
 	while (read(fd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGHUP) {
+		if (si.ssi_signo == SIGHUP && d->startup.active) {
+			d->reload_requested = true;	/* after the first assembly */
+		} else if (si.ssi_signo == SIGHUP) {
 			mpd_reconfigure(d);
 		} else {
 			mpd_log(&d->log, LOG_NOTICE, "signal %d: exiting; maps stay in place", (int)si.ssi_signo);
@@ -144,6 +148,10 @@ static void phase(struct mpd *d, const char *what)
 		(unsigned long long)(mpd_now_ms() - d->started_ms));
 }
 
+static void startup_step(struct mpd *d, uint64_t id, uint64_t gen);
+
+/* Everything that needs no path: config, loop, device-mapper, workers,
+ * adoption, the control socket; then the path reading is scheduled. */
 static int start(struct mpd *d)
 {
 	const struct mp_dm_options dmo = { .udev_sync = true, .log = mpd_log_dm_sink,
@@ -193,21 +201,38 @@ static int start(struct mpd *d)
 		mpd_log(&d->log, LOG_ERR, "cannot list existing maps: %s", strerror(-r));
 	mpd_dmevents_start(d);
 	phase(d, "existing maps adopted");
-	r = mpd_discovery_start(d);
-	if (r < 0) {
-		mpd_log(&d->log, LOG_ERR, "udev discovery failed: %s", strerror(-r));
-		return r;
-	}
-	phase(d, "paths discovered");
-	mpd_assemble_all(d);
-	mpd_holds_prune(d);
-	phase(d, "maps queued");
-	mpd_dmevents_apply_adopted(d);
+	/* the socket before the paths: at a thousand paths reading them takes
+	 * a minute under emulation, and an administrator expects an answer
+	 * (show status says "starting") from the first second */
 	r = mpd_control_start(d);
 	if (r < 0) {
 		mpd_log(&d->log, LOG_ERR, "control socket %s: %s", d->opt.socket_path, strerror(-r));
 		return r;
 	}
+	r = mpd_discovery_start(d);
+	if (r < 0) {
+		mpd_log(&d->log, LOG_ERR, "udev discovery failed: %s", strerror(-r));
+		return r;
+	}
+	d->startup.active = true;
+	return mpd_loop_add_timer(d->loop, mpd_now_ms(), startup_step, 0, 0);
+}
+
+/* The first assembly, once every listed path is read: one batch of
+ * creates, then the event sources that were held back. */
+static void startup_finish(struct mpd *d)
+{
+	phase(d, "paths discovered");
+	mpd_assemble_all(d);
+	mpd_holds_prune(d);
+	phase(d, "maps queued");
+	mpd_dmevents_apply_adopted(d);
+	if (mpd_dmevents_listen(d) < 0 || mpd_discovery_listen(d) < 0) {
+		mpd_log(&d->log, LOG_ERR, "cannot watch udev or dm events: exiting");
+		d->quit = true;
+		return;
+	}
+	d->startup.active = false;
 	housekeeping(d, 0, 0);
 	if (mpd_workers_pending(d->workers) == 0)
 		d->ready_ms = mpd_now_ms();
@@ -217,7 +242,21 @@ static int start(struct mpd *d)
 	}
 	mpd_log(&d->log, LOG_NOTICE, "running: %zu maps, %zu paths, socket %s", d->n_maps, d->n_paths,
 		d->opt.socket_path);
-	return 0;
+	if (d->reload_requested) {
+		d->reload_requested = false;
+		mpd_reconfigure(d);
+	}
+}
+
+/* Paths are read in slices of STARTUP_SLICE_MS, each a timer of its own,
+ * so control clients are served in between. The next slice is due 1 ms
+ * later: run_timers() then returns to epoll first. */
+static void startup_step(struct mpd *d, uint64_t id, uint64_t gen)
+{
+	if (mpd_discovery_step(d, STARTUP_SLICE_MS) > 0)
+		mpd_loop_add_timer(d->loop, mpd_now_ms() + 1, startup_step, 0, 0);
+	else
+		startup_finish(d);
 }
 
 static void stop(struct mpd *d)

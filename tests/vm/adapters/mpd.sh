@@ -42,12 +42,23 @@ adapter_start() {
 	"$MPD_BIN" ${MPD_ARGS:---foreground} >>"$MPD_LOG" 2>&1 &
 	MPD_PID=$!
 	wait_for 20 kill -0 "$MPD_PID" || return 1
-	# up once the control socket answers (it opens after discovery and the
-	# first assembly pass: hundreds of paths under emulation take a while)
-	if ! wait_for 120 eval 'echo show status | timeout 5 socat -t 3 - "UNIX-CONNECT:$MPD_SOCK" | grep -q "\"ok\":true"'; then
+	# The socket answers from the first second (`show status` says
+	# "starting" while paths are read); up, as before, once it says
+	# "running": the first assembly is queued (a daemon without the field
+	# counts as running). MPD_START_TIMEOUT as the reference's adapter
+	# (1024 paths under emulation take a while).
+	local t0 mpd_q='echo show status | timeout 5 socat -t 3 - "UNIX-CONNECT:$MPD_SOCK"'
+	t0=$(now)
+	if ! wait_for 60 eval "$mpd_q"' | grep -q "\"ok\":true"'; then
 		say "$MPD_BIN does not answer on $MPD_SOCK: $(tail -n 3 "$MPD_LOG")"
 		return 1
 	fi
+	say "mpd: socket answered $(elapsed "$t0") s after the start"
+	if ! wait_for "${MPD_START_TIMEOUT:-300}" eval "$mpd_q"' | grep "\"ok\":true" | grep -vq "\"state\":\"starting\""'; then
+		say "$MPD_BIN not running on $MPD_SOCK: $(tail -n 3 "$MPD_LOG")"
+		return 1
+	fi
+	say "mpd: running $(elapsed "$t0") s after the start"
 }
 
 adapter_pid() { [ -n "${MPD_PID:-}" ] && echo "$MPD_PID" || pidof multipathd | awk '{ print $1 }'; }
