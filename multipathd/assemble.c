@@ -672,8 +672,89 @@ void mpd_assemble_wwid(struct mpd *d, const char *wwid)
 	submit_create_or_reload(d, m);
 }
 
+/* The eligible path that stands for its WWID in a pass over all paths:
+ * the first one not blacklisted and not purged, as mpd_assemble_wwid()
+ * takes it. */
+static bool first_of_wwid(const struct mpd *d, size_t i, unsigned int *ret_n)
+{
+	const struct mpd_path *p = d->paths[i];
+	unsigned int n = 0;
+
+	if (!p->mp.wwid[0] || p->blacklisted || p->pol.gone)
+		return false;
+	for (size_t j = 0; j < d->n_paths; j++) {
+		const struct mpd_path *q = d->paths[j];
+
+		if (q->blacklisted || q->pol.gone || strcmp(q->mp.wwid, p->mp.wwid))
+			continue;
+		if (j < i)
+			return false;
+		n++;
+	}
+	*ret_n = n;
+	return true;
+}
+
+/* New user-friendly names for every WWID about to get a map, bound in one
+ * rewrite of the bindings file: one rewrite per map (choose_name) made a
+ * start-up with n new LUNs write O(n^2) text with n fsyncs. choose_name
+ * then finds each binding in d->bindings. On failure choose_name falls
+ * back to one rewrite per map. */
+static void prebind_names(struct mpd *d)
+{
+	const char **wwids = NULL;
+	char (*aliases)[MP_ALIAS_MAX + 1] = NULL, why[160], dir[4096], *slash;
+	size_t n = 0;
+	int r;
+
+	if (!d->bindings || d->n_paths < 2)
+		return;
+	wwids = calloc(d->n_paths, sizeof(*wwids));
+	if (!wwids)
+		return;
+	for (size_t i = 0; i < d->n_paths; i++) {
+		const struct mpd_path *p = d->paths[i];
+		const char *alias = NULL;
+		unsigned int paths;
+
+		if (!p->set.user_friendly_names || !first_of_wwid(d, i, &paths) ||
+		    mpd_map_find_wwid(d, p->mp.wwid) || mp_bindings_lookup_wwid(d->bindings, p->mp.wwid))
+			continue;
+		mp_config_find_multipath(d->cfg, p->mp.wwid, &alias);
+		if (!alias && wants_map(d, p, paths, why, sizeof(why)))
+			wwids[n++] = p->mp.wwid;
+	}
+	if (n < 2)
+		goto out_free;
+	aliases = calloc(n, sizeof(*aliases));
+	if (!aliases)
+		goto out_free;
+	snprintf(dir, sizeof(dir), "%s", mpd_bindings_path(d));
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+	}
+	struct mp_bindings_batch_edit edit = { .wwids = wwids, .n = n, .aliases = aliases };
+
+	r = mp_atomic_file_update(mpd_bindings_path(d), MP_NAMING_FILE_MAX, 0600,
+				  mp_bindings_edit_allocate_batch, &edit);
+	if (r < 0) {
+		mpd_log(&d->log, LOG_WARNING, "%s: cannot bind %zu names at once: %s; one at a time",
+			mpd_bindings_path(d), n, strerror(-r));
+		goto out_free;
+	}
+	for (size_t i = 0; i < n; i++)
+		mp_bindings_add(d->bindings, aliases[i], wwids[i]);
+	mpd_log(&d->log, LOG_INFO, "%s: %zu names bound in one write", mpd_bindings_path(d), n);
+out_free:
+	free(aliases);
+	free(wwids);
+}
+
 void mpd_assemble_all(struct mpd *d)
 {
+	prebind_names(d);
 	/* the creates queued here go to the workers as one batch */
 	mpd_workers_plug(d->workers);
 	/* WWIDs in path order; each handled once */

@@ -131,6 +131,24 @@ struct mp_bindings_edit {
 };
 int mp_bindings_edit_allocate(const char *old, size_t len, struct mp_strbuf *out, void *edit);
 
+/* The same for several WWIDs in one rewrite: a start-up that finds hundreds
+ * of new LUNs parses and writes the file once instead of once per WWID
+ * (which is quadratic in text, with one fsync each). Allocates in the
+ * order given, each as mp_bindings_allocate() would; a WWID already bound
+ * gets its binding. Returns how many were added (1 or more: write the new
+ * text), 0 or a negative errno as mp_bindings_edit_allocate(); on failure
+ * no alias is written. aliases has n entries. */
+struct mp_bindings_batch_edit {
+	const char *const *wwids;		/* in */
+	size_t n;				/* in */
+	const char *prefix;			/* in, NULL = "mpath" */
+	const char *const *reserved;		/* in */
+	size_t n_reserved;			/* in */
+	struct mp_naming_diags *diags;		/* in, may be NULL */
+	char (*aliases)[MP_ALIAS_MAX + 1];	/* out, on success, one per wwid */
+};
+int mp_bindings_edit_allocate_batch(const char *old, size_t len, struct mp_strbuf *out, void *edit);
+
 /* ---- wwids table (find_multipaths memory). ---- */
 struct mp_wwids;
 

@@ -462,3 +462,34 @@ int mp_bindings_edit_allocate(const char *old, size_t len, struct mp_strbuf *out
 	mp_bindings_free(b);
 	return r < 0 ? r : added;
 }
+
+int mp_bindings_edit_allocate_batch(const char *old, size_t len, struct mp_strbuf *out, void *edit)
+{
+	struct mp_bindings_batch_edit *e = edit;
+	struct mp_bindings *b = NULL;
+	const char *alias;
+	int r, added = 0;
+
+	if (!e->n)
+		return 0;
+	r = mp_bindings_parse(old, len, e->diags, &b);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < e->n; i++) {
+		r = mp_bindings_allocate(b, e->wwids[i], e->prefix, e->reserved, e->n_reserved, &alias);
+		if (r < 0)
+			goto out;
+		added += r;
+	}
+	r = added ? mp_bindings_format(b, out) : 0;
+	if (r < 0)
+		goto out;
+	for (size_t i = 0; i < e->n; i++) {
+		alias = mp_bindings_lookup_wwid(b, e->wwids[i]);
+		memcpy(e->aliases[i], alias, strlen(alias) + 1);
+	}
+	r = added;
+out:
+	mp_bindings_free(b);
+	return r;
+}

@@ -327,6 +327,57 @@ static void test_edit_allocate(void)
 	mp_naming_diags_release(&d);
 }
 
+/* The batch edit gives what one edit per WWID gives, in one rewrite. */
+static void test_edit_allocate_batch(void)
+{
+	static const char old[] = "mpatha 36001\nmpathc 36002\n";
+	const char *const wwids[] = { "36003", "36001", "36004", "36005" };
+	char aliases[4][MP_ALIAS_MAX + 1];
+	struct mp_bindings_batch_edit e = { .wwids = wwids, .n = 4, .aliases = aliases };
+	struct mp_strbuf out = MP_STRBUF_INIT, one = MP_STRBUF_INIT, cur = MP_STRBUF_INIT;
+	struct mp_bindings_edit se = { 0 };
+	const char *const bound[] = { "36002", "36001" }, *const bad[] = { "36006", "not a wwid" };
+
+	CU_ASSERT_EQUAL(mp_bindings_edit_allocate_batch(old, strlen(old), &out, &e), 3);
+	CU_ASSERT_STRING_EQUAL(aliases[0], "mpathb");	/* the lowest gap first */
+	CU_ASSERT_STRING_EQUAL(aliases[1], "mpatha");	/* already bound */
+	CU_ASSERT_STRING_EQUAL(aliases[2], "mpathd");
+	CU_ASSERT_STRING_EQUAL(aliases[3], "mpathe");
+
+	/* the same WWIDs one edit at a time give the same text */
+	CU_ASSERT_EQUAL(mp_strbuf_puts(&cur, old), 0);
+	for (size_t i = 0; i < 4; i++) {
+		se.wwid = wwids[i];
+		int r = mp_bindings_edit_allocate(mp_strbuf_str(&cur), cur.len, &one, &se);
+
+		CU_ASSERT_TRUE(r >= 0);
+		CU_ASSERT_STRING_EQUAL(se.alias, aliases[i]);
+		if (r == 1) {
+			mp_strbuf_release(&cur);
+			cur = one;
+			one = (struct mp_strbuf)MP_STRBUF_INIT;
+		}
+	}
+	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&cur), mp_strbuf_str(&out));
+	mp_strbuf_release(&cur);
+	mp_strbuf_release(&out);
+
+	/* all bound already: nothing to write */
+	e.n = 2;
+	e.wwids = bound;
+	CU_ASSERT_EQUAL(mp_bindings_edit_allocate_batch(old, strlen(old), &out, &e), 0);
+	CU_ASSERT_EQUAL(out.len, 0);
+	CU_ASSERT_STRING_EQUAL(aliases[0], "mpathc");
+	CU_ASSERT_STRING_EQUAL(aliases[1], "mpatha");
+
+	/* one invalid WWID fails the whole batch, nothing written */
+	e.wwids = bad;
+	strcpy(aliases[0], "untouched");
+	CU_ASSERT_EQUAL(mp_bindings_edit_allocate_batch(old, strlen(old), &out, &e), -EINVAL);
+	CU_ASSERT_EQUAL(out.len, 0);
+	CU_ASSERT_STRING_EQUAL(aliases[0], "untouched");
+}
+
 const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_parse_real_file),
 	UNIT_TEST(test_parse_empty_and_comments),
@@ -338,5 +389,6 @@ const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_allocate_idempotent_and_errors),
 	UNIT_TEST(test_add),
 	UNIT_TEST(test_edit_allocate),
+	UNIT_TEST(test_edit_allocate_batch),
 	UNIT_END
 };
