@@ -282,6 +282,7 @@ static int path_value(char l, struct json_object *p, bool compat, struct mp_strb
 	case 'H':
 		s = mpctl_jstr(p, "share");
 		return mp_strbuf_printf(out, "%s%s", *s ? s : "-",
+					mpctl_jbool(p, "share_probing") ? "(probing)" :
 					mpctl_jbool(p, "share_demoted") ? "(demoted)" : "");
 	case 'B': {
 		char buf[32];
@@ -311,6 +312,7 @@ static void share_suffix(struct json_object *p, char *buf, size_t len)
 	if (jget(p, "bytes"))
 		mpctl_format_size((unsigned long long)mpctl_jint(p, "bytes", 0) / 512, size, sizeof(size));
 	n = snprintf(buf, len, " share=%s%s bytes=%s", mpctl_jstr(p, "share"),
+		     mpctl_jbool(p, "share_probing") ? " (probing: slow)" :
 		     mpctl_jbool(p, "share_demoted") ? " (demoted: slow)" : "", size);
 	if (n > 0 && (size_t)n < len && jget(p, "latency_us"))
 		snprintf(buf + n, len - (size_t)n, " lat=%.1fms", mpctl_jint(p, "latency_us", 0) / 1000.0);

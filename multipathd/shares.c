@@ -12,7 +12,8 @@
  * Shares in a table, per path:
  *   configured   path_shares lookup, MP_SHARE_DEFAULT when no word matches;
  *   tuned        permille from the tuning policy once it has reloaded;
- *   demoted      a slow path gets the tuning floor (permille) and the
+ *   demoted      a slow path gets the tuning floor (permille), a probing
+ *                one the probe share (mp_slow_probe_permille), and the
  *                others split the rest in proportion to their base. */
 #include <errno.h>
 #include <stdio.h>
@@ -46,10 +47,12 @@ static unsigned int floor_permille(void)
 }
 
 /* Base shares of every path of m (configured, or tuned once the table
- * carries tuned shares) and the demoted flags, in m->model->paths order. */
-static size_t base_shares(const struct mpd_map *m, struct mp_share *base, bool *demoted)
+ * carries tuned shares) and the pinned permille of demoted and probing
+ * paths (0 = not pinned), in m->model->paths order. */
+static size_t base_shares(const struct mpd_map *m, struct mp_share *base, unsigned int *pinned)
 {
 	size_t n = m->model->n_paths < MP_SHARE_MAX_PATHS ? m->model->n_paths : MP_SHARE_MAX_PATHS;
+	unsigned int probe = mp_slow_probe_permille(n, floor_permille());
 
 	for (size_t i = 0; i < n; i++) {
 		const struct mpd_path *p = (const struct mpd_path *)m->model->paths[i];
@@ -60,7 +63,7 @@ static size_t base_shares(const struct mpd_map *m, struct mp_share *base, bool *
 			base[i].v[MP_DIR_READ] = p->share.tune.loaded[MP_DIR_READ];
 			base[i].v[MP_DIR_WRITE] = p->share.tune.loaded[MP_DIR_WRITE];
 		}
-		demoted[i] = p->share.slow.demoted;
+		pinned[i] = !p->share.slow.demoted ? 0 : p->share.slow.probing ? probe : floor_permille();
 	}
 	return n;
 }
@@ -68,11 +71,11 @@ static size_t base_shares(const struct mpd_map *m, struct mp_share *base, bool *
 static int effective(const struct mpd_map *m, const struct mpd_path *p, struct mp_share *ret)
 {
 	struct mp_share base[MP_SHARE_MAX_PATHS], eff[MP_SHARE_MAX_PATHS];
-	bool demoted[MP_SHARE_MAX_PATHS];
-	size_t n = base_shares(m, base, demoted);
+	unsigned int pinned[MP_SHARE_MAX_PATHS];
+	size_t n = base_shares(m, base, pinned);
 	int r;
 
-	r = mp_shares_effective(base, demoted, n, floor_permille(), eff);
+	r = mp_shares_effective(base, pinned, n, eff);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++)
@@ -227,20 +230,35 @@ static void run_slow(struct mpd *d, struct mpd_map *m, size_t n, uint64_t now, b
 		return;
 	for (size_t i = 0; i < n; i++) {
 		struct mpd_path *p = (struct mpd_path *)m->model->paths[i];
-		char detail[128];
+		char detail[200];
 
 		p->share.slow = sp[i];
 		if (sp[i].verdict == MP_SLOW_NONE)
 			continue;
-		snprintf(detail, sizeof(detail), "%.1f ms per I/O vs %.1f ms on its siblings (factor %u, window %u s)",
-			 sp[i].latency_us / 1000.0, sp[i].sibling_us / 1000.0, cfg.factor,
-			 m->set.slow_path_window);
-		if (sp[i].verdict == MP_SLOW_DEMOTE) {
+		snprintf(detail, sizeof(detail),
+			 "%.1f ms per I/O vs %.1f ms on its siblings, healthy reference %.1f ms (factor %u, window %u s)",
+			 sp[i].latency_us / 1000.0, sp[i].sibling_us / 1000.0, sp[i].ref_us / 1000.0,
+			 cfg.factor, m->set.slow_path_window);
+		switch (sp[i].verdict) {
+		case MP_SLOW_DEMOTE:
 			mpd_log_path(&d->log, LOG_WARNING, p, "slow path demoted to the floor share: %s", detail);
 			mpd_events_path_note(d->events, p, "in-service", "demoted", "slow-path", detail);
-		} else {
+			break;
+		case MP_SLOW_PROBE:
+			mpd_log_path(&d->log, LOG_NOTICE, p, "slow path probed at a small share: %s", detail);
+			mpd_events_path_note(d->events, p, "demoted", "probing", "slow-path", detail);
+			break;
+		case MP_SLOW_PROBE_FAIL:
+			mpd_log_path(&d->log, LOG_NOTICE, p, "slow path failed its probe, back to the floor: %s",
+				     detail);
+			mpd_events_path_note(d->events, p, "probing", "demoted", "slow-path", detail);
+			break;
+		default:
 			mpd_log_path(&d->log, LOG_NOTICE, p, "slow path re-admitted: %s", detail);
-			mpd_events_path_note(d->events, p, "demoted", "in-service", "slow-path", detail);
+			/* switched off (factor 0) gives back demoted paths too */
+			mpd_events_path_note(d->events, p, cfg.factor ? "probing" : "demoted", "in-service",
+					     "slow-path", detail);
+			break;
 		}
 	}
 	if (changes)
@@ -301,6 +319,7 @@ void mpd_shares_path_json(const struct mpd_path *p, struct json_object *o)
 	if (mp_share_format(&s, word, sizeof(word)) == 0)
 		json_object_object_add(o, "share_configured", json_object_new_string(word));
 	json_object_object_add(o, "share_demoted", json_object_new_boolean(p->share.slow.demoted));
+	json_object_object_add(o, "share_probing", json_object_new_boolean(p->share.slow.probing));
 	json_object_object_add(o, "latency_us", p->share.latency_us ?
 			       json_object_new_int64((int64_t)p->share.latency_us) : NULL);
 	/* what tuning judged in its last window: request time per MiB */

@@ -6,7 +6,8 @@
  *         (policy-tune.c);
  *   slow  a path whose latency stays far above its siblings' while its
  *         checker says up ("gray failure") -> demoted to the floor share,
- *         re-admitted once it behaves (policy-slow.c).
+ *         probed at a small share once it behaves, re-admitted once it
+ *         behaves there too (policy-slow.c).
  * No I/O, no clock: the daemon passes samples and the time in.
  * docs/design-policy.md describes both policies. */
 #ifndef MP_SHARES_H
@@ -60,13 +61,14 @@ int mp_shares_lookup(const char *spec, const struct mp_path *p, struct mp_share 
 bool mp_shares_glob(const char *pat, const char *s);
 
 /* Effective shares for a table: base shares (configured or tuned, any
- * scale) of n paths, some demoted. Usable non-demoted paths split
- * MP_SHARE_SCALE minus the floors in proportion to their base; each
- * demoted path gets floor permille. With no path demoted the base shares
- * are returned unchanged (an administrator's 70/30 stays 70/30 in the
- * table). 0 or -EINVAL. */
-int mp_shares_effective(const struct mp_share *base, const bool *demoted, size_t n,
-			unsigned int floor, struct mp_share *ret);
+ * scale) of n paths, some pinned (a demoted path at the floor, a probing
+ * one at the probe share: pinned[i] permille, 0 = not pinned). The other
+ * paths split MP_SHARE_SCALE minus the pinned permille in proportion to
+ * their base. With no path pinned the base shares are returned unchanged
+ * (an administrator's 70/30 stays 70/30 in the table). 0 or -EINVAL (a
+ * pin out of 1..MP_SHARE_SCALE-1, pins that leave the others nothing). */
+int mp_shares_effective(const struct mp_share *base, const unsigned int *pinned, size_t n,
+			struct mp_share *ret);
 
 /* ---- block-layer statistics (shares.c) ------------------------------------ */
 
@@ -168,8 +170,10 @@ struct mp_slow_config {
 
 enum mp_slow_verdict {
 	MP_SLOW_NONE,		/* nothing changed */
-	MP_SLOW_DEMOTE,		/* cut the path's share to the floor */
-	MP_SLOW_READMIT,	/* give it its share back */
+	MP_SLOW_DEMOTE,		/* in service -> demoted: cut its share to the floor */
+	MP_SLOW_PROBE,		/* demoted -> probing: raise it to the probe share */
+	MP_SLOW_PROBE_FAIL,	/* probing -> demoted: back to the floor */
+	MP_SLOW_READMIT,	/* probing -> in service: give it its share back */
 };
 
 struct mp_slow_path {
@@ -177,10 +181,11 @@ struct mp_slow_path {
 	bool up;			/* the checker says up */
 	struct mp_share_sample sample;
 	/* state */
-	bool demoted;
+	bool demoted;			/* at the floor, or probing when probing is set */
+	bool probing;			/* demoted, at the probe share */
 	uint64_t bad_since_ms;		/* MP_POLICY_NEVER-free: 0 = not slow now */
 	uint64_t good_since_ms;		/* while demoted: 0 = not good now */
-	uint64_t ref_us;		/* siblings' median when it was demoted */
+	uint64_t ref_us;		/* healthy reference while demoted (see below) */
 	double ew_ios, ew_ticks_ms;	/* samples smoothed (each new one weighs half) */
 	uint64_t readmit_ms;		/* when it was last re-admitted, 0 never */
 	unsigned int penalty;		/* re-admission window multiplier, 1..8 (0 = 1) */
@@ -191,24 +196,33 @@ struct mp_slow_path {
 };
 
 /* One step at now. A path is slow when its latency exceeds factor times
- * the median of its up siblings' and min_latency_us; it is demoted once
- * slow for window_ms, unless that would leave no up path undemoted. A
- * demoted path is re-admitted once its latency has stayed at or below the
- * midpoint ((factor + 1) / 2 times the siblings') for window_ms: the gap
- * between the two thresholds keeps a path near the line from flapping.
- * While demoted, "the siblings'" is the lower of their latency now and at
- * the demotion: they now carry the demoted path's load too, and their
- * queueing must not make a still-slow path look good (unless they got
- * more than factor times slower: then they degraded for real).
+ * the median of its up, in-service siblings' and min_latency_us; it is
+ * demoted once slow for window_ms, unless that would leave no up path in
+ * service. Re-admission is staged:
+ *   demoted (floor share) --good for window x penalty--> probing
+ *   probing (probe share) --good for window-----------> in service
+ *   probing --one smoothed sample not good------------> demoted, penalty x2
+ * "Good" is at or below the midpoint ((factor + 1) / 2) of a healthy
+ * reference, never of the siblings as they are while they carry the
+ * demoted path's load: ref_us is their median at the demotion, lowered
+ * when they get faster, never raised — at the floor a path with a fixed
+ * extra delay beats a sibling that queues its load (guest: 57 ms against
+ * 89), so against the loaded sibling it would come back and be demoted
+ * again. Only when the siblings are now more than factor x slower than
+ * both their reference and the demoted path (they degraded for real:
+ * the roles swapped) is ref_us re-based on them. The probe share tests
+ * the path with more than a trickle before it gets its full share; a
+ * failed probe doubles the next wait (up to 8x), as does a demotion
+ * within 4 windows of a re-admission; 4 windows in service clear it.
  * Latencies are judged smoothed (requests and request time of each new
  * sample weigh half, the older ones the rest), so one odd sample, or one
- * with a handful of requests, moves little. Flap damping: a path demoted
- * again within 4 windows of its re-admission needs twice the window (up
- * to 8x) of good behaviour before the next re-admission; 4 windows in
- * service clear that.
+ * with a handful of requests, moves little.
  * *ret_changes counts verdicts other than NONE. 0 or -EINVAL. */
 int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *paths, size_t n,
 			uint64_t now_ms, unsigned int *ret_changes);
+/* The probe share (permille) for a map of n_usable paths: a third of an
+ * equal share, at least floor. */
+unsigned int mp_slow_probe_permille(size_t n_usable, unsigned int floor);
 const char *mp_slow_verdict_to_string(enum mp_slow_verdict v);
 
 #endif

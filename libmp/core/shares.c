@@ -116,33 +116,37 @@ int mp_shares_lookup(const char *spec, const struct mp_path *p, struct mp_share 
 	return -ENOENT;
 }
 
-int mp_shares_effective(const struct mp_share *base, const bool *demoted, size_t n,
-			unsigned int floor, struct mp_share *ret)
+int mp_shares_effective(const struct mp_share *base, const unsigned int *pinned, size_t n,
+			struct mp_share *ret)
 {
-	size_t n_dem = 0;
+	uint64_t n_pin = 0, pin_sum = 0;
 
-	if (n && (!base || !demoted || !ret))
+	if (n && (!base || !pinned || !ret))
 		return -EINVAL;
-	if (floor < MP_SHARE_MIN || floor >= MP_SHARE_SCALE)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++)
-		n_dem += demoted[i];
-	if (n_dem == 0 || n_dem == n) {
-		/* nothing to rescale (all demoted: the policy never does that) */
+	for (size_t i = 0; i < n; i++) {
+		if (!pinned[i])
+			continue;
+		if (pinned[i] >= MP_SHARE_SCALE)
+			return -EINVAL;
+		n_pin++;
+		pin_sum += pinned[i];
+	}
+	if (n_pin == 0 || n_pin == n) {
+		/* nothing to rescale (all pinned: the policy never does that) */
 		for (size_t i = 0; i < n; i++)
 			ret[i] = base[i];
 		return 0;
 	}
-	if (floor * n_dem >= MP_SHARE_SCALE)
+	if (pin_sum >= MP_SHARE_SCALE)
 		return -EINVAL;
 	for (unsigned int d = 0; d < _MP_DIR_MAX; d++) {
-		uint64_t sum = 0, room = MP_SHARE_SCALE - floor * n_dem;
+		uint64_t sum = 0, room = MP_SHARE_SCALE - pin_sum;
 
 		for (size_t i = 0; i < n; i++)
-			if (!demoted[i])
+			if (!pinned[i])
 				sum += base[i].v[d];
 		for (size_t i = 0; i < n; i++) {
-			uint64_t v = demoted[i] ? floor : sum ? base[i].v[d] * room / sum : 1;
+			uint64_t v = pinned[i] ? pinned[i] : sum ? base[i].v[d] * room / sum : 1;
 
 			ret[i].v[d] = v < MP_SHARE_MIN ? MP_SHARE_MIN : (unsigned int)v;
 		}

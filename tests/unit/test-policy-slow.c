@@ -1,9 +1,13 @@
 /* Unit tests for slow-path detection (policy-slow.c): a path far slower
- * than its siblings while up is demoted only after the window, re-admitted
- * only after behaving for the window, never flaps near the line, never
- * demotes the last in-service path, ignores idle and down paths, and gives
- * everything back when switched off. */
+ * than its siblings while up is demoted only after the window, probed and
+ * re-admitted only after behaving for a window at the floor and one at
+ * the probe share, never flaps near the line, never demotes the last
+ * in-service path, ignores idle and down paths, and gives everything back
+ * when switched off. A closed-loop model of the guest's bed (one iSCSI
+ * portal delayed by netem, fio at iodepth 16) checks that a still-delayed
+ * path is never re-admitted in 30 minutes and a healed one comes back. */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "unit.h"
@@ -59,11 +63,18 @@ static void test_demote_after_window_then_readmit(void)
 	CU_ASSERT_FALSE(p[0].demoted);
 	CU_ASSERT_EQUAL(p[2].latency_us, 21000);
 	CU_ASSERT_EQUAL(p[2].sibling_us, 1000);	/* lower median of 1000, 1200 */
-	t = drive(p, 3, fine, 101000, 200000, 2, MP_SLOW_READMIT);
+	t = drive(p, 3, fine, 101000, 145000, 2, MP_SLOW_PROBE);
 	/* smoothed, the 21 ms fade by half per sample: 11.2, 6.3, 3.9, then
-	 * 2.6 ms <= 3 x 1 ms at 116 s; re-admitted a window later */
+	 * 2.6 ms <= 3 x 1 ms at 116 s; probed a window later, re-admitted
+	 * after a window at the probe share */
+	CU_ASSERT_EQUAL(t, 0);
+	t = drive(p, 3, fine, 146000, 146000, 2, MP_SLOW_PROBE);
 	CU_ASSERT_EQUAL(t, 146000);
+	CU_ASSERT_TRUE(p[2].demoted && p[2].probing);
+	t = drive(p, 3, fine, 151000, 200000, 2, MP_SLOW_READMIT);
+	CU_ASSERT_EQUAL(t, 181000);	/* good from 151 s, a window on */
 	CU_ASSERT_FALSE(p[2].demoted);
+	CU_ASSERT_FALSE(p[2].probing);
 }
 
 static void test_spikes_and_hysteresis(void)
@@ -104,22 +115,23 @@ static void test_never_the_last_and_idle_or_down(void)
 
 	/* the only up path has no up sibling: nothing to compare with */
 	CU_ASSERT_EQUAL(drive(p, 2, lat, 0, 100000, 0, MP_SLOW_DEMOTE), 0);
-	/* both up, both slow relative to each other is impossible; two slow
-	 * paths of three: the second is kept in service */
+	/* one slow path of two is demoted */
 	struct mp_slow_path q[2] = { { .up = true }, { .up = true } };
 	const uint64_t l2[2] = { 1000, 30000 };
 
 	CU_ASSERT_NOT_EQUAL(drive(q, 2, l2, 0, 100000, 1, MP_SLOW_DEMOTE), 0);
-	/* now path 0 goes bad too: it may not be demoted (last in service) */
+	/* path 0 goes bad too, 3x slower than path 1 but not factor x: it may
+	 * not be demoted (last in service), and path 1, 30x its healthy
+	 * reference, stays demoted */
 	const uint64_t l3[2] = { 90000, 30000 };
 	CU_ASSERT_EQUAL(drive(q, 2, l3, 105000, 300000, 0, MP_SLOW_DEMOTE), 0);
 	CU_ASSERT_FALSE(q[0].demoted);
-	/* ... and path 1, now no slower than its sibling, was re-admitted */
-	CU_ASSERT_FALSE(q[1].demoted);
-	CU_ASSERT_NOT_EQUAL(drive(q, 2, l2, 0, 100000, 1, MP_SLOW_DEMOTE), 0);
-	/* idle demoted path: timers hold, no readmission without evidence */
+	CU_ASSERT_TRUE(q[1].demoted);
+	CU_ASSERT_FALSE(q[1].probing);
+	CU_ASSERT_EQUAL(q[1].ref_us, 1000);
+	/* idle demoted path: timers hold, no probe without evidence */
 	const uint64_t idle[2] = { 1000, 0 };
-	CU_ASSERT_EQUAL(drive(q, 2, idle, 305000, 600000, 1, MP_SLOW_READMIT), 0);
+	CU_ASSERT_EQUAL(drive(q, 2, idle, 305000, 600000, 1, MP_SLOW_PROBE), 0);
 	CU_ASSERT_TRUE(q[1].demoted);
 	/* factor 0 (off): everything demoted comes back at once */
 	struct mp_slow_config off = cfg;
@@ -133,6 +145,183 @@ static void test_never_the_last_and_idle_or_down(void)
 	CU_ASSERT_EQUAL(mp_policy_slow_step(&off, q, 2, 0, &ch), -EINVAL);
 	CU_ASSERT_EQUAL(mp_policy_slow_step(&cfg, q, MP_SHARE_MAX_PATHS + 1, 0, &ch), -EINVAL);
 	CU_ASSERT_STRING_EQUAL(mp_slow_verdict_to_string(MP_SLOW_DEMOTE), "demote");
+	CU_ASSERT_STRING_EQUAL(mp_slow_verdict_to_string(MP_SLOW_PROBE_FAIL), "probe-fail");
+	/* probe share: a third of an equal share, at least the floor */
+	CU_ASSERT_EQUAL(mp_slow_probe_permille(2, 50), 166);
+	CU_ASSERT_EQUAL(mp_slow_probe_permille(8, 50), 50);
+	CU_ASSERT_EQUAL(mp_slow_probe_permille(0, 50), 50);
+}
+
+/* The roles swap: the in-service sibling becomes factor x slower than
+ * both its reference and the demoted path. The demoted path's reference
+ * is re-based on it, the path is probed and re-admitted, and then the
+ * sibling, now the slow one, is demoted in turn. */
+static void test_roles_swap(void)
+{
+	struct mp_slow_path q[2] = { { .up = true }, { .up = true } };
+	const uint64_t l2[2] = { 1000, 30000 };
+	const uint64_t swap[2] = { 200000, 30000 };
+	uint64_t tp, tr;
+
+	CU_ASSERT_NOT_EQUAL(drive(q, 2, l2, 0, 100000, 1, MP_SLOW_DEMOTE), 0);
+	tp = drive(q, 2, swap, 105000, 400000, 1, MP_SLOW_PROBE);
+	CU_ASSERT_NOT_EQUAL(tp, 0);
+	CU_ASSERT_FALSE(q[1].demoted);
+	CU_ASSERT(q[1].readmit_ms > tp);
+	tr = q[1].readmit_ms;
+	CU_ASSERT(tr - tp >= cfg.window_ms && tr - tp <= cfg.window_ms + 10000);
+	CU_ASSERT_TRUE(q[0].demoted);
+	CU_ASSERT(q[0].ref_us >= 29900 && q[0].ref_us <= 30000);
+}
+
+/* ---- a closed-loop model of the guest's bed ------------------------------ */
+
+/* Two iSCSI sessions to one LUN, each served one request at a time in
+ * S_MS (a TCG guest's target: ~175 IOPS per session), fio keeping Q_DEPTH
+ * requests in flight, byte-share sending the slow path share permille of
+ * them; the slow session adds delay_ms on the wire (netem). Exact mean
+ * value analysis of that closed network gives each path's latency. With
+ * a 51 ms delay it gives 88 ms (fast) and 57 ms (slow) at the floor share
+ * — the guest measured 89 and 57 — and 27 vs 77 ms at 50/50. */
+#define Q_DEPTH 16
+#define S_MS 5.7
+#define WIRE_MS 0.5
+
+static void model(double delay_ms, unsigned int share, double *ret_fast, double *ret_slow,
+		  double *ret_iops)
+{
+	double f = share / 1000.0, qf = 0, qs = 0, rf = S_MS, rs = S_MS, x = 0;
+
+	for (int k = 1; k <= Q_DEPTH; k++) {
+		rf = S_MS * (1 + qf);
+		rs = S_MS * (1 + qs);
+		x = k / ((1 - f) * (WIRE_MS + rf) + f * (WIRE_MS + delay_ms + rs));
+		qf = x * (1 - f) * rf;
+		qs = x * f * rs;
+	}
+	*ret_fast = WIRE_MS + rf;
+	*ret_slow = WIRE_MS + delay_ms + rs;
+	*ret_iops = x * 1000;
+}
+
+/* +-15 % noise, a fixed sequence */
+static double noise(uint32_t *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return 0.85 + 0.3 * ((*seed >> 8) & 0xffff) / 65535.0;
+}
+
+struct bed {
+	struct mp_slow_path p[2];	/* 0 fast, 1 the one netem delays */
+	uint32_t seed;
+	unsigned int demotions, probes, probe_fails, readmissions;
+	uint64_t first[5];		/* time of each verdict's first hit */
+};
+
+/* The guest's settings: share_interval 2 s, factor 2, window 6 s. */
+static const struct mp_slow_config gcfg = {
+	.factor = 2, .window_ms = 6000, .min_latency_us = 2000, .min_ios = 8,
+};
+
+static void sample_ms(struct mp_slow_path *p, double lat_ms, double ios)
+{
+	memset(&p->sample, 0, sizeof(p->sample));
+	p->sample.valid = true;
+	p->sample.ios[MP_DIR_READ] = (uint64_t)ios;
+	p->sample.bytes[MP_DIR_READ] = (uint64_t)ios * 65536;
+	p->sample.ticks_ms[MP_DIR_READ] = (uint64_t)(ios * lat_ms);
+}
+
+/* Runs the bed from t0 to t1 (2 s steps); slow_ms(share) is the slow
+ * path's latency at its share when it is not the model's. */
+static void run_bed(struct bed *b, double delay_ms, uint64_t t0, uint64_t t1)
+{
+	for (uint64_t t = t0; t <= t1; t += 2000) {
+		unsigned int share = 500, ch;
+		double lf, ls, iops;
+
+		if (b->p[1].demoted)
+			share = b->p[1].probing ? mp_slow_probe_permille(2, 50) : 50;
+		model(delay_ms, share, &lf, &ls, &iops);
+		sample_ms(&b->p[0], lf * noise(&b->seed), iops * 2 * (1000 - share) / 1000);
+		sample_ms(&b->p[1], ls * noise(&b->seed), iops * 2 * share / 1000);
+		CU_ASSERT_EQUAL_FATAL(mp_policy_slow_step(&gcfg, b->p, 2, t, &ch), 0);
+		CU_ASSERT_EQUAL(b->p[0].verdict, MP_SLOW_NONE);
+		if (b->p[1].verdict != MP_SLOW_NONE && !b->first[b->p[1].verdict])
+			b->first[b->p[1].verdict] = t;
+		b->demotions += b->p[1].verdict == MP_SLOW_DEMOTE;
+		b->probes += b->p[1].verdict == MP_SLOW_PROBE;
+		b->probe_fails += b->p[1].verdict == MP_SLOW_PROBE_FAIL;
+		b->readmissions += b->p[1].verdict == MP_SLOW_READMIT;
+	}
+}
+
+/* The bed's own figures first: the model must reproduce what fooled the
+ * old rule (the delayed path at the floor beats its loaded sibling). */
+static void test_model_matches_guest(void)
+{
+	double lf, ls, iops;
+
+	model(51, 50, &lf, &ls, &iops);
+	CU_ASSERT(lf > 85 && lf < 92);
+	CU_ASSERT(ls > 55 && ls < 59);
+	model(51, 500, &lf, &ls, &iops);
+	CU_ASSERT(ls > 2 * lf);		/* demoted at factor 2 */
+	model(0, 500, &lf, &ls, &iops);
+	CU_ASSERT(ls > 0.99 * lf && ls < 1.01 * lf);
+}
+
+/* Delay on for 30 minutes: demoted once, never probed or re-admitted;
+ * delay off: probed and re-admitted within 2 windows and the smoothing's
+ * fade, and not demoted again in the next 10 minutes. 20 noise seeds. */
+static void test_bed_delay_stays_then_heals(void)
+{
+	for (uint32_t seed = 1; seed <= 20; seed++) {
+		struct bed b = { .p = { { .up = true }, { .up = true } }, .seed = seed };
+		const uint64_t on = 60000, off = on + 1800000;
+
+		run_bed(&b, 0, 0, on - 2000);
+		CU_ASSERT_EQUAL(b.demotions, 0);
+		run_bed(&b, 51, on, off - 2000);
+		CU_ASSERT_EQUAL(b.demotions, 1);
+		CU_ASSERT(b.first[MP_SLOW_DEMOTE] <= on + gcfg.window_ms + 6000);
+		CU_ASSERT_EQUAL(b.probes, 0);
+		CU_ASSERT_EQUAL(b.readmissions, 0);
+		CU_ASSERT_TRUE(b.p[1].demoted);
+		run_bed(&b, 0, off, off + 600000);
+		CU_ASSERT_EQUAL(b.readmissions, 1);
+		CU_ASSERT_EQUAL(b.probe_fails, 0);
+		CU_ASSERT(b.first[MP_SLOW_READMIT] >= off + 2 * gcfg.window_ms);
+		CU_ASSERT(b.first[MP_SLOW_READMIT] <= off + 2 * gcfg.window_ms + 6000);
+		CU_ASSERT_EQUAL(b.demotions, 1);
+		CU_ASSERT_FALSE(b.p[1].demoted);
+	}
+}
+
+/* A path fine at a trickle but slow with more (it saturates early): it is
+ * probed, fails the probe, and waits longer each time (up to 8 windows);
+ * in 30 minutes it is never re-admitted. */
+static void test_probe_fails_and_backs_off(void)
+{
+	struct mp_slow_path p[2] = { { .up = true }, { .up = true } };
+	unsigned int probes = 0, fails = 0, ch;
+
+	for (uint64_t t = 0; t <= 1800000; t += 2000) {
+		unsigned int share = p[1].demoted ? (p[1].probing ? 166 : 50) : 500;
+
+		sample_ms(&p[0], 20, 200);
+		sample_ms(&p[1], share <= 50 ? 5 : 60, 200);
+		CU_ASSERT_EQUAL_FATAL(mp_policy_slow_step(&gcfg, p, 2, t, &ch), 0);
+		CU_ASSERT_NOT_EQUAL(p[1].verdict, MP_SLOW_READMIT);
+		probes += p[1].verdict == MP_SLOW_PROBE;
+		fails += p[1].verdict == MP_SLOW_PROBE_FAIL;
+	}
+	CU_ASSERT_TRUE(p[1].demoted);
+	CU_ASSERT_EQUAL(p[1].penalty, 8);
+	CU_ASSERT(probes >= 3);
+	CU_ASSERT(fails >= probes - 1 && fails <= probes);
+	/* backed off: at most one probe per 8 windows once the penalty is 8 */
+	CU_ASSERT(probes <= 3 + 1800000 / (8 * gcfg.window_ms));
 }
 
 static void test_clock_backwards(void)
@@ -167,34 +356,68 @@ static void test_sibling_loaded_after_demotion(void)
 	CU_ASSERT_EQUAL(p[1].ref_us, 0);
 }
 
-/* A path that is slow for 40 s, fine for 40 s, over and over (a window
- * of 30 s): demoted and re-admitted once, then demoted again within 4
- * windows of the re-admission, which doubles the good time it needs
- * (60 s): it stays demoted instead of flapping every 80 s. Once it behaves
- * for that long it returns, and 4 windows in service clear the penalty. */
+/* A path that is slow for 40 s, fine for 80 s, over and over (a window
+ * of 30 s): demoted, probed and re-admitted once (fine long enough for a
+ * window at the floor and one at the probe share), then demoted again
+ * within 4 windows of the re-admission, which doubles the good time it
+ * needs at the floor (60 s); probed once more, it turns slow at the probe
+ * share, which doubles it again (120 s): it stays demoted instead of
+ * flapping every 120 s. Once it behaves for that long it returns, and 4
+ * windows in service clear the penalty. */
 static void test_flap_damping(void)
 {
 	struct mp_slow_path p[2] = { { .up = true }, { .up = true } };
-	unsigned int ch, demotions = 0, readmissions = 0;
+	unsigned int ch, demotions = 0, readmissions = 0, probes = 0, fails = 0;
 
 	for (uint64_t t = 0; t <= 1200000; t += 5000) {
 		sample(&p[0], 8000);
-		sample(&p[1], (t / 40000) % 2 ? 8000 : 60000);
+		sample(&p[1], (t / 40000) % 3 ? 8000 : 60000);
 		CU_ASSERT_EQUAL_FATAL(mp_policy_slow_step(&cfg, p, 2, t, &ch), 0);
 		demotions += p[1].verdict == MP_SLOW_DEMOTE;
 		readmissions += p[1].verdict == MP_SLOW_READMIT;
+		probes += p[1].verdict == MP_SLOW_PROBE;
+		fails += p[1].verdict == MP_SLOW_PROBE_FAIL;
 	}
 	CU_ASSERT_EQUAL(demotions, 2);
+	CU_ASSERT_EQUAL(probes, 2);
+	CU_ASSERT_EQUAL(fails, 1);
 	CU_ASSERT_EQUAL(readmissions, 1);
 	CU_ASSERT_TRUE(p[1].demoted);
-	CU_ASSERT_EQUAL(p[1].penalty, 2);
-	/* fine for good: back after 2 windows, penalty cleared 4 windows on */
+	CU_ASSERT_EQUAL(p[1].penalty, 4);
+	/* fine for good: probed after 4 windows at the floor (and the fade),
+	 * back a window later, penalty cleared 4 windows on */
 	const uint64_t fine[2] = { 8000, 8000 };
-	uint64_t t = drive(p, 2, fine, 1205000, 1500000, 1, MP_SLOW_READMIT);
+	uint64_t t = drive(p, 2, fine, 1205000, 1600000, 1, MP_SLOW_READMIT);
 
-	CU_ASSERT(t >= 1205000 + 60000 && t <= 1205000 + 75000);
+	CU_ASSERT(t >= 1205000 + 150000 && t <= 1205000 + 170000);
 	CU_ASSERT_FALSE(p[1].demoted);
 	CU_ASSERT_EQUAL(p[1].penalty, 1);
+}
+
+/* Slow, then fine at the floor, then slow again at the probe share: the
+ * probe fails, the path is back at the floor and the next probe waits
+ * twice as long. */
+static void test_probe_fail_once(void)
+{
+	struct mp_slow_path p[2] = { { .up = true }, { .up = true } };
+	const uint64_t slow[2] = { 1000, 30000 }, fine[2] = { 1000, 1000 };
+	uint64_t t;
+
+	CU_ASSERT_NOT_EQUAL(drive(p, 2, slow, 0, 60000, 1, MP_SLOW_DEMOTE), 0);
+	/* the 30 ms fade: 15.5, 8.3, 4.6, then 2.8 ms <= 3 x 1 ms at 80 s;
+	 * probed a window later */
+	t = drive(p, 2, fine, 65000, 130000, 1, MP_SLOW_PROBE);
+	CU_ASSERT_EQUAL(t, 110000);
+	CU_ASSERT_TRUE(p[1].probing);
+	/* slow again at the probe share, before a window of good samples */
+	t = drive(p, 2, slow, 135000, 135000, 1, MP_SLOW_PROBE_FAIL);
+	CU_ASSERT_EQUAL(t, 135000);
+	CU_ASSERT_TRUE(p[1].demoted);
+	CU_ASSERT_FALSE(p[1].probing);
+	CU_ASSERT_EQUAL(p[1].penalty, 2);
+	/* the next probe needs 2 windows at the floor */
+	t = drive(p, 2, fine, 210000, 400000, 1, MP_SLOW_PROBE);
+	CU_ASSERT(t >= 210000 + 60000);
 }
 
 /* Smoothing: one sample of a handful of very slow requests, or one odd
@@ -219,6 +442,11 @@ static void test_smoothing(void)
 }
 
 const struct unit_test unit_tests[] = {
+	UNIT_TEST(test_model_matches_guest),
+	UNIT_TEST(test_bed_delay_stays_then_heals),
+	UNIT_TEST(test_probe_fails_and_backs_off),
+	UNIT_TEST(test_roles_swap),
+	UNIT_TEST(test_probe_fail_once),
 	UNIT_TEST(test_flap_damping),
 	UNIT_TEST(test_smoothing),
 	UNIT_TEST(test_sibling_loaded_after_demotion),

@@ -125,13 +125,15 @@ static void test_spec(void)
 static void test_effective(void)
 {
 	const struct mp_share base[3] = { { { 70, 70 } }, { { 30, 30 } }, { { 100, 50 } } };
-	const bool none[3] = { false, false, false }, one[3] = { false, true, false };
+	const unsigned int none[3] = { 0, 0, 0 }, one[3] = { 0, 50, 0 };
+	const unsigned int two[3] = { 166, 50, 0 }, big[3] = { 0, 1000, 0 };
+	const unsigned int all[3] = { 50, 50, 50 }, over[3] = { 600, 400, 0 };
 	struct mp_share out[3];
 
-	CU_ASSERT_EQUAL(mp_shares_effective(base, none, 3, 50, out), 0);
-	CU_ASSERT_EQUAL(out[0].v[0], 70);	/* unchanged when nobody is demoted */
+	CU_ASSERT_EQUAL(mp_shares_effective(base, none, 3, out), 0);
+	CU_ASSERT_EQUAL(out[0].v[0], 70);	/* unchanged when nobody is pinned */
 	CU_ASSERT_EQUAL(out[2].v[1], 50);
-	CU_ASSERT_EQUAL(mp_shares_effective(base, one, 3, 50, out), 0);
+	CU_ASSERT_EQUAL(mp_shares_effective(base, one, 3, out), 0);
 	CU_ASSERT_EQUAL(out[1].v[0], 50);
 	CU_ASSERT_EQUAL(out[1].v[1], 50);
 	/* 950 split 70:100 (reads) and 70:50 (writes) */
@@ -139,8 +141,17 @@ static void test_effective(void)
 	CU_ASSERT_EQUAL(out[2].v[0], 558);
 	CU_ASSERT_EQUAL(out[0].v[1], 554);
 	CU_ASSERT_EQUAL(out[2].v[1], 395);
-	CU_ASSERT_EQUAL(mp_shares_effective(base, one, 3, 0, out), -EINVAL);
-	CU_ASSERT_EQUAL(mp_shares_effective(base, one, 3, 1000, out), -EINVAL);
+	/* a probing path (166) beside a demoted one (50): the third gets 784 */
+	CU_ASSERT_EQUAL(mp_shares_effective(base, two, 3, out), 0);
+	CU_ASSERT_EQUAL(out[0].v[0], 166);
+	CU_ASSERT_EQUAL(out[1].v[1], 50);
+	CU_ASSERT_EQUAL(out[2].v[0], 784);
+	CU_ASSERT_EQUAL(out[2].v[1], 784);
+	/* all pinned: nothing to rescale */
+	CU_ASSERT_EQUAL(mp_shares_effective(base, all, 3, out), 0);
+	CU_ASSERT_EQUAL(out[0].v[0], 70);
+	CU_ASSERT_EQUAL(mp_shares_effective(base, big, 3, out), -EINVAL);
+	CU_ASSERT_EQUAL(mp_shares_effective(base, over, 3, out), -EINVAL);
 }
 
 static void test_blkstat(void)
