@@ -196,7 +196,8 @@ struct mp_slow_path {
 };
 
 /* One step at now. A path is slow when its latency exceeds factor times
- * the median of its up, in-service siblings' and min_latency_us; it is
+ * the median of its up, in-service siblings' (never a demoted path's
+ * trickle) and min_latency_us; it is
  * demoted once slow for window_ms, unless that would leave no up path in
  * service. Re-admission is staged:
  *   demoted (floor share) --good for window x penalty--> probing
@@ -208,9 +209,7 @@ struct mp_slow_path {
  * when they get faster, never raised — at the floor a path with a fixed
  * extra delay beats a sibling that queues its load (guest: 57 ms against
  * 89), so against the loaded sibling it would come back and be demoted
- * again. Only when the siblings are now more than factor x slower than
- * both their reference and the demoted path (they degraded for real:
- * the roles swapped) is ref_us re-based on them. The probe share tests
+ * again. The probe share tests
  * the path with more than a trickle before it gets its full share; a
  * failed probe doubles the next wait (up to 8x), as does a demotion
  * within 4 windows of a re-admission; 4 windows in service clear it.
