@@ -1,0 +1,114 @@
+#!/bin/bash
+# Slow-path ("gray failure") demotion and staged re-admission through our
+# daemon on the byte-share selector: one iSCSI LUN through two portals,
+# fio random reads (64k, iodepth 16) all along, slow_path_factor 2 over a
+# 6 s window, samples every 2 s:
+#   - healthy for 10 s: no slow-path verdict;
+#   - portal 1 delayed 20 ms by netem: its path is demoted (an event with
+#     both latencies and the healthy reference) and carries the floor
+#     share (50 permille) in the table;
+#   - delay kept for SLOW_HOLD s: the path is never re-admitted (at the
+#     floor it beats its loaded sibling per I/O; the policy must not take
+#     that for health — libmp/core/policy-slow.c);
+#   - delay removed: it is probed and re-admitted within 90 s (47.8 s in
+#     the first guest run), and the table has the configured share again.
+# Figures: mpd-slowpath-{demote,readmit}-seconds, mpd-slowpath-probes-while-delayed.
+# vm-timeout: 300
+set -u
+. "$VM_LIB/guest.sh"
+. "$VM_BED/tests/mpd-lib.bash"
+BS_KO=$VM_BUILD/kernel/dm-byte-share/dm-byte-share.ko
+HOLD=${SLOW_HOLD:-45}
+fpid=""
+cleanup() {
+	[ -n "$fpid" ] && kill "$fpid" 2>/dev/null && wait "$fpid" 2>/dev/null
+	mpd_stop >/dev/null 2>&1
+	iscsi_down >/dev/null 2>&1
+	return 0
+}
+trap cleanup EXIT
+
+[ -r "$BS_KO" ] || fail "$BS_KO not built (make kmod)"
+modprobe dm-multipath || fail "cannot load dm-multipath"
+lsmod | grep -q '^dm_byte_share ' || insmod "$BS_KO" || fail "insmod $BS_KO"
+MPD_EXTRA_CONF='overrides {
+	path_selector "byte-share 0"
+	path_grouping_policy multibus
+	no_path_retry fail
+	share_interval 2
+	slow_path_factor 2
+	slow_path_window 6
+}'
+mpd_setup_conf "polling_interval 2"
+iscsi_up 1 64 || fail "iSCSI bring-up failed"
+fast=$(iscsi_devs_on 0) slow=$(iscsi_devs_on 1)
+[ -n "$fast" ] && [ -n "$slow" ] || fail "no path per portal ($fast/$slow)"
+mpd_start || fail "daemon did not start"
+imap() { mpath_maps_of "$fast" | head -n1; }
+must 60 "iSCSI map with 2 paths" eval '[ -n "$(imap)" ] && [ "$(mpath_active_paths "$(imap)")" = 2 ]'
+m=$(imap)
+shares() { dmsetup table "$m" | sed -n 's/.* byte-share 0 [0-9]* [0-9]* //p'; }
+must 10 "$m on byte-share" eval '[ -n "$(shares)" ]'
+say "map $m: fast $fast, slow-to-be $slow; table shares: $(shares)"
+
+# slow_count TO: slow-path verdicts that moved the delayed path to TO
+slow_count() {
+	local ev
+	ev=$(mpd_ctl show events) && [ -n "$ev" ] || { echo -1; return; }
+	echo "$ev" | jq --arg d "$slow" --arg to "$1" \
+		'[.data.events[] | select(.cause == "slow-path" and .dev == $d and .to == $to)] | length'
+}
+any_slow_event() {
+	mpd_ctl show events | jq '[.data.events[] | select(.cause == "slow-path")] | length'
+}
+events() {
+	mpd_ctl show events | jq -r '.data.events[] | select(.cause == "slow-path") |
+		"event: \(.time) \(.dev) \(.from) -> \(.to): \(.detail)"' |
+		while read -r l; do say "$l"; done
+}
+# the slow path's share word in the table
+slow_share() {
+	local dt
+	dt=$(devnum_of "$slow")
+	dmsetup table "$m" | awk -v d="$dt" '{ for (i = 1; i < NF; i++) if ($i == d) print $(i + 1) }'
+}
+
+fio --name=slowpath --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k \
+	--iodepth=16 --rw=randread --size=60m --time_based --runtime=900 --output=/dev/null &
+fpid=$!
+sleep 10
+[ "$(any_slow_event)" = 0 ] || { events; fail "a slow-path verdict while both paths were healthy"; }
+
+NETEM_DELAY=20ms path_fail delay 1 || fail "netem delay on portal 1"
+t_delay=$(now)
+say "portal 1 ($slow) delayed by 20 ms"
+wait_for 60 eval '[ "$(slow_count demoted)" -ge 1 ]' || { events; fail "$slow not demoted within 60 s"; }
+figure mpd-slowpath-demote-seconds "$(elapsed "$t_delay")"
+events
+must 15 "$slow at the floor share (50) in the table" eval '[ "$(slow_share)" = 50 ]'
+say "demoted: table shares $(shares)"
+
+# Held delayed: never re-admitted (probes may come, and must fail).
+t_hold=$(now)
+# (elapsed prints seconds with decimals)
+while awk -v e="$(elapsed "$t_hold")" -v h="$HOLD" 'BEGIN { exit !(e < h) }'; do
+	n=$(slow_count in-service)
+	[ "$n" = 0 ] || { events; fail "$slow re-admitted while still delayed ($(elapsed "$t_hold") s into the hold)"; }
+	sleep 2
+done
+probes=$(slow_count probing)
+figure mpd-slowpath-probes-while-delayed "$probes"
+say "held delayed $(elapsed "$t_hold") s: 0 re-admissions, $probes probe(s); table shares $(shares)"
+[ "$(slow_share)" = 50 ] || say "note: slow path's share is $(slow_share) at the end of the hold (probing)"
+
+path_restore delay 1 || fail "cannot remove the delay"
+t_heal=$(now)
+say "delay removed"
+wait_for 90 eval '[ "$(slow_count in-service)" -ge 1 ]' || { events; fail "$slow not re-admitted within 90 s of the delay's removal"; }
+figure mpd-slowpath-readmit-seconds "$(elapsed "$t_heal")"
+[ "$(slow_count probing)" -gt "$probes" ] || fail "re-admitted without a probe"
+must 15 "configured share (100) back in the table" eval '[ "$(slow_share)" = 100 ]'
+events
+say "re-admitted: table shares $(shares)"
+kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null; fpid=""
+say "PASS"
