@@ -8,7 +8,7 @@
 # Snapshots of the dm tables/status, the daemon's view and its threads'
 # kernel stacks go to /results/tests/57-mpd-replug.snap every few seconds
 # from the unplug on, so a hang leaves its evidence.
-# vm-timeout: 420
+# vm-timeout: 600
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 [ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
