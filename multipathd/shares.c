@@ -224,8 +224,12 @@ static void run_slow(struct mpd *d, struct mpd_map *m, size_t n, uint64_t now, b
 	};
 	unsigned int changes = 0;
 
-	for (size_t i = 0; i < n; i++)
+	uint64_t ref_before[MP_SHARE_MAX_PATHS];
+
+	for (size_t i = 0; i < n; i++) {
 		sp[i] = ((struct mpd_path *)m->model->paths[i])->share.slow;
+		ref_before[i] = sp[i].ref_us;
+	}
 	if (mp_policy_slow_step(&cfg, sp, n, now, &changes) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
@@ -237,7 +241,9 @@ static void run_slow(struct mpd *d, struct mpd_map *m, size_t n, uint64_t now, b
 			continue;
 		snprintf(detail, sizeof(detail),
 			 "%.1f ms per I/O vs %.1f ms on its siblings, healthy reference %.1f ms (factor %u, window %u s)",
-			 sp[i].latency_us / 1000.0, sp[i].sibling_us / 1000.0, sp[i].ref_us / 1000.0,
+			 sp[i].latency_us / 1000.0, sp[i].sibling_us / 1000.0,
+			 /* a re-admission clears the reference it was judged by */
+			 (sp[i].verdict == MP_SLOW_READMIT ? ref_before[i] : sp[i].ref_us) / 1000.0,
 			 cfg.factor, m->set.slow_path_window);
 		switch (sp[i].verdict) {
 		case MP_SLOW_DEMOTE:
