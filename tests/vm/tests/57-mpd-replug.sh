@@ -14,8 +14,12 @@
 [ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
 MPD_ARGS=${MPD_ARGS/-v 3/-v ${MPD_VERBOSITY:-5}}
 export MPD_ARGS
-# no_path_retry in overrides: a built-in device entry would beat defaults
-MPD_EXTRA_CONF=$'overrides {\n\tno_path_retry queue\n}' \
+# no_path_retry in overrides: a built-in device entry would beat defaults.
+# The scsi_debug disks below only take the freed sd numbers: blacklisted,
+# so no map of theirs shares the daemon's dm work with the one under test
+# (a map over a lone ALUA-standby scsi_debug port queues udev's probe and
+# held the dm adapter for its create's udev wait: the CI run of 20:33).
+MPD_EXTRA_CONF=$'overrides {\n\tno_path_retry queue\n}\nblacklist {\n\tdevice {\n\t\tvendor "Linux"\n\t\tproduct "scsi_debug"\n\t}\n}' \
 	mpd_setup_conf 'no_path_retry queue' 'polling_interval 5'
 mpd_start || fail "daemon did not start"
 vmap() { dmsetup info -c --noheadings -o name,uuid 2>/dev/null | awk -F: -v w="${VM_VDISK_WWN#0x}" 'index($2, w) { print $1 }'; }
