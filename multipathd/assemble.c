@@ -249,20 +249,28 @@ out_free:
 
 /* ---- naming and find_multipaths ------------------------------------------- */
 
-static void remember_wwid(struct mpd *d, const char *wwid)
+/* The naming files live under a directory that may not exist yet (a
+ * first start, a test's own run directory); a failure shows at the write. */
+static void make_parent_dir(const char *file)
 {
-	struct mp_wwids_edit edit = { .wwid = wwid };
 	char dir[4096], *slash;
-	int r;
 
-	if (mp_wwids_contains(d->wwids, wwid))
-		return;
-	snprintf(dir, sizeof(dir), "%s", mpd_wwids_path(d));
+	snprintf(dir, sizeof(dir), "%s", file);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = '\0';
 		mkdir(dir, 0755);
 	}
+}
+
+static void remember_wwid(struct mpd *d, const char *wwid)
+{
+	struct mp_wwids_edit edit = { .wwid = wwid };
+	int r;
+
+	if (mp_wwids_contains(d->wwids, wwid))
+		return;
+	make_parent_dir(mpd_wwids_path(d));
 	r = mp_atomic_file_update(mpd_wwids_path(d), MP_NAMING_FILE_MAX, 0600, mp_wwids_edit_apply, &edit);
 	if (r < 0)
 		mpd_log(&d->log, LOG_WARNING, "%s: cannot record wwid %s: %s", mpd_wwids_path(d), wwid,
@@ -274,7 +282,7 @@ static int choose_name(struct mpd *d, struct mpd_map *m)
 {
 	const char *alias = NULL;
 	enum mp_name_source src;
-	char *name = NULL, dir[4096], *slash;
+	char *name = NULL;
 	int r;
 
 	mp_config_find_multipath(d->cfg, m->model->wwid, &alias);
@@ -290,12 +298,7 @@ static int choose_name(struct mpd *d, struct mpd_map *m)
 	if (src == MP_NAME_NEW_BINDING) {
 		struct mp_bindings_edit edit = { .wwid = m->model->wwid };
 
-		snprintf(dir, sizeof(dir), "%s", mpd_bindings_path(d));
-		slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = '\0';
-			mkdir(dir, 0755);
-		}
+		make_parent_dir(mpd_bindings_path(d));
 		r = mp_atomic_file_update(mpd_bindings_path(d), MP_NAMING_FILE_MAX, 0600,
 					  mp_bindings_edit_allocate, &edit);
 		if (r >= 0 && strcmp(edit.alias, name) != 0) {
@@ -703,7 +706,7 @@ static bool first_of_wwid(const struct mpd *d, size_t i, unsigned int *ret_n)
 static void prebind_names(struct mpd *d)
 {
 	const char **wwids = NULL;
-	char (*aliases)[MP_ALIAS_MAX + 1] = NULL, why[160], dir[4096], *slash;
+	char (*aliases)[MP_ALIAS_MAX + 1] = NULL, why[160];
 	size_t n = 0;
 	int r;
 
@@ -729,12 +732,7 @@ static void prebind_names(struct mpd *d)
 	aliases = calloc(n, sizeof(*aliases));
 	if (!aliases)
 		goto out_free;
-	snprintf(dir, sizeof(dir), "%s", mpd_bindings_path(d));
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		mkdir(dir, 0755);
-	}
+	make_parent_dir(mpd_bindings_path(d));
 	struct mp_bindings_batch_edit edit = { .wwids = wwids, .n = n, .aliases = aliases };
 
 	r = mp_atomic_file_update(mpd_bindings_path(d), MP_NAMING_FILE_MAX, 0600,
