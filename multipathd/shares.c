@@ -240,10 +240,11 @@ static void run_slow(struct mpd *d, struct mpd_map *m, size_t n, uint64_t now, b
 		if (sp[i].verdict == MP_SLOW_NONE)
 			continue;
 		snprintf(detail, sizeof(detail),
-			 "%.1f ms per I/O vs %.1f ms on its siblings, healthy reference %.1f ms (factor %u, window %u s)",
+			 "%.1f ms per I/O vs %.1f ms on its siblings, healthy reference %.1f ms, own baseline %.1f ms (factor %u, window %u s)",
 			 sp[i].latency_us / 1000.0, sp[i].sibling_us / 1000.0,
 			 /* a re-admission clears the reference it was judged by */
 			 (sp[i].verdict == MP_SLOW_READMIT ? ref_before[i] : sp[i].ref_us) / 1000.0,
+			 sp[i].base_n >= MP_SLOW_BASE_MIN_SAMPLES ? sp[i].base_us / 1000.0 : 0.0,
 			 cfg.factor, m->set.slow_path_window);
 		switch (sp[i].verdict) {
 		case MP_SLOW_DEMOTE:

@@ -176,6 +176,9 @@ enum mp_slow_verdict {
 	MP_SLOW_READMIT,	/* probing -> in service: give it its share back */
 };
 
+/* healthy samples before a path's own baseline counts */
+#define MP_SLOW_BASE_MIN_SAMPLES 3
+
 struct mp_slow_path {
 	/* in */
 	bool up;			/* the checker says up */
@@ -186,6 +189,9 @@ struct mp_slow_path {
 	uint64_t bad_since_ms;		/* MP_POLICY_NEVER-free: 0 = not slow now */
 	uint64_t good_since_ms;		/* while demoted: 0 = not good now */
 	uint64_t ref_us;		/* healthy reference while demoted (see below) */
+	uint64_t base_us;		/* own healthy baseline (in service, not slow), 0 none */
+	unsigned int base_n;		/* samples in base_us (capped), counts from
+					 * MP_SLOW_BASE_MIN_SAMPLES */
 	double ew_ios, ew_ticks_ms;	/* samples smoothed (each new one weighs half) */
 	uint64_t readmit_ms;		/* when it was last re-admitted, 0 never */
 	unsigned int penalty;		/* re-admission window multiplier, 1..8 (0 = 1) */
@@ -205,11 +211,19 @@ struct mp_slow_path {
  *   probing --one smoothed sample not good------------> demoted, penalty x2
  * "Good" is at or below the midpoint ((factor + 1) / 2) of a healthy
  * reference, never of the siblings as they are while they carry the
- * demoted path's load: ref_us is their median at the demotion, lowered
- * when they get faster, never raised — at the floor a path with a fixed
- * extra delay beats a sibling that queues its load (guest: 57 ms against
- * 89), so against the loaded sibling it would come back and be demoted
- * again. The probe share tests
+ * demoted path's load. ref_us is set at the demotion to the lower of the
+ * path's own healthy baseline (base_us: its latency while in service and
+ * not slow, following drops at once and rises an eighth of the way per
+ * sample, so a low percentile of its recent healthy samples) and the
+ * siblings' median at the demotion; lowered while demoted when the
+ * siblings get faster, never raised. A path slow from its first samples
+ * has no baseline (fewer than 3 healthy samples): its in-service
+ * siblings' baselines stand in (what a healthy path of this map took
+ * before the demotion moved load), else the siblings at the demotion
+ * alone. Why not the siblings alone: at the demotion they may be loaded
+ * (guest 20:29 UTC: the delayed path at the floor took 27.6 ms per I/O
+ * against a 24.3 ms sibling at 950 permille, and was re-admitted).
+ * The probe share tests
  * the path with more than a trickle before it gets its full share; a
  * failed probe doubles the next wait (up to 8x), as does a demotion
  * within 4 windows of a re-admission; 4 windows in service clear it.

@@ -14,8 +14,8 @@
  *
  *   state       sample                           next        note
  *   in service  slow, timer not started          in service  bad_since = now
- *   in service  slow, now - bad_since >= win     DEMOTED     unless the last; ref = sibs
- *   in service  not slow                         in service  bad_since = 0
+ *   in service  slow, now - bad_since >= win     DEMOTED     unless the last; ref (below)
+ *   in service  not slow                         in service  bad_since = 0; base folds it
  *   demoted     good, timer not started          demoted     good_since = now
  *   demoted     good, for window x penalty       PROBING     good_since = 0
  *   demoted     not good                         demoted     good_since = 0
@@ -25,26 +25,39 @@
  *
  * Slow means latency > factor x the median of the other up, in-service
  * paths' latencies and latency >= min_latency_us. Good (demoted or
- * probing) means latency <= (factor + 1) / 2 x ref, ref being the
- * siblings' median at the demotion, lowered when they get faster, never
- * raised. Why not the siblings as they are now: they carry the demoted
- * path's load and queue for it. In the guest (one iSCSI portal delayed by
- * netem, fio at iodepth 16) the delayed path at the floor took 57 ms per
- * I/O against its loaded sibling's 89 ms — it looked good, came back and
- * was demoted again; a closed-loop model of that bed (tests/unit/
- * test-policy-slow.c) gives the same figures. A fixed extra delay shows at
- * a trickle, so judging a demoted path at a small share against what a
- * healthy path took before it carried the extra load separates "still
- * delayed" (57 ms against ~27) from "healed" (~7 ms). No exception for
- * siblings that got slower: from latencies alone, "degraded for real"
- * and "queueing for the demoted path's load" look the same (the deeper
- * the queue, the further the loaded sibling's latency exceeds the
- * trickle's: 3.1x at iodepth 32 in the model),
- * so a demoted path whose siblings degrade stays demoted while it stays
- * slow against ref (docs/design-policy.md). Judgements of in-service
- * paths never use a demoted path's trickle latency either. The probe
- * share checks the path with more than a trickle before its full share; the two thresholds (factor vs (factor+1)/2) keep a path
- * near the line from flapping; the windows make single spikes harmless. */
+ * probing) means latency <= (factor + 1) / 2 x ref. ref is the lower of
+ * two healthy figures taken before the demotion moved any load:
+ *   - base, the path's own baseline: its smoothed latency on every
+ *     in-service sample that is not slow, following a drop at once and a
+ *     rise by an eighth per sample (a low percentile of its recent
+ *     healthy samples; 3 samples before it counts). A path slow from its
+ *     first samples has none; its in-service siblings' baselines (median)
+ *     stand in: what a healthy path of this map took per request;
+ *   - the siblings' median at the demotion;
+ * and, while demoted, it is lowered when the siblings get faster, never
+ * raised. Why the own baseline: the siblings at the demotion may already
+ * be loaded, and the delayed path at the floor passes a loaded figure —
+ * guest 20:29 UTC: demoted at 89.6 ms vs 26.2 ms, then 27.6 ms at the
+ * floor against the sibling's 24.3 ms at 950 permille, re-admitted while
+ * still delayed. Why not the siblings as they are now: they carry the
+ * demoted path's load and queue for it (bench-share: 57 ms at the floor
+ * against the loaded sibling's 89 ms). A fixed extra delay shows at a
+ * trickle, and a healed path at a trickle takes no longer than either
+ * figure did at its own, larger load (20:26 UTC: 4.8 ms at the floor
+ * against 7.4), so "still delayed" and "healed" separate wherever latency
+ * grows with load; where it does not (a host so busy that every request
+ * waits the same), a healed path can wait at the floor longer than the
+ * window, which errs on the safe side. No exception for
+ * siblings that got slower: from latencies alone, "degraded for real" and
+ * "queueing for the demoted path's load" look the same (the deeper the
+ * queue, the further the loaded sibling's latency exceeds the trickle's:
+ * 3.1x at iodepth 32 in the model of tests/unit/test-policy-slow.c), so a
+ * demoted path whose siblings degrade stays demoted while it stays slow
+ * against ref (docs/design-policy.md). Judgements of in-service paths
+ * never use a demoted path's trickle latency either. The probe share
+ * checks the path with more than a trickle before its full share; the
+ * two thresholds (factor vs (factor+1)/2) keep a path near the line from
+ * flapping; the windows make single spikes harmless. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +116,48 @@ static uint64_t sibling_median(const struct mp_slow_path *p, size_t n, size_t sk
 	return v[(k - 1) / 2];
 }
 
+static bool has_base(const struct mp_slow_path *p)
+{
+	return p->base_us && p->base_n >= MP_SLOW_BASE_MIN_SAMPLES;
+}
+
+/* Median own baseline of the up, in-service paths other than skip that
+ * have one; 0 if none. */
+static uint64_t sibling_base_median(const struct mp_slow_path *p, size_t n, size_t skip)
+{
+	uint64_t v[MP_SHARE_MAX_PATHS];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (i != skip && p[i].up && !p[i].demoted && has_base(&p[i]))
+			v[k++] = p[i].base_us;
+	if (!k)
+		return 0;
+	qsort(v, k, sizeof(v[0]), cmp_u64);
+	return v[(k - 1) / 2];
+}
+
+/* A healthy in-service sample: the baseline follows a drop at once and
+ * a rise by an eighth, so a slow creep (or the first samples of a fault,
+ * before the path counts as slow) moves it little. */
+static void fold_base(struct mp_slow_path *p)
+{
+	if (!p->base_us || p->latency_us < p->base_us)
+		p->base_us = p->latency_us;
+	else
+		p->base_us += (p->latency_us - p->base_us) / 8;
+	if (p->base_n < 255)
+		p->base_n++;
+}
+
+/* The reference a path is judged by once demoted (see the top). */
+static uint64_t demotion_ref(const struct mp_slow_path *p, size_t n, size_t self, uint64_t sib)
+{
+	uint64_t own = has_base(&p[self]) ? p[self].base_us : sibling_base_median(p, n, self);
+
+	return own && own < sib ? own : sib;
+}
+
 /* Folds the new sample into the smoothed figures and sets latency_us
  * from them (0 below min_ios smoothed requests, or without a sample). */
 static void smooth(struct mp_slow_path *p, unsigned int min_ios)
@@ -114,8 +169,11 @@ static void smooth(struct mp_slow_path *p, unsigned int min_ios)
 	p->latency_us = 0;
 	p->sibling_us = 0;
 	if (!s->valid || !p->up) {
-		/* no evidence: a down or unsampled path starts afresh */
+		/* no evidence: a down or unsampled path starts afresh, its
+		 * baseline too (what it took before may not hold after) */
 		p->ew_ios = p->ew_ticks_ms = 0;
+		p->base_us = 0;
+		p->base_n = 0;
 		return;
 	}
 	for (int d = 0; d < _MP_DIR_MAX; d++) {
@@ -224,6 +282,7 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 		slow = p->latency_us >= cfg->min_latency_us && p->latency_us > sib * cfg->factor;
 		if (!slow) {
 			p->bad_since_ms = 0;
+			fold_base(p);
 			continue;
 		}
 		if (!p->bad_since_ms || now_ms < p->bad_since_ms)
@@ -236,7 +295,7 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 			p->penalty = doubled(p->penalty);
 		p->demoted = true;
 		p->probing = false;
-		p->ref_us = sib;
+		p->ref_us = demotion_ref(paths, n, i, sib);
 		p->bad_since_ms = 0;
 		p->good_since_ms = 0;
 		p->verdict = MP_SLOW_DEMOTE;

@@ -5,7 +5,10 @@
  * in-service path, ignores idle and down paths, and gives everything back
  * when switched off. A closed-loop model of the guest's bed (one iSCSI
  * portal delayed by netem, fio at iodepth 16) checks that a still-delayed
- * path is never re-admitted in 30 minutes and a healed one comes back. */
+ * path is never re-admitted in 30 minutes and a healed one comes back;
+ * replays of two guest runs' figures check the reference: the path's own
+ * healthy baseline keeps a delayed path out where the loaded sibling's
+ * latency let it back (20:29 UTC), and a healed one still returns (20:26). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -428,7 +431,136 @@ static void test_smoothing(void)
 	CU_ASSERT_FALSE(p[1].demoted);
 }
 
+/* ---- replays of the guest runs of 65-mpd-slowpath ------------------------ */
+
+/* The figures the daemon logged in two runs of the same test (one iSCSI
+ * portal delayed 20 ms by netem under fio randread 64k iodepth 16, the
+ * guest's settings: factor 2, window 6 s, samples every 2 s):
+ *   20:26 UTC  demoted at 89.4 ms vs 7.4 ms on the sibling; 48 s at the
+ *              floor with the delay on, no probe; delay removed: 4.8 ms
+ *              at the floor (probed 12 s later), re-admitted after 20.3 s;
+ *   20:29 UTC  demoted at 89.6 ms vs 26.2 ms; at the floor 27.6 ms while
+ *              the sibling at 950 permille took 24.3-27.1 ms, at the probe
+ *              share 29.5 ms vs 32.7 ms: the old rule (reference = the
+ *              sibling, 24.3 ms) probed and re-admitted it still delayed.
+ * Neither run logged the paths' latency while both were healthy, which is
+ * the own baseline; the replays sweep it: 20:29 holds the delayed path
+ * out for any baseline under 27.6 / 1.5 = 18.4 ms (per-session queueing,
+ * the model above, puts it near 8 / 15 x 25.7 = 13.7 ms: half the
+ * requests of the sibling at 950 permille), and 20:26 re-admits the
+ * healed path for any baseline over 4.8 / 1.5 = 3.2 ms. */
+enum { AT_FULL, AT_FLOOR, AT_PROBE };
+
+struct phase {
+	unsigned int secs;
+	double fast[3], slow[3];	/* ms per I/O by the slow path's state */
+};
+
+struct replay {
+	unsigned int count[5];		/* verdicts on the slow path */
+	uint64_t first[5];		/* time of each one's first */
+	uint64_t phase_start[8];
+};
+
+/* Plays the phases in 2 s steps: 1100 requests per step split by the
+ * slow path's share, latencies +-15 % (a fixed sequence). */
+static void replay(const struct phase *ph, size_t n, uint32_t seed, struct replay *r)
+{
+	struct mp_slow_path p[2] = { { .up = true }, { .up = true } };
+	uint64_t t = 0;
+
+	memset(r, 0, sizeof(*r));
+	for (size_t k = 0; k < n; k++) {
+		r->phase_start[k] = t;
+		for (uint64_t end = t + ph[k].secs * 1000ull; t < end; t += 2000) {
+			int at = !p[1].demoted ? AT_FULL : p[1].probing ? AT_PROBE : AT_FLOOR;
+			unsigned int share = at == AT_FULL ? 500 : at == AT_PROBE ? 166 : 50, ch;
+
+			sample_ms(&p[0], ph[k].fast[at] * noise(&seed), 1100.0 * (1000 - share) / 1000);
+			sample_ms(&p[1], ph[k].slow[at] * noise(&seed), 1100.0 * share / 1000);
+			CU_ASSERT_EQUAL_FATAL(mp_policy_slow_step(&gcfg, p, 2, t, &ch), 0);
+			CU_ASSERT_EQUAL(p[0].verdict, MP_SLOW_NONE);
+			if (p[1].verdict == MP_SLOW_NONE)
+				continue;
+			if (!r->count[p[1].verdict]++)
+				r->first[p[1].verdict] = t;
+		}
+	}
+}
+
+static void test_replay_2029_delayed_stays_out(void)
+{
+	const double base[] = { 4, 8, 13.7, 16 };
+
+	for (size_t b = 0; b < sizeof(base) / sizeof(base[0]); b++) {
+		const double h = base[b];
+		const struct phase run[] = {
+			{ 10, { h, h, h }, { h, h, h } },				/* healthy */
+			{ 300, { 26.2, 25.7, 32.7 }, { 89.6, 27.6, 29.5 } },	/* delayed */
+		};
+
+		for (uint32_t seed = 1; seed <= 20; seed++) {
+			struct replay r;
+
+			replay(run, 2, seed, &r);
+			CU_ASSERT_EQUAL(r.count[MP_SLOW_DEMOTE], 1);
+			CU_ASSERT(r.first[MP_SLOW_DEMOTE] <= r.phase_start[1] + 20000);
+			CU_ASSERT_EQUAL(r.count[MP_SLOW_PROBE], 0);
+			CU_ASSERT_EQUAL(r.count[MP_SLOW_READMIT], 0);
+		}
+	}
+}
+
+/* The old rule's reference alone (no healthy samples before the delay, as
+ * when the path is slow from the start: the siblings' baselines stand in,
+ * and the sibling's at 50/50 was 26.2 ms) is what re-admitted it; the own
+ * baseline is what keeps it out. */
+static void test_replay_2029_no_baseline_is_the_old_rule(void)
+{
+	const struct phase run[] = {
+		{ 300, { 26.2, 25.7, 32.7 }, { 89.6, 27.6, 29.5 } },
+	};
+	struct replay r;
+
+	replay(run, 1, 7, &r);
+	CU_ASSERT_EQUAL(r.count[MP_SLOW_DEMOTE] >= 1, 1);
+	CU_ASSERT(r.count[MP_SLOW_PROBE] >= 1);
+}
+
+static void test_replay_2026_held_then_healed(void)
+{
+	const double base[] = { 5, 7.4, 13.7, 30 };
+
+	for (size_t b = 0; b < sizeof(base) / sizeof(base[0]); b++) {
+		const double h = base[b];
+		/* the floor latency with the delay on was not logged in this
+		 * run (no probe in 48 s: above 1.5 x 7.4 = 11.1 ms); 20:29's */
+		const struct phase run[] = {
+			{ 10, { h, h, h }, { h, h, h } },
+			{ 60, { 7.4, 7.4, 9.0 }, { 89.4, 27.6, 29.5 } },
+			{ 60, { 7.4, 7.4, 7.4 }, { 7.4, 4.8, 5.5 } },		/* delay removed */
+		};
+
+		for (uint32_t seed = 1; seed <= 20; seed++) {
+			struct replay r;
+
+			replay(run, 3, seed, &r);
+			CU_ASSERT_EQUAL(r.count[MP_SLOW_DEMOTE], 1);
+			CU_ASSERT_EQUAL(r.count[MP_SLOW_PROBE_FAIL], 0);
+			CU_ASSERT_EQUAL(r.count[MP_SLOW_READMIT], 1);
+			/* nothing before the removal; then the fade (2 samples),
+			 * a window at the floor and one at the probe share */
+			CU_ASSERT(r.first[MP_SLOW_PROBE] >= r.phase_start[2]);
+			CU_ASSERT(r.first[MP_SLOW_READMIT] >= r.phase_start[2] + 2 * gcfg.window_ms);
+			CU_ASSERT(r.first[MP_SLOW_READMIT] <= r.phase_start[2] + 2 * gcfg.window_ms + 10000);
+		}
+	}
+}
+
 const struct unit_test unit_tests[] = {
+	UNIT_TEST(test_replay_2029_delayed_stays_out),
+	UNIT_TEST(test_replay_2029_no_baseline_is_the_old_rule),
+	UNIT_TEST(test_replay_2026_held_then_healed),
 	UNIT_TEST(test_model_matches_guest),
 	UNIT_TEST(test_bed_delay_stays_then_heals),
 	UNIT_TEST(test_probe_fails_and_backs_off),
