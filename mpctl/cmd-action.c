@@ -2,6 +2,7 @@
  * daemon is asked), sends one request and prints the daemon's answer in
  * one line. The table below is the whole grammar: verb words, then the
  * argument names, so --help and usage messages come from the same rows. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -94,6 +95,20 @@ int mpctl_cmd_action(int argc, char **argv)
 		return MPCTL_EXIT_USAGE;
 	}
 	nw = word_count(a->words);
+	/* the verbs on one MAP: a t10. WWID with blanks (one word, or split by
+	 * the shell) is sent in its WWID form, as requests are split on blanks */
+	if (strlen(a->words) > 4 && !strcmp(a->words + strlen(a->words) - 4, " map") &&
+	    (unsigned int)argc > nw) {
+		r = mpctl_map_arg(argv + nw, (size_t)argc - nw, wwid, sizeof(wwid));
+		if (r < 0 && r != -E2BIG) {
+			fprintf(stderr, "mpctl %s: \"%s\" is not a valid name or WWID\n", a->words, argv[nw]);
+			return MPCTL_EXIT_USAGE;
+		}
+		if (r == 0) {
+			argv[nw] = wwid;
+			argc = (int)nw + 1;
+		}
+	}
 	if ((unsigned int)argc != nw + a->n_args) {
 		fprintf(stderr, "mpctl %s: expected %s%s%s\n", a->words,
 			a->n_args ? a->args : "no arguments", a->n_args ? ", got " : "",
@@ -103,13 +118,6 @@ int mpctl_cmd_action(int argc, char **argv)
 	}
 	for (int i = (int)nw; i < argc; i++)
 		if (!*argv[i] || strpbrk(argv[i], " \t\r\n")) {
-			/* a t10. WWID as sysfs prints it has blanks, and requests
-			 * are split on blanks: send the WWID form (1Vendor_Product_...) */
-			if (!strcmp(a->words, "add map") &&
-			    mp_wwid_from_user(argv[i], wwid, sizeof(wwid)) == 0) {
-				argv[i] = wwid;
-				continue;
-			}
 			fprintf(stderr, "mpctl %s: \"%s\" is not a valid name\n", a->words, argv[i]);
 			return MPCTL_EXIT_USAGE;
 		}

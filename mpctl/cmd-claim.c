@@ -83,10 +83,9 @@ static int parse_opts(int argc, char **argv, struct claim_opts *o)
 		} else if (v && !strcmp(a, "--sysfs")) {
 			o->sysfs = v, i++;
 		} else if (v && !strcmp(a, "--timeout")) {
-			char *end;
-			unsigned long t = strtoul(v, &end, 10);
+			long t;
 
-			if (*end || !*v || t == 0 || t > 3600)
+			if (mpctl_parse_count(v, 1, 3600, &t) < 0)
 				return -EINVAL;
 			o->timeout_s = (unsigned int)t, i++;
 		} else if (a[0] == '-' || o->dev) {

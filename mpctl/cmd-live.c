@@ -35,34 +35,6 @@ static bool is_help(const char *s)
 	return !strcmp(s, "--help") || !strcmp(s, "-h");
 }
 
-/* Strict numbers for options: the whole word, within [lo, hi]; a typo such
- * as "--paths two" must not turn into 0 and a wait that returns at once. */
-static bool parse_count(const char *s, long lo, long hi, long *ret)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return false;
-	*ret = v;
-	return true;
-}
-
-static bool parse_seconds(const char *s, double lo, double hi, double *ret)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= lo && v <= hi))
-		return false;
-	*ret = v;
-	return true;
-}
-
 static long long mono_ms(void)
 {
 	struct timespec ts;
@@ -112,7 +84,7 @@ int mpctl_cmd_events(int argc, char **argv)
 		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
 			long n;
 
-			if (!parse_count(argv[++i], 1, 1 << 20, &n)) {
+			if (mpctl_parse_count(argv[++i], 1, 1 << 20, &n) < 0) {
 				fprintf(stderr, "mpctl events: -n wants a positive count, not \"%s\"\n", argv[i]);
 				return MPCTL_EXIT_USAGE;
 			}
@@ -175,14 +147,14 @@ int mpctl_cmd_watch(int argc, char **argv)
 		} else if (!strcmp(argv[i], "-n") && i + 1 < argc) {
 			double s;
 
-			if (!parse_seconds(argv[++i], 0.1, 3600, &s)) {
+			if (mpctl_parse_seconds(argv[++i], 0.1, 3600, &s) < 0) {
 				fprintf(stderr, "mpctl watch: -n wants seconds between 0.1 and 3600, not \"%s\"\n",
 					argv[i]);
 				return MPCTL_EXIT_USAGE;
 			}
 			interval_ms = (unsigned int)(s * 1000);
 		} else if (!strcmp(argv[i], "--count") && i + 1 < argc) {
-			if (!parse_count(argv[++i], 1, LONG_MAX, &count)) {
+			if (mpctl_parse_count(argv[++i], 1, LONG_MAX, &count) < 0) {
 				fprintf(stderr, "mpctl watch: --count wants a positive number, not \"%s\"\n",
 					argv[i]);
 				return MPCTL_EXIT_USAGE;
@@ -345,13 +317,13 @@ int mpctl_cmd_wait(int argc, char **argv)
 			       "the paths it found at start (udev events included); exit 1 on timeout.\n");
 			return MPCTL_EXIT_OK;
 		} else if (!strcmp(argv[i], "--paths") && i + 1 < argc) {
-			if (!parse_count(argv[++i], 0, 1024, &need)) {
+			if (mpctl_parse_count(argv[++i], 0, 1024, &need) < 0) {
 				fprintf(stderr, "mpctl wait: --paths wants a count (0-1024), not \"%s\"\n",
 					argv[i]);
 				return MPCTL_EXIT_USAGE;
 			}
 		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
-			if (!parse_seconds(argv[++i], 0.001, 86400 * 365, &timeout_s)) {
+			if (mpctl_parse_seconds(argv[++i], 0.001, 86400 * 365, &timeout_s) < 0) {
 				fprintf(stderr, "mpctl wait: --timeout wants seconds, not \"%s\"\n", argv[i]);
 				return MPCTL_EXIT_USAGE;
 			}

@@ -60,11 +60,10 @@ static int strip_globals(int *argc, char **argv)
 			if (argv[i][2] == 's') {
 				mpctl_g.socket_path = argv[++i];
 			} else {
-				char *end;
-				double s = strtod(argv[++i], &end);
+				double s;
 
-				if (*end || s <= 0 || s > 3600) {
-					fprintf(stderr, "mpctl: --timeout wants seconds (0 < S <= 3600), not \"%s\"\n",
+				if (mpctl_parse_seconds(argv[++i], 0.001, 3600, &s) < 0) {
+					fprintf(stderr, "mpctl: --timeout wants seconds (0.001 to 3600), not \"%s\"\n",
 						argv[i]);
 					return -1;
 				}

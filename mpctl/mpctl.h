@@ -59,6 +59,27 @@ int mpctl_cmd_raw(int argc, char **argv);
 /* argv[0] ends in "multipath": the incumbent's multipath(8) front-end. */
 int mpctl_multipath_main(int argc, char **argv);
 
+/* ---- args.c: argument words (pure) ------------------------------------------ */
+
+/* Every numeric option of mpctl and its compat clients goes through these:
+ * the whole word, decimal digits only (seconds may have one '.'), within
+ * [lo, hi]. 0 and *ret set; -EINVAL for a word that is not such a number
+ * ("two", "", " 5", "+5", "0x10", "1e3", "inf"), -ERANGE for one outside
+ * the range. The caller names the option in its usage error. */
+int mpctl_parse_count(const char *s, long lo, long hi, long *ret);
+int mpctl_parse_seconds(const char *s, double lo, double hi, double *ret);
+
+/* The MAP|WWID argument of add map (mpctl, multipathd's client) and of
+ * multipath -a/-w/-f, from its n argv words: one word without blanks is
+ * copied as it is (a name, a device or a WWID for the daemon to resolve);
+ * a t10. WWID with blanks as sysfs and the incumbent print it, as one word
+ * or split over several by an unquoted shell variable, becomes its WWID
+ * form ("t10.ATA     QEMU HARDDISK   QM00001" -> "1ATA_QEMU_HARDDISK_QM00001",
+ * the form the daemon names the map by). 0; -E2BIG for several words that
+ * do not start with "t10."; -EINVAL for blanks in what is not a valid
+ * WWID; -ENAMETOOLONG when the result does not fit len. */
+int mpctl_map_arg(char *const *words, size_t n, char *ret, size_t len);
+
 /* ---- ipc.c: the control socket client ------------------------------------- */
 
 /* Hard limit on a reply (the daemon's own is 16 MiB). */
