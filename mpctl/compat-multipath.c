@@ -5,7 +5,8 @@
  *   -ll [MAP] / -l [MAP]   the topology tree (daemon, or the kernel's view)
  *   -f MAP|WWID            flush one map, refused while open   (exit 1)
  *   -F                     flush every unused map
- *   -a WWID / -w WWID      add to / remove from the wwids file (wwids.c)
+ *   -a WWID / -w WWID      add to / remove from the wwids file (wwids.c), in
+ *                          the WWID form (naa./eui./t10. forms converted)
  *   -W                     reset the wwids file to the current maps
  *   -r                     reconfigure (the daemon re-reads and reloads)
  *   -c DEV / -C DEV        is DEV a path multipath claims      (exit 0/1)
@@ -13,7 +14,9 @@
  *   -t / -T                the built-in / the running configuration
  *
  * -c/-u are `mpctl claim` (cmd-claim.c); maps are changed through the
- * daemon when it runs, else directly through device-mapper. */
+ * daemon when it runs, else directly through device-mapper. A MAP|WWID
+ * operand (-ll, -l, -f, -a, -w) may be a t10. WWID with blanks, quoted or
+ * split over several words by the shell (mpctl_map_arg). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -27,6 +30,7 @@
 #include "mp/config.h"
 #include "mp/dm.h"
 #include "mp/naming.h"
+#include "mp/vpd.h"
 #include "mpctl.h"
 
 #define CONFIG_FILE "/etc/multipath.conf"
@@ -228,12 +232,18 @@ static int claim(const char *dev, bool udev, bool quiet)
 	return r == 0 ? 0 : 1;
 }
 
+/* -t / -T: the incumbent prints every default with its value (scripts
+ * grep it for find_multipaths, user_friendly_names, ...), so the defaults
+ * section is the effective one, not only the keywords a file set; the
+ * other sections are mp_config_dump's (-t with the built-in hardware
+ * table). -T asks the daemon first: the configuration in force. */
 static int config_dump(bool builtin)
 {
 	struct json_object *data = NULL;
-	struct mp_strbuf sb = MP_STRBUF_INIT;
+	struct mp_strbuf sb = MP_STRBUF_INIT, defs_text = MP_STRBUF_INIT;
 	struct mp_diags diags = MP_DIAGS_INIT;
 	struct mp_config *cfg = NULL;
+	const char *rest;
 	int r;
 
 	if (!builtin && mpctl_request_quiet("show config", &data, NULL) == 0) {
@@ -241,22 +251,54 @@ static int config_dump(bool builtin)
 		json_object_put(data);
 		return 0;
 	}
-	r = mp_config_load(builtin ? "/dev/null" : CONFIG_FILE, true, builtin, &diags, &cfg);
+	if (builtin)
+		r = mp_config_parse(NULL, 0, &diags, &cfg);
+	else
+		r = mp_config_load(CONFIG_FILE, true, false, &diags, &cfg);
 	mp_diags_release(&diags);
-	if (r < 0 || mp_config_dump(cfg, builtin, &sb) < 0) {
+	if (r < 0)
+		goto out;
+	r = mp_config_dump_defaults(cfg, &defs_text);
+	if (r == 0)
+		r = mp_config_dump(cfg, builtin, &sb);
+	if (r < 0)
+		goto out;
+	/* mp_config_dump's text starts with its (explicit-only) defaults */
+	rest = strstr(mp_strbuf_str(&sb), "}\n");
+	fputs(mp_strbuf_str(&defs_text), stdout);
+	fputs(rest ? rest + 2 : "", stdout);
+out:
+	if (r < 0)
 		fprintf(stderr, "multipath: cannot read the configuration: %s\n", strerror(-r));
-		mp_config_free(cfg);
-		return 1;
-	}
-	fputs(mp_strbuf_str(&sb), stdout);
+	mp_strbuf_release(&defs_text);
 	mp_strbuf_release(&sb);
 	mp_config_free(cfg);
-	return 0;
+	return r < 0 ? 1 : 0;
+}
+
+/* -a/-w: the WWID form of what the client gave (a sysfs form such as
+ * naa.6001405... or a t10. one with blanks, mpath-UUID, or the form
+ * itself), as the daemon and the wwids file know it. */
+static int wwid_arg(char op, char **words, size_t n, char *ret, size_t len)
+{
+	char key[MP_WWID_SIZE];
+	int r;
+
+	r = mpctl_map_arg(words, n, key, sizeof(key));
+	if (r == 0)
+		r = mp_wwid_from_user(key, ret, len);
+	if (r < 0)
+		fprintf(stderr, "multipath -%c: \"%s%s\" is not a WWID\n", op, n ? words[0] : "",
+			n > 1 ? " ..." : "");
+	return r;
 }
 
 int mpctl_multipath_main(int argc, char **argv)
 {
+	char key[MP_WWID_SIZE];
+	char **args = NULL;
 	const char *arg = NULL;
+	size_t n_args = 0;
 	char op = 0;
 	int r;
 
@@ -282,12 +324,31 @@ int mpctl_multipath_main(int argc, char **argv)
 			fprintf(stderr, "multipath: unsupported option \"%s\"\n", a);
 			usage(stderr);
 			return 1;
-		} else if (!arg) {
-			arg = a;
 		} else {
-			fprintf(stderr, "multipath: only one device may be given\n");
+			/* operands stay in argv order after the options were
+			 * skipped: a t10. WWID split by the shell is several */
+			if (!args)
+				args = argv + i;
+			args[n_args++] = argv[i];
+		}
+	}
+	if (n_args > 1 && !(op && strchr("awfLl", op))) {
+		fprintf(stderr, "multipath: only one device may be given\n");
+		return 1;
+	}
+	if (n_args && op && strchr("aw", op)) {
+		if (wwid_arg(op, args, n_args, key, sizeof(key)) < 0)
+			return 1;
+		arg = key;
+	} else if (n_args && op && strchr("fLl", op)) {
+		if (mpctl_map_arg(args, n_args, key, sizeof(key)) < 0) {
+			fprintf(stderr, "multipath: \"%s%s\" is not a map name or WWID\n", args[0],
+				n_args > 1 ? " ..." : "");
 			return 1;
 		}
+		arg = key;
+	} else if (n_args) {
+		arg = args[0];
 	}
 	switch (op) {
 	case 'L': return list(arg, true);

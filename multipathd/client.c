@@ -7,7 +7,8 @@
  *   show topology | show map(s) [X] topology | list ...  (same as show)
  *   reconfigure | shutdown
  *   fail|reinstate|add|del|remove path DEV
- *   add|del|remove|resize|suspend|resume map X
+ *   add|del|remove|resize|suspend|resume map X   (X may be a t10. WWID
+ *                                                with blanks, mpctl_map_arg)
  *   switchgroup map X group N
  *   disablequeueing|restorequeueing map X | maps
  *
@@ -15,6 +16,7 @@
  * reason of a "fail" goes to stderr. The connection code and renderers
  * are mpctl's (ipc.c, render.c), compiled in here so both tools print
  * the same thing. */
+#include "../mpctl/args.c"
 #include "../mpctl/ipc.c"
 #include "../mpctl/render.c"
 
@@ -130,9 +132,20 @@ static int action(const char *line)
 	return 1;
 }
 
+static bool is_map_verb(const char *verb)
+{
+	static const char *const verbs[] = { "add", "del", "remove", "resize", "suspend", "resume" };
+
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(verb, verbs[i]))
+			return true;
+	return false;
+}
+
 int mpd_client_run(const char *socket_path, int argc, char **argv)
 {
 	struct mp_strbuf line = MP_STRBUF_INIT;
+	char key[MP_WWID_SIZE];
 	const char *w[16] = { 0 };
 	int n = argc < 16 ? argc : 16, r;
 
@@ -198,6 +211,19 @@ int mpd_client_run(const char *socket_path, int argc, char **argv)
 		r = action(mp_strbuf_str(&line));
 		mp_strbuf_release(&line);
 		return r;
+	}
+	if (n >= 3 && !strcmp(w[1], "map") && is_map_verb(w[0])) {
+		/* a t10. WWID with blanks, quoted or split by the shell: its
+		 * WWID form, as the daemon splits requests on blanks */
+		r = mpctl_map_arg((char *const *)w + 2, (size_t)n - 2, key, sizeof(key));
+		if (r < 0) {
+			printf("fail\n");
+			fprintf(stderr, "%s map: \"%s\" is not %s\n", w[0], w[2],
+				r == -E2BIG ? "one map name or WWID" : "a valid map name or WWID");
+			return 1;
+		}
+		w[2] = key;
+		n = 3;
 	}
 	for (int i = 0; i < n; i++)
 		mp_strbuf_printf(&line, "%s%s", i ? " " : "", w[i]);

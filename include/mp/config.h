@@ -240,5 +240,9 @@ int mp_settings_dump(const struct mp_settings *s, bool origins, struct mp_strbuf
 /* Appends the whole configuration (defaults, devices, overrides,
  * multipaths) as multipath.conf text that parses back to the same. */
 int mp_config_dump(const struct mp_config *cfg, bool include_hwtable, struct mp_strbuf *out);
+/* Appends a defaults section with every keyword a defaults section takes
+ * and its value in force (built-in or set): what `multipath -t/-T` print,
+ * where mp_config_dump's defaults hold only the keywords a file set. */
+int mp_config_dump_defaults(const struct mp_config *cfg, struct mp_strbuf *out);
 
 #endif

@@ -179,6 +179,26 @@ int mp_settings_dump(const struct mp_settings *s, bool origins, struct mp_strbuf
 	return dump_fields(s, ~UINT64_C(0), origins, "", out);
 }
 
+int mp_config_dump_defaults(const struct mp_config *cfg, struct mp_strbuf *out)
+{
+	struct mp_settings s;
+	uint64_t mask = 0;
+	int r;
+
+	mp_config_defaults(cfg, &s);
+	/* only what a defaults section may say, so the text parses back */
+	for (size_t i = 0; i < mp_cfg_n_keywords; i++)
+		if (mp_cfg_keywords[i].setting >= 0 &&
+		    (mp_cfg_keywords[i].sections & SECBIT(SEC_DEFAULTS)))
+			mask |= UINT64_C(1) << mp_cfg_keywords[i].setting;
+	r = mp_strbuf_puts(out, "defaults {\n");
+	if (r == 0)
+		r = dump_fields(&s, mask, false, "\t", out);
+	if (r == 0)
+		r = mp_strbuf_puts(out, "}\n");
+	return r;
+}
+
 static int dump_devices(const struct cfg_device *d, size_t n, struct mp_strbuf *out)
 {
 	int r = 0;

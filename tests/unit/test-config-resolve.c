@@ -288,6 +288,36 @@ static void test_config_dump_round_trips(void)
 	mp_config_free(cfg);
 }
 
+/* multipath -t/-T's defaults section: every keyword a defaults section
+ * takes, with the value in force, and nothing it refuses (it parses back
+ * to the same values). */
+static void test_config_dump_defaults(void)
+{
+	struct mp_config *cfg = parse_ok("defaults {\n\tpolling_interval 7\n}\n"), *again;
+	struct mp_strbuf sb = MP_STRBUF_INIT, sb2 = MP_STRBUF_INIT;
+	struct mp_settings a, b;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_EQUAL(mp_config_dump_defaults(cfg, &sb), 0);
+	CU_ASSERT_EQUAL(strncmp(mp_strbuf_str(&sb), "defaults {\n", 11), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "\tpolling_interval 7\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "\tmax_polling_interval "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "\tpath_checker tur\n"));
+	CU_ASSERT_PTR_NULL(strstr(mp_strbuf_str(&sb), "hardware_handler"));
+	again = parse_ok(mp_strbuf_str(&sb));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(again);
+	CU_ASSERT_EQUAL(mp_config_dump_defaults(again, &sb2), 0);
+	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&sb), mp_strbuf_str(&sb2));
+	mp_config_defaults(cfg, &a);
+	mp_config_defaults(again, &b);
+	CU_ASSERT_EQUAL(a.polling_interval, b.polling_interval);
+	CU_ASSERT_EQUAL(a.find_multipaths, b.find_multipaths);
+	mp_strbuf_release(&sb);
+	mp_strbuf_release(&sb2);
+	mp_config_free(again);
+	mp_config_free(cfg);
+}
+
 static void test_names(void)
 {
 	CU_ASSERT_STRING_EQUAL(mp_origin_to_string(MP_ORIGIN_OVERRIDES), "overrides");
@@ -308,6 +338,7 @@ const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_later_device_entry_wins),
 	UNIT_TEST(test_settings_dump_shows_origins),
 	UNIT_TEST(test_config_dump_round_trips),
+	UNIT_TEST(test_config_dump_defaults),
 	UNIT_TEST(test_names),
 	UNIT_END,
 };

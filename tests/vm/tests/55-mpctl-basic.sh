@@ -3,9 +3,12 @@
 # paths): status, show topology/maps/paths (text, -o format fields, the
 # -ll layout), show config --effective, fail/reinstate path with events
 # (and events --follow catching them), switch group, queueing
-# disable/restore, resize, reconfigure, metrics (every sample line parsed
-# as Prometheus text), wait map, watch; every --json document validated by
-# jq; exit codes 0/1/2. 55-mpctl-maps.sh covers the map/path changes, the
+# disable/restore/force (and multipathd disablequeueing/restorequeueing),
+# suspend/resume map (mpctl and multipathd), resize, reconfigure, metrics
+# (every sample line parsed as Prometheus text), wait map, wait startup,
+# watch, raw, show config, config check (a good file, a bad one with
+# file:line); numeric options refusing words strtol/strtod would take;
+# every --json document validated by jq; exit codes 0/1/2. 55-mpctl-maps.sh covers the map/path changes, the
 # protocol abuse, the compat front-ends and the fallback without a daemon.
 # vm-timeout: 300
 . "$VM_LIB/guest.sh"
@@ -73,6 +76,26 @@ must 10 "queueing off in $m" eval '! dmsetup table '"$m"' | grep -q queue_if_no_
 expect_rc 0 ctl --json show maps; jq_ok 'map(select(.name == "'"$m"'"))[0].queueing == false'
 expect_rc 0 ctl queueing restore --all
 must 10 "queueing back on in $m" eval 'dmsetup table '"$m"' | grep -q queue_if_no_path'
+mpd_cmp() { timeout 20 "$MPD_BIN" --socket "$MPD_SOCK" "$@"; }
+r=$(mpd_cmp disablequeueing map "$m"); [ "$r" = ok ] || fail "multipathd disablequeueing map: '$r'"
+must 10 "queueing off in $m (multipathd)" eval '! dmsetup table '"$m"' | grep -q queue_if_no_path'
+r=$(mpd_cmp restorequeueing map "$m"); [ "$r" = ok ] || fail "multipathd restorequeueing map: '$r'"
+must 10 "queueing back on in $m (multipathd)" eval 'dmsetup table '"$m"' | grep -q queue_if_no_path'
+expect_rc 0 ctl queueing disable "$m"
+must 10 "queueing off in $m again" eval '! dmsetup table '"$m"' | grep -q queue_if_no_path'
+expect_rc 0 ctl queueing force "$m"
+must 10 "queueing forced on in $m" eval 'dmsetup table '"$m"' | grep -q queue_if_no_path'
+expect_rc 0 ctl queueing restore "$m"
+# suspend/resume: the kernel's state follows
+expect_rc 0 ctl suspend map "$m"
+must 10 "$m suspended" eval 'dmsetup info '"$m"' | grep -q "State: *SUSPENDED"'
+expect_rc 0 ctl resume map "$m"
+must 10 "$m resumed" eval 'dmsetup info '"$m"' | grep -q "State: *ACTIVE"'
+r=$(mpd_cmp suspend map "$m"); [ "$r" = ok ] || fail "multipathd suspend map: '$r'"
+must 10 "$m suspended (multipathd)" eval 'dmsetup info '"$m"' | grep -q "State: *SUSPENDED"'
+r=$(mpd_cmp resume map "$m"); [ "$r" = ok ] || fail "multipathd resume map: '$r'"
+must 10 "$m resumed (multipathd)" eval 'dmsetup info '"$m"' | grep -q "State: *ACTIVE"'
+expect_rc 1 ctl suspend map nosuchmap
 expect_rc 0 ctl resize map "$m"
 expect_rc 1 ctl resize map nosuchmap
 expect_rc 0 ctl reconfigure
@@ -94,6 +117,29 @@ awk -v e="$(elapsed "$t1")" 'BEGIN { exit !(e <= 6) }' || fail "wait --timeout 2
 expect_rc 1 ctl wait map "$m" --paths 3 --timeout 1
 expect_rc 0 ctl watch --count 1
 grep -q "$m" /tmp/out || fail "watch shows no $m"
+expect_rc 0 ctl wait startup --timeout 10
+# every numeric option refuses what strtol/strtod alone would take
+for bad in two '' ' 5' 0x10 1e3 inf 1.2.3; do
+	expect_rc 2 ctl --timeout "$bad" status
+	expect_rc 2 ctl wait map "$m" --timeout "$bad"
+	expect_rc 2 ctl wait map "$m" --paths "$bad"
+	expect_rc 2 ctl events -n "$bad"
+	expect_rc 2 ctl watch -n "$bad" --count 1
+	expect_rc 2 ctl watch --count "$bad"
+done
+expect_rc 2 ctl --timeout 0 status
+expect_rc 0 ctl --timeout 5.5 status
+expect_rc 0 ctl wait map "$m" --paths 2 --timeout 5.5
+
+# raw, show config, config check
+expect_rc 0 ctl raw show status; jq_ok '.paths >= 4'
+expect_rc 1 ctl raw no such request
+expect_rc 0 ctl show config
+grep -qE '^[[:space:]]*polling_interval 2$' /tmp/out || fail "show config lacks polling_interval 2"
+expect_rc 0 ctl config check --no-config-dir "$MPD_TEST_DIR/multipath.conf"
+printf 'defaults {\n\tpolling_interval 3\n\tno_such_keyword 1\n}\n' >/tmp/bad.conf
+expect_rc 1 ctl config check --no-config-dir /tmp/bad.conf
+grep -q '^/tmp/bad.conf:3: error' /tmp/out /tmp/err || fail "config check: no /tmp/bad.conf:3 error: $(cat /tmp/out /tmp/err)"
 figure mpctl_basic_seconds "$(elapsed "$t0")"
 # the daemon holds the paths open: stop it before unloading scsi_debug
 mpd_stop

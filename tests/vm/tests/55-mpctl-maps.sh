@@ -5,9 +5,12 @@
 # malformed, oversized, non-UTF-8 and half-sent requests answered with an
 # error while the daemon keeps serving; a non-root caller refused (by the
 # socket's mode, and by the daemon's peer check); the `multipathd <verbs>`
-# and `multipath` compat front-ends (-a/-w/-W on the daemon's wwids file);
-# exit code 3 naming the socket and the
-# read-only fallback once the daemon is stopped.
+# front-end (show status/daemon/config/maps/paths/topology, fail/reinstate
+# path, switchgroup, del/add map, resize, reconfigure) and the `multipath`
+# one (-ll, -l, -c/-C/-u, -t/-T, -r, -a/-w/-W on the daemon's wwids file);
+# mpctl shutdown leaving the maps in place; exit code 3 naming the socket,
+# the read-only fallback, and multipath -F flushing every map without a
+# daemon.
 # vm-timeout: 300
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
@@ -107,9 +110,44 @@ must 20 "maps back after reconfigure" mpd_sdebug_maps_ready 2 2
 [ "$(mpd_cmp fail path sdzz)" = fail ] || fail "multipathd fail path of nothing"
 [ "$(mpd_cmp resize map "$m")" = ok ] || fail "multipathd resize map"
 [ "$(mpd_cmp resize map "$w")" = ok ] || fail "multipathd resize map WWID"
+mpd_cmp show config | grep -qE '^[[:space:]]*polling_interval 2$' || fail "multipathd show config"
+mpd_cmp show daemon | grep -qE '^pid [0-9]+ running$' || fail "multipathd show daemon"
+dt=$(devnum_of "$d")
+[ "$(mpd_cmp fail path "$d")" = ok ] || fail "multipathd fail path $d"
+must 10 "$d failed (multipathd)" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = F ]'
+[ "$(mpd_cmp reinstate path "$d")" = ok ] || fail "multipathd reinstate path $d"
+must 15 "$d reinstated (multipathd)" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = A ]'
+[ "$(mpd_cmp switchgroup map "$m" group 1)" = ok ] || fail "multipathd switchgroup map $m group 1"
+[ "$(mpd_cmp switchgroup map "$m" group 9)" = fail ] || fail "multipathd switchgroup to a group that is not there"
+[ "$(mpd_cmp del map "$m")" = ok ] || fail "multipathd del map $m"
+must 15 "$m removed (multipathd del map)" eval '! dmsetup info '"$m"' >/dev/null 2>&1'
+[ "$(mpd_cmp add map "$w")" = ok ] || fail "multipathd add map $w"
+must 20 "$m back (multipathd add map)" eval '[ "$(mpath_active_paths '"$m"')" = 2 ]'
+[ "$(mpd_cmp del map nosuchmap)" = fail ] || fail "multipathd del map of nothing"
 MP=/tmp/mpbin/multipath
 mkdir -p /tmp/mpbin && ln -sf "$VM_BUILD/mpctl" "$MP"
 MPCTL_SOCKET=$MPD_SOCK "$MP" -ll | tee -a /tmp/compat.out | grep -qE "^$m \($w\) dm-[0-9]+ " || fail "multipath -ll"
+MPCTL_SOCKET=$MPD_SOCK "$MP" -ll "$m" | grep -qE "^[| \`]+- [0-9]+:[0-9]+:[0-9]+:[0-9]+ +sd[a-z]+ +[0-9]+:[0-9]+ +active +ready +running" ||
+	fail "multipath -ll: no path line with checker state ready"
+MPCTL_SOCKET=$MPD_SOCK "$MP" -l "$m" | tee /tmp/l.out | grep -qE "^[| \`]+- [0-9]+:[0-9]+:[0-9]+:[0-9]+ +sd[a-z]+ +[0-9]+:[0-9]+ +active +undef " ||
+	fail "multipath -l: no path line with checker state undef: $(cat /tmp/l.out)"
+dm=$(basename "$(readlink -f "/dev/mapper/$m")")
+for o in -c -C; do
+	r=$(MPCTL_SOCKET=$MPD_SOCK "$MP" $o "/dev/$d"); rc=$?
+	[ "$rc" = 0 ] && [ "$r" = "/dev/$d is a valid multipath device path" ] || fail "multipath $o /dev/$d: rc $rc '$r'"
+	r=$(MPCTL_SOCKET=$MPD_SOCK "$MP" $o "$dm" 2>/dev/null); rc=$?
+	[ "$rc" = 1 ] && [ "$r" = "$dm is not a valid multipath device path" ] || fail "multipath $o $dm: rc $rc '$r'"
+done
+MPCTL_SOCKET=$MPD_SOCK "$MP" -u "$d" | grep -qx 'DM_MULTIPATH_DEVICE_PATH=1' || fail "multipath -u $d"
+MPCTL_SOCKET=$MPD_SOCK "$MP" -t >/tmp/t.conf || fail "multipath -t exited $?"
+grep -qE '^[[:space:]]*find_multipaths ' /tmp/t.conf && grep -qE '^[[:space:]]*device \{' /tmp/t.conf ||
+	fail "multipath -t: no find_multipaths default or no hardware table"
+expect_rc 0 ctl config check --no-config-dir /tmp/t.conf
+MPCTL_SOCKET=$MPD_SOCK "$MP" -T | grep -qE '^[[:space:]]*polling_interval 2$' || fail "multipath -T: not the running config"
+n0=$(grep -c 'reconfigure: reading' "$MPD_LOG")
+MPCTL_SOCKET=$MPD_SOCK "$MP" -r || fail "multipath -r exited $?"
+must 10 "the daemon re-read its config (multipath -r)" eval '[ "$(grep -c "reconfigure: reading" "$MPD_LOG")" -gt '"$n0"' ]'
+must 20 "maps back after multipath -r" mpd_sdebug_maps_ready 2 2
 MPCTL_SOCKET=$MPD_SOCK "$MP" -ll "$m" | grep -qE "^size=" || fail "multipath -ll MAP"
 cat /tmp/compat.out >&2
 MPCTL_SOCKET=$MPD_SOCK "$MP" -ll nosuchmap; rc=$?
@@ -139,6 +177,11 @@ echo 1 >"/sys/block/$d2/device/delete" || fail "cannot delete $d2"
 must 15 "the removal of $d2 in the events" eval 'ctl --json events | jq -e "[.events[] | select(.dev == \"'"$d2"'\" and .cause == \"uevent\" and .to == \"removed\")] | length == 1" >/dev/null'
 must 15 "$m2 down to 1 path" eval '[ "$(mpath_active_paths '"$m2"')" = 1 ]'
 
+# mpctl shutdown: the daemon goes, the maps stay
+p=$(daemon_pid)
+expect_rc 0 ctl shutdown
+must 20 "the daemon ($p) gone after mpctl shutdown" eval '! kill -0 '"$p"' 2>/dev/null'
+dmsetup info "$m" >/dev/null 2>&1 || fail "$m gone with the daemon"
 # no daemon: exit 3 with the socket path for actions, the kernel's view for shows
 mpd_stop
 expect_rc 3 ctl fail path "$d"; grep -q "$MPD_SOCK" /tmp/err || fail "unreachable message without the socket path"
@@ -149,6 +192,8 @@ expect_rc 0 ctl --json show topology; jq_ok 'length >= 2'
 expect_rc 0 ctl status; cat /tmp/out /tmp/err >&2
 expect_rc 0 ctl --json status; jq_ok '.source == "kernel" and .daemon == null and (.maps | length >= 2)'
 MPCTL_SOCKET=$MPD_SOCK "$MP" -ll | grep -qE "^$m \(" || fail "multipath -ll without daemon"
+MPCTL_SOCKET=$MPD_SOCK "$MP" -F || fail "multipath -F without daemon exited $?"
+[ -z "$(dmsetup ls --target multipath | grep -v 'No devices')" ] || fail "maps left after multipath -F: $(dmsetup ls --target multipath)"
 figure mpctl_maps_seconds "$(elapsed "$t0")"
 sdebug_down || fail "scsi_debug would not unload"
 mpctl_soft_fail_end

@@ -5,12 +5,14 @@
 # failover, failback manual, so there are 2 groups and a switched one stays):
 # show topology/paths in text and --json (jq-validated), fail/reinstate
 # path, wait map --paths 2 (and its timeout while a path is failed), switch
-# group; with the daemon stopped, the read-only views from the kernel.
+# group; the same through multipathd (show paths format, show topology,
+# fail/reinstate path, switchgroup) and multipath -l/-c; with the daemon
+# stopped, the read-only views from the kernel.
 # iSCSI (one LUN through two portals) with find_multipaths strict: os-brick's
 # attach and detach through the `multipathd` and `multipath` front-ends:
 # show status, multipath -a WWID ("wwid '…' added"), multipathd add path
 # /dev/sdX for each -> the map with 2 paths, /dev/disk/by-id/dm-uuid-mpath-WWID
-# and /sys/block/sdX/holders; the LUN grown on the target (iblock over a
+# and /sys/block/sdX/holders, multipathd show maps/paths format, multipath -c; the LUN grown on the target (iblock over a
 # loop device), sessions rescanned, resize map WWID: the table and dm-N
 # grow; del path; multipath -f WWID
 # refused while open, then done, held across reconfigure and a daemon
@@ -70,6 +72,15 @@ expect_rc 1 ctl wait map "$m" --paths 2 --timeout 2
 expect_rc 0 ctl reinstate path "$d"
 must 20 "virtio: $d reinstated" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = A ]'
 expect_rc 0 ctl wait map "$m" --paths 2 --timeout 20
+# the compat clients on virtio
+mpd_cmp show paths format "%d %t %T" | grep -qE "^$d +active +ready" || fail "virtio: multipathd show paths format"
+mpd_cmp show topology | grep -qE "^$m \(" || fail "virtio: multipathd show topology"
+[ "$(mpd_cmp fail path "$d")" = ok ] || fail "virtio: multipathd fail path $d"
+must 15 "virtio: $d failed (multipathd)" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = F ]'
+[ "$(mpd_cmp reinstate path "$d")" = ok ] || fail "virtio: multipathd reinstate path $d"
+must 20 "virtio: $d reinstated (multipathd)" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = A ]'
+mp -l "$m" | grep -qE "^$m \(" || fail "virtio: multipath -l $m"
+mp -c "/dev/$d" >/dev/null || fail "virtio: multipath -c /dev/$d"
 
 # switch group: the kernel takes the new group on the next I/O
 g0=$(active_group "$m"); [ -n "$g0" ] || { read_ok "mapper/$m" 10; g0=$(active_group "$m"); }
@@ -78,6 +89,8 @@ say "virtio: group $g0 active, switching to $g1"
 expect_rc 0 ctl switch group "$m" "$g1"
 must 15 "virtio: group $g1 active in $m" eval 'read_ok "mapper/'"$m"'" 5 && [ "$(active_group '"$m"')" = '"$g1"' ]'
 expect_rc 1 ctl switch group "$m" 3
+[ "$(mpd_cmp switchgroup map "$m" group "$g0")" = ok ] || fail "virtio: multipathd switchgroup map $m group $g0"
+must 15 "virtio: group $g0 active again in $m" eval 'read_ok "mapper/'"$m"'" 5 && [ "$(active_group '"$m"')" = '"$g0"' ]'
 # no daemon: the read-only views come from the kernel (as in an initramfs
 # or after a crash), the actions say the daemon is unreachable
 mpd_stop
@@ -129,6 +142,12 @@ expect_rc 0 ctl wait map "$W" --paths 2 --timeout 20
 expect_rc 0 ctl --json show topology "$m"; jq_ok '.[0].wwid == "'"$W"'" and ([.[0].groups[].paths[]] | length) == 2'
 mp -ll "$W" | tee /tmp/out >&2
 grep -qE "^$m \($W\) $dm " /tmp/out || fail "multipath -ll $W"
+mpd_cmp show maps raw format "%n %w" | grep -qx "$m $W" || fail "iSCSI: multipathd show maps raw format"
+mpd_cmp show paths format "%d %t %T" >/tmp/out
+for x in "$d" "$o"; do
+	grep -qE "^$x +active +ready" /tmp/out || fail "iSCSI: multipathd show paths format: no $x: $(cat /tmp/out)"
+	mp -c "/dev/$x" >/dev/null || fail "iSCSI: multipath -c /dev/$x"
+done
 
 # extend as os-brick does: the LUN grows on the target, the sessions are
 # rescanned, then resize map WWID; the table and dm-N take the new length
