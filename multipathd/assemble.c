@@ -349,20 +349,26 @@ static bool wants_map(struct mpd *d, const struct mpd_path *p, unsigned int n, c
 static int table_udev(const struct mpd_map *m, bool create, struct mp_table_udev *ret)
 {
 	enum mp_path_state *states = NULL;
+	enum mp_alua_state *alua = NULL;
 	size_t n = m->model->n_paths;
-	int r;
+	int r = -ENOMEM;
 
 	if (n) {
 		states = calloc(n, sizeof(*states));
-		if (!states)
-			return -ENOMEM;
-		for (size_t i = 0; i < n; i++)
+		alua = calloc(n, sizeof(*alua));
+		if (!states || !alua)
+			goto out;
+		for (size_t i = 0; i < n; i++) {
 			states[i] = m->model->paths[i]->state;
+			alua[i] = m->model->paths[i]->alua_state;
+		}
 	}
 	r = mp_policy_table_udev(&(struct mp_table_change){ .create = create, .n_maps = 1,
-							     .states = states,
+							     .states = states, .alua = alua,
 							     .n_paths = (unsigned int)n }, ret);
+out:
 	free(states);
+	free(alua);
 	return r;
 }
 

@@ -136,8 +136,8 @@ struct mp_dm;
 int mp_dm_new(const struct mp_dm_options *opts, struct mp_dm **ret);
 /* Restores libdevmapper's defaults, closes its control fd. Accepts NULL. */
 struct mp_dm *mp_dm_free(struct mp_dm *dm);
-/* libdevmapper's last error message from this context's calls ("" if none);
- * valid until the next call. */
+/* libdevmapper's last error message from the calling thread's last call
+ * ("" if none); valid until that thread's next call. */
 const char *mp_dm_last_error(const struct mp_dm *dm);
 /* The dm driver's version, e.g. "4.47.0", into buf. */
 int mp_dm_driver_version(struct mp_dm *dm, char *buf, size_t len);

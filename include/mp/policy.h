@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mp/path.h"
 #include "mp/types.h"
 
 /* ---- time ---------------------------------------------------------------- */
@@ -262,6 +263,7 @@ struct mp_table_change {
 	bool create;				/* a new map; else a reload of a live one */
 	unsigned int n_maps;			/* creates under one cookie (>= 1) */
 	const enum mp_path_state *states;	/* the new table's paths */
+	const enum mp_alua_state *alua;		/* their ports' ALUA states; NULL: unknown */
 	unsigned int n_paths;
 };
 
@@ -281,9 +283,10 @@ struct mp_table_udev {
 #define MP_UDEV_WAIT_PER_MAP_MS 1000u
 
 /* A path that may serve I/O in a new table (every path of a new table
- * starts active in the kernel): up, shaky (answers), unchecked and pending
- * (no verdict against it). Not down, not ghost (ALUA standby fails I/O). */
-bool mp_policy_path_serves_io(enum mp_path_state s);
+ * starts active in the kernel): up, shaky (answers), pending, and
+ * unchecked unless its port's ALUA state (a) already says standby,
+ * unavailable or offline. Not down, not ghost (ALUA standby fails I/O). */
+bool mp_policy_path_serves_io(enum mp_path_state s, enum mp_alua_state a);
 /* -EINVAL for NULL, n_maps 0, or paths without states. */
 int mp_policy_table_udev(const struct mp_table_change *c, struct mp_table_udev *ret);
 

@@ -23,12 +23,17 @@
 
 #include "mp/policy.h"
 
-bool mp_policy_path_serves_io(enum mp_path_state s)
+bool mp_policy_path_serves_io(enum mp_path_state s, enum mp_alua_state a)
 {
 	switch (s) {
+	case MP_PATH_UNCHECKED:
+		/* No checker verdict yet (a start-up assembly runs before the
+		 * first check), but discovery read the port's ALUA state: a
+		 * standby, unavailable or offline port fails every read at
+		 * once, so the map would queue them as with no path at all. */
+		return a != MP_ALUA_STANDBY && a != MP_ALUA_UNAVAILABLE && a != MP_ALUA_OFFLINE;
 	case MP_PATH_UP:
 	case MP_PATH_SHAKY:
-	case MP_PATH_UNCHECKED:
 	case MP_PATH_PENDING:
 		return true;
 	case MP_PATH_DOWN:
@@ -47,7 +52,7 @@ int mp_policy_table_udev(const struct mp_table_change *c, struct mp_table_udev *
 	if (!c || !ret || c->n_maps == 0 || (c->n_paths && !c->states))
 		return -EINVAL;
 	for (unsigned int i = 0; i < c->n_paths; i++)
-		if (mp_policy_path_serves_io(c->states[i]))
+		if (mp_policy_path_serves_io(c->states[i], c->alua ? c->alua[i] : MP_ALUA_UNKNOWN))
 			usable++;
 	u.no_paths = usable == 0;
 	u.reload = !c->create;

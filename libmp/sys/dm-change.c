@@ -15,9 +15,16 @@
  * signalled. Past the bound the change stands, the cookie's outstanding
  * counts are released here so its semaphore is freed (udev's own late
  * "udevcomplete" then finds none and only complains), and the call
- * succeeds. The adapter lock stays held meanwhile: libdevmapper's pending
- * node operations are process-wide, and another thread's wait would
- * process them early.
+ * succeeds. The adapter lock is let go between polls, so one map whose
+ * probe hangs does not hold back every other map's reload for the length
+ * of the bound (seen in CI: 181 s, and a queued write that did not resume).
+ * That is safe because libdevmapper's pending /dev node operations, which
+ * are process-wide and which any thread's completed wait processes, are
+ * only dropped, never acted on, for tasks whose flags say udev makes the
+ * nodes (DM_UDEV_DISABLE_LIBRARY_FALLBACK, set whenever udev sync is on);
+ * without udev sync there is no cookie and the wait is not bounded, so the
+ * lock is held through it. The one map's later jobs still wait: the
+ * worker pool runs a map's jobs in order.
  *
  * Owns nothing beyond a call: tasks are destroyed on every path; message
  * responses handed out are the caller's to free. */
@@ -85,7 +92,7 @@ static int cookie_wait(struct mp_dm *dm, uint32_t cookie, uint32_t wait_ms, cons
 			return 0;
 		if (mono_ms() - t0 >= wait_ms)
 			break;
-		nanosleep(&(struct timespec){ .tv_nsec = step_ms * 1000000L }, NULL);
+		dm_sleep_unlocked(dm, step_ms);
 		step_ms = step_ms < 100 ? step_ms * 2 : 100;
 	}
 	dm_note(dm, LOG_WARNING, "udev has not finished with %s after %u ms (a rule reading a map that "
@@ -161,7 +168,7 @@ int mp_dm_create(struct mp_dm *dm, const struct mp_dm_create_args *a,
 	r = run_with_cookie(dm, dmt, a->udev_flags, a->udev_wait_ms, a->name);
 	if (r == -EBUSY || (r == -EIO && taken_locked(a)))
 		r = -EEXIST;	/* the kernel's EBUSY for a taken name/uuid */
-	else if (r == -EIO && strstr(dm->last_error, "reload"))
+	else if (r == -EIO && strstr(dm_thread_error(), "reload"))
 		r = -EINVAL;	/* table refused (libdevmapper logs no errno) */
 	if (r < 0)
 		goto out;

@@ -13,14 +13,19 @@ struct mp_dm {
 	mp_dm_log_fn log;
 	void *log_userdata;
 	int log_max_level;
-	char last_error[512];	/* libdevmapper's last error of the current call */
-	int last_errno;		/* and its errno: some paths lose dm_task_get_errno */
 };
 
 /* Every entry point brackets its libdevmapper use with these: they take the
- * adapter-wide mutex (libdevmapper is not thread-safe) and clear last_error. */
+ * adapter-wide mutex (libdevmapper is not thread-safe) and clear the
+ * calling thread's last error. */
 void dm_enter(struct mp_dm *dm);
 void dm_leave(struct mp_dm *dm);
+/* Inside an entry point: lets go of the mutex for ms milliseconds, so other
+ * threads' calls run while this one waits for udev, then takes it again.
+ * The calling thread's last error is kept. */
+void dm_sleep_unlocked(struct mp_dm *dm, long ms);
+/* The calling thread's last error text, from libdevmapper's log. */
+const char *dm_thread_error(void);
 
 /* A message of the adapter's own through the caller's sink (syslog level),
  * e.g. a udev wait given up. Called with the adapter lock held. */

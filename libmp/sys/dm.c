@@ -8,7 +8,11 @@
  *     pending /dev node operations) is process-wide and unlocked;
  *   - dm_active points at the live context, because libdevmapper's log
  *     callback carries no user pointer. Read only under dm_lock (the log
- *     callback runs inside calls made under it).
+ *     callback runs inside calls made under it);
+ *   - the last error text and errno are per thread: the log callback runs
+ *     in the thread that made the call, and a call may let go of dm_lock
+ *     while it waits for udev (dm_sleep_unlocked), so a context-wide copy
+ *     would be cleared by another thread's call before its caller read it.
  * Who frees what: mp_dm_free frees the context; lists and target params
  * handed out are the caller's (free / mp_dm_target_release).
  * libdevmapper never writes to stderr from here: its log function is ours
@@ -26,6 +30,8 @@
 
 static pthread_mutex_t dm_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mp_dm *dm_active;
+static _Thread_local char dm_last_error[512];
+static _Thread_local int dm_last_errno;
 
 /* libdevmapper's levels are syslog's, with flag bits (stderr, once) above. */
 #define DM_LOG_LEVEL_MASK 0x7
@@ -49,9 +55,9 @@ static void dm_log_cb(int level, const char *file, int line, int err_or_class,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (level <= DM_LOG_ERR) {
-		snprintf(dm->last_error, sizeof(dm->last_error), "%s", msg);
+		snprintf(dm_last_error, sizeof(dm_last_error), "%s", msg);
 		if (err_or_class > 0)
-			dm->last_errno = err_or_class;
+			dm_last_errno = err_or_class;
 	}
 	if (dm->log && level <= dm->log_max_level)
 		/* For debug messages the number is a class, not an errno. */
@@ -73,20 +79,34 @@ void dm_note(struct mp_dm *dm, int level, const char *fmt, ...)
 
 void dm_enter(struct mp_dm *dm)
 {
+	(void)dm;
 	pthread_mutex_lock(&dm_lock);
-	dm->last_error[0] = '\0';
-	dm->last_errno = 0;
+	dm_last_error[0] = '\0';
+	dm_last_errno = 0;
 }
 
 int dm_logged_errno(void)
 {
-	return dm_active ? dm_active->last_errno : 0;
+	return dm_last_errno;
+}
+
+const char *dm_thread_error(void)
+{
+	return dm_last_error;
 }
 
 void dm_leave(struct mp_dm *dm)
 {
 	(void)dm;
 	pthread_mutex_unlock(&dm_lock);
+}
+
+void dm_sleep_unlocked(struct mp_dm *dm, long ms)
+{
+	(void)dm;
+	pthread_mutex_unlock(&dm_lock);
+	nanosleep(&(struct timespec){ .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L }, NULL);
+	pthread_mutex_lock(&dm_lock);
 }
 
 int mp_dm_new(const struct mp_dm_options *opts, struct mp_dm **ret)
@@ -149,7 +169,7 @@ struct mp_dm *mp_dm_free(struct mp_dm *dm)
 
 const char *mp_dm_last_error(const struct mp_dm *dm)
 {
-	return dm ? dm->last_error : "";
+	return dm ? dm_last_error : "";
 }
 
 int mp_dm_driver_version(struct mp_dm *dm, char *buf, size_t len)

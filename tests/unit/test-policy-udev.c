@@ -65,13 +65,51 @@ static void test_table(void)
 
 static void test_serves_io(void)
 {
-	CU_ASSERT_TRUE(mp_policy_path_serves_io(MP_PATH_UP));
-	CU_ASSERT_TRUE(mp_policy_path_serves_io(MP_PATH_SHAKY));
-	CU_ASSERT_TRUE(mp_policy_path_serves_io(MP_PATH_UNCHECKED));
-	CU_ASSERT_TRUE(mp_policy_path_serves_io(MP_PATH_PENDING));
-	CU_ASSERT_FALSE(mp_policy_path_serves_io(MP_PATH_DOWN));
-	CU_ASSERT_FALSE(mp_policy_path_serves_io(MP_PATH_GHOST));
-	CU_ASSERT_FALSE(mp_policy_path_serves_io(_MP_PATH_STATE_MAX));
+	const enum mp_alua_state A = MP_ALUA_UNKNOWN;
+
+	CU_ASSERT_TRUE(mp_policy_path_serves_io(MP_PATH_UP, A));
+	CU_ASSERT_TRUE(mp_policy_path_serves_io(MP_PATH_SHAKY, A));
+	CU_ASSERT_TRUE(mp_policy_path_serves_io(MP_PATH_UNCHECKED, A));
+	CU_ASSERT_TRUE(mp_policy_path_serves_io(MP_PATH_PENDING, A));
+	CU_ASSERT_FALSE(mp_policy_path_serves_io(MP_PATH_DOWN, A));
+	CU_ASSERT_FALSE(mp_policy_path_serves_io(MP_PATH_GHOST, A));
+	CU_ASSERT_FALSE(mp_policy_path_serves_io(_MP_PATH_STATE_MAX, A));
+	/* not checked yet: the port's ALUA state decides */
+	CU_ASSERT_TRUE(mp_policy_path_serves_io(MP_PATH_UNCHECKED, MP_ALUA_OPTIMIZED));
+	CU_ASSERT_TRUE(mp_policy_path_serves_io(MP_PATH_UNCHECKED, MP_ALUA_NON_OPTIMIZED));
+	CU_ASSERT_TRUE(mp_policy_path_serves_io(MP_PATH_UNCHECKED, MP_ALUA_TRANSITIONING));
+	CU_ASSERT_FALSE(mp_policy_path_serves_io(MP_PATH_UNCHECKED, MP_ALUA_STANDBY));
+	CU_ASSERT_FALSE(mp_policy_path_serves_io(MP_PATH_UNCHECKED, MP_ALUA_UNAVAILABLE));
+	CU_ASSERT_FALSE(mp_policy_path_serves_io(MP_PATH_UNCHECKED, MP_ALUA_OFFLINE));
+	/* a checker verdict outranks what discovery read */
+	CU_ASSERT_TRUE(mp_policy_path_serves_io(MP_PATH_UP, MP_ALUA_STANDBY));
+	CU_ASSERT_FALSE(mp_policy_path_serves_io(MP_PATH_DOWN, MP_ALUA_OPTIMIZED));
+}
+
+/* The fresh-clone CI run of 2026-11-26 20:33: a map created at start-up
+ * over one port that was ALUA standby, before its first check, carried no
+ * no-probe flags; udev's blkid read of it queued and held the create's
+ * cookie for its whole bound. */
+static void test_create_over_standby_port(void)
+{
+	const enum mp_path_state st[2] = { N, N };
+	const enum mp_alua_state standby[2] = { MP_ALUA_STANDBY, MP_ALUA_STANDBY };
+	const enum mp_alua_state mixed[2] = { MP_ALUA_STANDBY, MP_ALUA_OPTIMIZED };
+	struct mp_table_udev u;
+
+	CU_ASSERT_EQUAL_FATAL(mp_policy_table_udev(&(struct mp_table_change){
+		.create = true, .n_maps = 1, .states = st, .alua = standby, .n_paths = 1 }, &u), 0);
+	CU_ASSERT_TRUE(u.no_paths);
+	CU_ASSERT_EQUAL_FATAL(mp_policy_table_udev(&(struct mp_table_change){
+		.create = true, .n_maps = 1, .states = st, .alua = standby, .n_paths = 2 }, &u), 0);
+	CU_ASSERT_TRUE(u.no_paths);
+	CU_ASSERT_EQUAL_FATAL(mp_policy_table_udev(&(struct mp_table_change){
+		.create = true, .n_maps = 1, .states = st, .alua = mixed, .n_paths = 2 }, &u), 0);
+	CU_ASSERT_FALSE(u.no_paths);
+	/* no ALUA states given: unchecked paths are presumed to serve */
+	CU_ASSERT_EQUAL_FATAL(mp_policy_table_udev(&(struct mp_table_change){
+		.create = true, .n_maps = 1, .states = st, .n_paths = 2 }, &u), 0);
+	CU_ASSERT_FALSE(u.no_paths);
 }
 
 static void test_invalid(void)
@@ -94,6 +132,7 @@ static void test_invalid(void)
 const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_table),
 	UNIT_TEST(test_serves_io),
+	UNIT_TEST(test_create_over_standby_port),
 	UNIT_TEST(test_invalid),
 	UNIT_END
 };
