@@ -219,42 +219,102 @@ static void run_job(struct mpd_workers *w, struct mpd_job *j)
 	mp_dm_target_release(&t);
 }
 
-/* Runs a chain of creates under one udev cookie. */
-static void run_create_batch(struct mpd_workers *w, struct mpd_job *first)
+/* Hands a finished job to the loop: onto the done queue, one eventfd
+ * write. Called with the lock held. */
+static void deliver_locked(struct mpd_workers *w, struct mpd_job *j)
+{
+	uint64_t one = 1;
+
+	append(&w->done, j);
+	/* a job of the same map may be runnable now */
+	pthread_cond_broadcast(&w->cond);
+	if (write(w->event_fd, &one, sizeof(one)) < 0) {
+		/* the counter cannot overflow in practice; the loop drains */
+	}
+}
+
+struct create_batch {
+	struct mpd_workers *w;
+	unsigned int slot;
+	struct mpd_job **jobs;
+	const int *rcs;
+	const struct mp_dm_map_info *infos;
+};
+
+/* mp_dm_create_batch's report: one create is done with udev. Its job
+ * leaves the running chain for the done queue at once, so the other maps'
+ * results (and their next jobs) never wait for a map whose udev work
+ * hangs. Runs under the adapter's lock; takes only the pool's. */
+static void create_reported(void *userdata, size_t i)
+{
+	struct create_batch *b = userdata;
+	struct mpd_workers *w = b->w;
+	struct mpd_job *j = b->jobs[i];
+
+	j->rc = b->rcs[i];
+	if (j->rc == 0)
+		j->info = b->infos[i];
+	record_error(w, j);
+	pthread_mutex_lock(&w->lock);
+	for (const struct mpd_job **pp = &w->running[b->slot]; *pp; pp = (const struct mpd_job **)&(*pp)->next)
+		if (*pp == j) {
+			*pp = j->next;
+			break;
+		}
+	deliver_locked(w, j);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Runs a chain of creates as one batch; each job is delivered as its
+ * create completes (create_reported), the rest here if the batch failed
+ * as a whole. */
+static void run_create_batch(struct mpd_workers *w, unsigned int slot, struct mpd_job *first)
 {
 	struct mp_dm_create_args *args;
 	struct mp_dm_map_info *infos;
 	struct mp_table_udev u = { 0 };
+	struct mpd_job **jobs;
 	int *rcs;
 	size_t n = 0;
 	int r = -ENOMEM;
 
 	for (struct mpd_job *j = first; j; j = j->next)
 		n++;
-	/* the batch's wait grows with its size (one cookie for all) */
+	/* the batch's bound grows with its size (udev works on it all at once) */
 	(void)mp_policy_table_udev(&(struct mp_table_change){ .create = true, .n_maps = (unsigned int)n }, &u);
 	args = calloc(n, sizeof(*args));
 	infos = calloc(n, sizeof(*infos));
 	rcs = calloc(n, sizeof(*rcs));
-	if (args && infos && rcs) {
+	jobs = calloc(n, sizeof(*jobs));
+	if (args && infos && rcs && jobs) {
+		struct create_batch b = { .w = w, .slot = slot, .jobs = jobs, .rcs = rcs, .infos = infos };
+
 		n = 0;
-		for (struct mpd_job *j = first; j; j = j->next, n++)
+		for (struct mpd_job *j = first; j; j = j->next, n++) {
+			jobs[n] = j;
 			args[n] = (struct mp_dm_create_args){ .name = j->name, .uuid = j->uuid,
 							      .size = j->size, .params = j->params,
 							      .udev_flags = j->flags,
 							      .udev_wait_ms = u.wait_ms };
-		r = mp_dm_create_batch(w->dm, args, n, rcs, infos);
+		}
+		r = mp_dm_create_batch(w->dm, args, n, rcs, infos,
+				       &(struct mp_dm_batch_report){ .done = create_reported, .userdata = &b });
 	}
-	n = 0;
-	for (struct mpd_job *j = first; j; j = j->next, n++) {
-		j->rc = r < 0 ? r : rcs[n];
-		if (j->rc == 0)
-			j->info = infos[n];
+	pthread_mutex_lock(&w->lock);
+	/* left only if the batch failed before any create was reported */
+	while (w->running[slot]) {
+		struct mpd_job *j = (struct mpd_job *)w->running[slot];
+
+		w->running[slot] = j->next;
+		j->rc = r < 0 ? r : -EIO;
 		record_error(w, j);
+		deliver_locked(w, j);
 	}
+	pthread_mutex_unlock(&w->lock);
 	free(args);
 	free(infos);
 	free(rcs);
+	free(jobs);
 }
 
 static void *worker_main(void *arg)
@@ -270,7 +330,6 @@ static void *worker_main(void *arg)
 			slot = i;
 	while (!w->stop) {
 		struct mpd_job *j = take_runnable(w);
-		uint64_t one = 1;
 
 		if (!j) {
 			pthread_cond_wait(&w->cond, &w->lock);
@@ -280,23 +339,15 @@ static void *worker_main(void *arg)
 			take_create_batch(w, j);
 		w->running[slot] = j;
 		pthread_mutex_unlock(&w->lock);
-		if (j->next)
-			run_create_batch(w, j);
-		else
-			run_job(w, j);
+		if (j->next) {
+			run_create_batch(w, slot, j);	/* delivers each job itself */
+			pthread_mutex_lock(&w->lock);
+			continue;
+		}
+		run_job(w, j);
 		pthread_mutex_lock(&w->lock);
 		w->running[slot] = NULL;
-		while (j) {
-			struct mpd_job *next = j->next;
-
-			append(&w->done, j);
-			j = next;
-		}
-		/* a job of the same map may be runnable now */
-		pthread_cond_broadcast(&w->cond);
-		if (write(w->event_fd, &one, sizeof(one)) < 0) {
-			/* the counter cannot overflow in practice; the loop drains */
-		}
+		deliver_locked(w, j);
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;

@@ -178,15 +178,27 @@ struct mp_dm_create_args {
 int mp_dm_create(struct mp_dm *dm, const struct mp_dm_create_args *args,
 		 struct mp_dm_map_info *ret_info);
 
-/* BLOCKS. Creates n maps under one udev cookie: every create is issued
- * first, then one wait covers all their uevents (udev works on them in
- * parallel), so a batch costs about one udev round instead of n. When it
- * returns, /dev/mapper/NAME exists for each map created. ret_rcs[i] gets
- * args[i]'s 0 / -errno (-EEXIST, -EINVAL as mp_dm_create); ret_infos (may
- * be NULL) is written for the maps created. Returns how many were created,
- * or -EINVAL. */
+/* Told of each create of a batch once udev is done with it (or the wait
+ * for it was given up): ret_rcs[i] and ret_infos[i] are final then. Called
+ * with the adapter's lock held, from the thread running the batch: it must
+ * not call the adapter. */
+struct mp_dm_batch_report {
+	void (*done)(void *userdata, size_t i);
+	void *userdata;
+};
+
+/* BLOCKS. Creates n maps: every create is issued first, each with its own
+ * udev cookie, then the cookies are waited for together (udev works on
+ * the uevents in parallel), so a batch costs about one udev round instead
+ * of n, and a map whose udev work hangs holds back only its own report.
+ * When a create is reported, /dev/mapper/NAME exists (unless its wait was
+ * given up). ret_rcs[i] gets args[i]'s 0 / -errno (-EEXIST, -EINVAL as
+ * mp_dm_create); ret_infos (may be NULL) is written for the maps created;
+ * report (may be NULL) is told of each create as it completes. Returns how
+ * many were created, or -EINVAL / -ENOMEM. */
 int mp_dm_create_batch(struct mp_dm *dm, const struct mp_dm_create_args *args, size_t n,
-		       int *ret_rcs, struct mp_dm_map_info *ret_infos);
+		       int *ret_rcs, struct mp_dm_map_info *ret_infos,
+		       const struct mp_dm_batch_report *report);
 
 struct mp_dm_reload_args {
 	uint64_t size;		/* sectors; a new size is a resize */

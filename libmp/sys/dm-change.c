@@ -29,6 +29,7 @@
  * Owns nothing beyond a call: tasks are destroyed on every path; message
  * responses handed out are the caller's to free. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,11 +71,31 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* A cookie udev has not signalled within its bound: release by hand each
+ * count udev still owes (one per task that carried it), so its semaphore
+ * is freed; udev's own late "udevcomplete" then finds none. */
+static void cookie_give_up(uint32_t cookie)
+{
+	int ready = 0;
+
+	for (unsigned int i = 0; i < 4096 && !ready; i++) {
+		(void)dm_udev_complete(cookie);
+		if (!dm_udev_wait_immediate(cookie, &ready))
+			break;
+	}
+}
+
+/* The pause before the next poll of a cookie: 10 ms at first, doubling up
+ * to 100 ms, against udev rounds of a second or more. */
+static long next_step_ms(long step_ms)
+{
+	return step_ms < 100 ? step_ms * 2 : 100;
+}
+
 /* Waits for udev to signal the cookie, at most wait_ms (0: no bound).
  * libdevmapper has no descriptor to wait on, only a blocking wait and a
- * non-blocking check, so the bounded form polls: every 10 ms at first, up
- * to every 100 ms, against udev rounds of a second or more. 0, or -EIO if
- * libdevmapper failed the wait. */
+ * non-blocking check, so the bounded form polls, with the adapter lock
+ * let go between polls. 0, or -EIO if libdevmapper failed the wait. */
 static int cookie_wait(struct mp_dm *dm, uint32_t cookie, uint32_t wait_ms, const char *what)
 {
 	uint64_t t0 = mono_ms();
@@ -93,17 +114,11 @@ static int cookie_wait(struct mp_dm *dm, uint32_t cookie, uint32_t wait_ms, cons
 		if (mono_ms() - t0 >= wait_ms)
 			break;
 		dm_sleep_unlocked(dm, step_ms);
-		step_ms = step_ms < 100 ? step_ms * 2 : 100;
+		step_ms = next_step_ms(step_ms);
 	}
 	dm_note(dm, LOG_WARNING, "udev has not finished with %s after %u ms (a rule reading a map that "
 		"cannot serve I/O?); the change stands, not waiting longer", what, wait_ms);
-	/* each count udev still owes, released by hand; a batch owes one per
-	 * map (MPD's largest is 1024) */
-	for (unsigned int i = 0; i < 4096 && !ready; i++) {
-		(void)dm_udev_complete(cookie);
-		if (!dm_udev_wait_immediate(cookie, &ready))
-			break;
-	}
+	cookie_give_up(cookie);
 	return 0;
 }
 
@@ -186,7 +201,7 @@ out:
 	return r;
 }
 
-/* One create of a batch, with the batch's cookie; errno mapped as in
+/* One create of a batch, with its own cookie; errno mapped as in
  * mp_dm_create. Called with the adapter lock held. */
 static int create_one_locked(const struct mp_dm_create_args *a, uint32_t *cookie)
 {
@@ -203,7 +218,6 @@ static int create_one_locked(const struct mp_dm_create_args *a, uint32_t *cookie
 				a->params) ||
 	    (a->read_only && !dm_task_set_ro(dmt)))
 		return -ENOMEM;
-	/* a second task on a set cookie adds one count to its semaphore */
 	if (!dm_task_set_cookie(dmt, cookie, dm_udev_flags(a->udev_flags)))
 		return -EIO;
 	r = dm_task_go(dmt);
@@ -212,38 +226,92 @@ static int create_one_locked(const struct mp_dm_create_args *a, uint32_t *cookie
 	return r;
 }
 
-int mp_dm_create_batch(struct mp_dm *dm, const struct mp_dm_create_args *args, size_t n,
-		       int *ret_rcs, struct mp_dm_map_info *ret_infos)
+static void batch_report(const struct mp_dm_batch_report *report, size_t i)
 {
-	uint32_t cookie = 0, wait_ms = 0;
-	char what[64];
+	if (report && report->done)
+		report->done(report->userdata, i);
+}
+
+/* Polls the batch's cookies together until each is signalled or the bound
+ * passes, reporting each create as its own cookie completes; a cookie that
+ * fails its wait turns a created map's rc into -EIO. */
+static void batch_wait(struct mp_dm *dm, const uint32_t *cookies, size_t n, uint32_t wait_ms,
+		       int *rcs, const struct mp_dm_batch_report *report)
+{
+	uint64_t t0 = mono_ms();
+	size_t first = 0, left = n, late = 0;
+	long step_ms = 10;
+	bool *done = NULL;
+
+	if (!wait_ms || !(done = calloc(n ? n : 1, sizeof(*done)))) {
+		/* no bound (or no memory to track them): each cookie in turn */
+		for (size_t i = 0; i < n; i++) {
+			if (!dm_udev_wait(cookies[i]) && rcs[i] == 0)
+				rcs[i] = -EIO;
+			batch_report(report, i);
+		}
+		return;
+	}
+	for (;;) {
+		for (size_t i = first; i < n; i++) {
+			int ready = 0;
+
+			if (done[i])
+				continue;
+			if (!cookies[i]) {
+				/* no udev sync: the wait only makes the nodes, at once */
+				(void)dm_udev_wait(0);
+				ready = 1;
+			} else if (!dm_udev_wait_immediate(cookies[i], &ready)) {
+				if (rcs[i] == 0)
+					rcs[i] = -EIO;
+				ready = 1;
+			}
+			if (!ready)
+				continue;
+			done[i] = true;
+			left--;
+			batch_report(report, i);
+		}
+		while (first < n && done[first])
+			first++;
+		if (!left || mono_ms() - t0 >= wait_ms)
+			break;
+		dm_sleep_unlocked(dm, step_ms);
+		step_ms = next_step_ms(step_ms);
+	}
+	for (size_t i = first; i < n; i++) {
+		if (done[i])
+			continue;
+		cookie_give_up(cookies[i]);
+		late++;
+		batch_report(report, i);
+	}
+	if (late)
+		dm_note(dm, LOG_WARNING, "udev has not finished with %zu of a batch of %zu creates after %u ms "
+			"(a rule reading a map that cannot serve I/O?); they stand, not waiting longer",
+			late, n, wait_ms);
+	free(done);
+}
+
+int mp_dm_create_batch(struct mp_dm *dm, const struct mp_dm_create_args *args, size_t n,
+		       int *ret_rcs, struct mp_dm_map_info *ret_infos,
+		       const struct mp_dm_batch_report *report)
+{
+	uint32_t *cookies, wait_ms = 0;
 	int created = 0;
 
 	if (!args || !ret_rcs)
 		return -EINVAL;
+	cookies = calloc(n ? n : 1, sizeof(*cookies));
+	if (!cookies)
+		return -ENOMEM;
 	dm_enter(dm);
-	for (size_t i = 0; i < n; i++)
-		ret_rcs[i] = create_one_locked(&args[i], &cookie);
-	/* udev handles the batch's uevents in parallel; once the cookie's
-	 * count is back to zero every /dev/mapper node of the batch is there */
-	/* also with cookie 0 (no udev sync): the wait makes the nodes then */
-	for (size_t i = 0; i < n; i++)
-		wait_ms = args[i].udev_wait_ms > wait_ms ? args[i].udev_wait_ms : wait_ms;
-	snprintf(what, sizeof(what), "a batch of %zu creates", n);
-	/* a zero bound anywhere in the batch means no bound */
-	for (size_t i = 0; i < n; i++)
-		if (!args[i].udev_wait_ms)
-			wait_ms = 0;
-	if (n && cookie_wait(dm, cookie, wait_ms, what) < 0) {
-		for (size_t i = 0; i < n; i++)
-			if (ret_rcs[i] == 0)
-				ret_rcs[i] = -EIO;
-	}
+	/* one cookie per create, so a map whose udev work hangs holds back
+	 * only itself; udev still works on all the uevents in parallel */
 	for (size_t i = 0; i < n; i++) {
-		if (ret_rcs[i] < 0)
-			continue;
-		created++;
-		if (ret_infos) {
+		ret_rcs[i] = create_one_locked(&args[i], &cookies[i]);
+		if (ret_rcs[i] == 0 && ret_infos) {
 			_cleanup_dm_task_ struct dm_task *it = dm_task_for(DM_DEVICE_INFO,
 									  MP_DM_NAME(args[i].name));
 			int r = it ? dm_task_go(it) : -errno;
@@ -254,7 +322,17 @@ int mp_dm_create_batch(struct mp_dm *dm, const struct mp_dm_create_args *args, s
 				ret_rcs[i] = r;
 		}
 	}
+	/* a zero bound anywhere in the batch means no bound */
+	for (size_t i = 0; i < n; i++)
+		wait_ms = args[i].udev_wait_ms > wait_ms ? args[i].udev_wait_ms : wait_ms;
+	for (size_t i = 0; i < n; i++)
+		if (!args[i].udev_wait_ms)
+			wait_ms = 0;
+	batch_wait(dm, cookies, n, wait_ms, ret_rcs, report);
+	for (size_t i = 0; i < n; i++)
+		created += ret_rcs[i] == 0;
 	dm_leave(dm);
+	free(cookies);
 	return created;
 }
 
