@@ -8,13 +8,13 @@
  * Ordering: a job whose uuid matches a running job waits, so messages and
  * reloads of one map run in submission order; different maps run in
  * parallel. Creates are batched: a worker that takes a create also takes
- * every other runnable create (up to MPD_CREATE_BATCH) and runs them under
- * one udev cookie (mp_dm_create_batch), so n new maps cost about one udev
- * round instead of n; while the loop queues a whole assembly it plugs the
- * pool (mpd_workers_plug) so the batch is not cut short by an eager
- * worker. The jobs of a batch are chained from running[slot]
- * through ->next while they run. Results go to the done queue and one
- * eventfd write wakes the loop. Share-nothing: threads touch only the job they took and the queues
+ * every other runnable create (up to MPD_CREATE_BATCH) and issues them
+ * together (mp_dm_create_batch), so n new maps cost about one udev round
+ * instead of n; while the loop queues a whole assembly it plugs the pool
+ * (mpd_workers_plug) so the batch is not cut short by an eager worker. The
+ * jobs of a batch are chained from running[slot] through ->next while they
+ * run, and each leaves the chain as its own udev cookie completes.
+ * Results go to the done queue and one eventfd write wakes the loop. Share-nothing: threads touch only the job they took and the queues
  * under the mutex; the mp_dm handle serialises itself. */
 #include <errno.h>
 #include <pthread.h>
@@ -30,8 +30,7 @@
 
 #define MPD_MAX_WORKERS 4
 /* One batch can take a whole start-up assembly: at 256 LUNs, batches of 64
- * cost three udev rounds (the adapter holds its lock through each wait)
- * before the last map even exists in the kernel. */
+ * cost three udev rounds before the last map even existed in the kernel. */
 #define MPD_CREATE_BATCH 1024
 /* The workers' nice value. Their jobs are map creates, failover reloads and
  * path messages; the new maps' uevents start a udev probe storm (a dozen
