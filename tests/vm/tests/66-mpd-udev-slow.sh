@@ -59,7 +59,7 @@ fail_reinstate_y add-map "$t0"
 must 90 "$x back with 2 active paths and its node" eval '[ -e /dev/mapper/'"$x"' ] && [ "$(mpath_active_paths '"$x"')" = 2 ]'
 figure mpd-udev-slow-create-seconds "$(elapsed "$t0")"
 wait "$addpid" || say "add map: $(cat /tmp/add.out)"
-ctl --json show status >/tmp/out 2>&1 || fail "daemon does not answer after the slow create"
+ctl --json status >/tmp/out 2>&1 || fail "daemon does not answer after the slow create: $(cat /tmp/out)"
 
 mpd_stop
 dmsetup remove "$x" && dmsetup remove "$y" || fail "cannot remove $x and $y after the daemon stopped"
