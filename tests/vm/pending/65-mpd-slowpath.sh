@@ -2,26 +2,33 @@
 # Slow-path ("gray failure") demotion and staged re-admission through our
 # daemon on the byte-share selector: one iSCSI LUN through two portals,
 # fio random reads (64k, iodepth 16) all along, slow_path_factor 2 over a
-# 6 s window, samples every 2 s:
+# 10 s window, samples every 2 s (a 6 s window flapped on a host at load
+# 12: the healed path, back at 50/50, was 2x its sibling for 6 s and was
+# demoted again, 22:37 UTC):
 #   - healthy for 10 s: no slow-path verdict;
 #   - portal 1 delayed 20 ms by netem: its path is demoted (an event with
 #     both latencies and the healthy reference) and carries the floor
 #     share (50 permille) in the table;
 #   - delay kept for SLOW_HOLD s: the path is never re-admitted (at the
-#     floor it beats its loaded sibling per I/O; the policy must not take
-#     that for health — libmp/core/policy-slow.c);
-#   - delay removed: it is probed and re-admitted within 90 s (47.8 s in
-#     the first guest run), and the table has the configured share again.
+#     floor it can match or beat its loaded sibling per I/O; the policy
+#     judges it against its own healthy baseline — libmp/core/policy-slow.c);
+#   - delay removed: it is probed and re-admitted within 90 s, and the
+#     table has the configured share again.
+# A trace of both paths every 2 s goes to slowpath-trace.txt in the results.
 # Figures: mpd-slowpath-{demote,readmit}-seconds, mpd-slowpath-probes-while-delayed.
-# vm-timeout: 300
+# vm-timeout: 420
 set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 BS_KO=$VM_BUILD/kernel/dm-byte-share/dm-byte-share.ko
 HOLD=${SLOW_HOLD:-45}
-fpid=""
+fpid="" tpid=""
 cleanup() {
+	local rc=$?
+	# on a failure: every slow-path verdict, and the daemon's log
+	[ "$rc" = 0 ] || { events; cp "$MPD_LOG" "$VM_RESULTS/slowpath-mpd.log"; } 2>/dev/null
 	[ -n "$fpid" ] && kill "$fpid" 2>/dev/null && wait "$fpid" 2>/dev/null
+	[ -n "$tpid" ] && kill "$tpid" 2>/dev/null && wait "$tpid" 2>/dev/null
 	mpd_stop >/dev/null 2>&1
 	iscsi_down >/dev/null 2>&1
 	return 0
@@ -37,7 +44,7 @@ MPD_EXTRA_CONF='overrides {
 	no_path_retry fail
 	share_interval 2
 	slow_path_factor 2
-	slow_path_window 6
+	slow_path_window 10
 }'
 mpd_setup_conf "polling_interval 2"
 iscsi_up 1 64 || fail "iSCSI bring-up failed"
@@ -73,6 +80,35 @@ slow_share() {
 	dmsetup table "$m" | awk -v d="$dt" '{ for (i = 1; i < NF; i++) if ($i == d) print $(i + 1) }'
 }
 
+# A trace for the record (and for the policy's design): every 2 s, per
+# path, the requests completed, their mean latency, the mean number in
+# flight (time_in_queue / interval) and the busy fraction (io_ticks).
+TRACE=$VM_RESULTS/slowpath-trace.txt
+trace() {
+	local t0 tp tc prev cur
+	t0=$(ms_now) tp=$t0
+	prev="$(cat /sys/block/"$fast"/stat) $(cat /sys/block/"$slow"/stat)"
+	while sleep 2; do
+		cur="$(cat /sys/block/"$fast"/stat) $(cat /sys/block/"$slow"/stat)"
+		tc=$(ms_now)
+		echo "$((tc - t0)) $((tc - tp)) $prev $cur" | awk '{
+			printf "%6.1f", $1 / 1000
+			dt = $2; $1 = ""; $2 = ""; $0 = $0
+			for (k = 0; k < 2; k++) {
+				o = k * 17; n = 34 + k * 17
+				ios = $(n + 1) + $(n + 5) - $(o + 1) - $(o + 5)
+				tk = $(n + 4) + $(n + 8) - $(o + 4) - $(o + 8)
+				printf "  %s ios %4d lat %6.1f ms inflight %5.2f busy %4.2f", k ? "slow" : "fast",
+					ios, ios ? tk / ios : 0, ($(n + 11) - $(o + 11)) / dt,
+					($(n + 10) - $(o + 10)) / dt
+			}
+			printf "\n" }' >>"$TRACE"
+		prev=$cur tp=$tc
+	done
+}
+echo "# $fast fast, $slow slowed; t from the start of fio (s)" >"$TRACE"
+trace &
+tpid=$!
 fio --name=slowpath --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k \
 	--iodepth=16 --rw=randread --size=60m --time_based --runtime=900 --output=/dev/null &
 fpid=$!
@@ -81,12 +117,14 @@ sleep 10
 
 NETEM_DELAY=20ms path_fail delay 1 || fail "netem delay on portal 1"
 t_delay=$(now)
+echo "# delay on" >>"$TRACE"
 say "portal 1 ($slow) delayed by 20 ms"
 wait_for 60 eval '[ "$(slow_count demoted)" -ge 1 ]' || { events; fail "$slow not demoted within 60 s"; }
 figure mpd-slowpath-demote-seconds "$(elapsed "$t_delay")"
 events
 must 15 "$slow at the floor share (50) in the table" eval '[ "$(slow_share)" = 50 ]'
 say "demoted: table shares $(shares)"
+echo "# demoted" >>"$TRACE"
 
 # Held delayed: never re-admitted (probes may come, and must fail).
 t_hold=$(now)
@@ -103,6 +141,7 @@ say "held delayed $(elapsed "$t_hold") s: 0 re-admissions, $probes probe(s); tab
 
 path_restore delay 1 || fail "cannot remove the delay"
 t_heal=$(now)
+echo "# delay off" >>"$TRACE"
 say "delay removed"
 wait_for 90 eval '[ "$(slow_count in-service)" -ge 1 ]' || { events; fail "$slow not re-admitted within 90 s of the delay's removal"; }
 figure mpd-slowpath-readmit-seconds "$(elapsed "$t_heal")"
@@ -111,4 +150,5 @@ must 15 "configured share (100) back in the table" eval '[ "$(slow_share)" = 100
 events
 say "re-admitted: table shares $(shares)"
 kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null; fpid=""
+kill "$tpid" 2>/dev/null; wait "$tpid" 2>/dev/null; tpid=""
 say "PASS"
