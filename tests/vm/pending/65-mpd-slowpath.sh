@@ -2,9 +2,8 @@
 # Slow-path ("gray failure") demotion and staged re-admission through our
 # daemon on the byte-share selector: one iSCSI LUN through two portals,
 # fio random reads (64k, iodepth 16) all along, slow_path_factor 2 over a
-# 10 s window, samples every 2 s (a 6 s window flapped on a host at load
-# 12: the healed path, back at 50/50, was 2x its sibling for 6 s and was
-# demoted again, 22:37 UTC):
+# 6 s window, samples every 2 s (the unit replays in
+# tests/unit/test-policy-slow.c use the same settings):
 #   - healthy for 10 s: no slow-path verdict;
 #   - portal 1 delayed 20 ms by netem: its path is demoted (an event with
 #     both latencies and the healthy reference) and carries the floor
@@ -44,7 +43,7 @@ MPD_EXTRA_CONF='overrides {
 	no_path_retry fail
 	share_interval 2
 	slow_path_factor 2
-	slow_path_window 10
+	slow_path_window 6
 }'
 mpd_setup_conf "polling_interval 2"
 iscsi_up 1 64 || fail "iSCSI bring-up failed"
