@@ -617,7 +617,10 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 
 /* ---- membership -------------------------------------------------------------- */
 
-void mpd_assemble_wwid(struct mpd *d, const char *wwid)
+/* wwid's map brought in line with its paths: members are every path
+ * record carrying wwid (any order of discovery; array order kept), so that
+ * the start-up pass, which has them grouped already, scans no other path. */
+void mpd_assemble_group(struct mpd *d, const char *wwid, struct mpd_path *const *members, size_t n_members)
 {
 	struct mpd_map *m = mpd_map_find_wwid(d, wwid);
 	struct mpd_path *first = NULL;
@@ -625,21 +628,22 @@ void mpd_assemble_wwid(struct mpd *d, const char *wwid)
 	bool changed = false;
 	char why[160] = "";
 
-	for (size_t i = 0; i < d->n_paths; i++) {
-		struct mpd_path *p = d->paths[i];
+	for (size_t i = 0; i < n_members; i++) {
+		struct mpd_path *p = members[i];
 
 		/* a purged path (its LUN gone on the array) stays out until a
 		 * uevent says the device changed (discovery.c clears gone) */
-		if (strcmp(p->mp.wwid, wwid) || p->blacklisted || p->pol.gone)
+		if (p->blacklisted || p->pol.gone)
 			continue;
 		if (!first)
 			first = p;
 		n++;
 	}
-	/* paths now blacklisted leave their map */
-	for (size_t i = 0; m && i < d->n_paths; i++)
-		if (d->paths[i]->map == m && d->paths[i]->blacklisted) {
-			mpd_map_detach_path(d, d->paths[i]);
+	/* paths now blacklisted leave their map (a map's paths carry its
+	 * WWID: they are among the members) */
+	for (size_t i = 0; m && i < n_members; i++)
+		if (members[i]->map == m && members[i]->blacklisted) {
+			mpd_map_detach_path(d, members[i]);
 			changed = true;
 		}
 	if (!first) {
@@ -648,10 +652,9 @@ void mpd_assemble_wwid(struct mpd *d, const char *wwid)
 		return;
 	}
 	if (!m && !wants_map(d, first, n, why, sizeof(why))) {
-		for (size_t i = 0; i < d->n_paths; i++)
-			if (strcmp(d->paths[i]->mp.wwid, wwid) == 0 && !d->paths[i]->blacklisted &&
-			    !d->paths[i]->pol.gone)
-				snprintf(d->paths[i]->why_not, sizeof(d->paths[i]->why_not), "%s", why);
+		for (size_t i = 0; i < n_members; i++)
+			if (!members[i]->blacklisted && !members[i]->pol.gone)
+				snprintf(members[i]->why_not, sizeof(members[i]->why_not), "%s", why);
 		mpd_log_path(&d->log, LOG_INFO, first, "no map: %s", why);
 		return;
 	}
@@ -667,10 +670,10 @@ void mpd_assemble_wwid(struct mpd *d, const char *wwid)
 		changed = true;
 	}
 	m->set = first->set;
-	for (size_t i = 0; i < d->n_paths; i++) {
-		struct mpd_path *p = d->paths[i];
+	for (size_t i = 0; i < n_members; i++) {
+		struct mpd_path *p = members[i];
 
-		if (strcmp(p->mp.wwid, wwid) || p->blacklisted || p->pol.gone || p->map == m)
+		if (p->blacklisted || p->pol.gone || p->map == m)
 			continue;
 		if (mpd_map_attach_path(d, m, p) == 0) {
 			changed = true;
@@ -681,60 +684,84 @@ void mpd_assemble_wwid(struct mpd *d, const char *wwid)
 	submit_create_or_reload(d, m);
 }
 
-/* The eligible path that stands for its WWID in a pass over all paths:
- * the first one not blacklisted and not purged, as mpd_assemble_wwid()
- * takes it. */
-static bool first_of_wwid(const struct mpd *d, size_t i, unsigned int *ret_n)
+void mpd_assemble_wwid(struct mpd *d, const char *wwid)
 {
-	const struct mpd_path *p = d->paths[i];
-	unsigned int n = 0;
+	struct mpd_path **members = calloc(d->n_paths ? d->n_paths : 1, sizeof(*members));
+	size_t n = 0;
 
-	if (!p->mp.wwid[0] || p->blacklisted || p->pol.gone)
-		return false;
-	for (size_t j = 0; j < d->n_paths; j++) {
-		const struct mpd_path *q = d->paths[j];
-
-		if (q->blacklisted || q->pol.gone || strcmp(q->mp.wwid, p->mp.wwid))
-			continue;
-		if (j < i)
-			return false;
-		n++;
+	if (!members) {
+		mpd_log(&d->log, LOG_ERR, "%s: out of memory; map not updated", wwid);
+		return;
 	}
-	*ret_n = n;
-	return true;
+	for (size_t i = 0; i < d->n_paths; i++)
+		if (strcmp(d->paths[i]->mp.wwid, wwid) == 0)
+			members[n++] = d->paths[i];
+	mpd_assemble_group(d, wwid, members, n);
+	free(members);
 }
 
 /* New user-friendly names for every WWID about to get a map, bound in one
  * rewrite of the bindings file: one rewrite per map (choose_name) made a
  * start-up with n new LUNs write O(n^2) text with n fsyncs. choose_name
  * then finds each binding in d->bindings. On failure choose_name falls
- * back to one rewrite per map. */
-static void prebind_names(struct mpd *d)
+ * back to one rewrite per map. The pass's groups give each WWID's first
+ * eligible path and their number, as mpd_assemble_group takes them. */
+struct prebind_cand {
+	size_t pos;
+	const char *wwid;
+};
+
+static int cmp_cand(const void *a, const void *b)
 {
+	size_t x = ((const struct prebind_cand *)a)->pos, y = ((const struct prebind_cand *)b)->pos;
+
+	return x < y ? -1 : x > y;
+}
+
+void mpd_assemble_prebind(struct mpd *d, const struct mpd_pass *pass)
+{
+	struct prebind_cand *cand = NULL;
 	const char **wwids = NULL;
 	char (*aliases)[MP_ALIAS_MAX + 1] = NULL, why[160];
 	size_t n = 0;
 	int r;
 
-	if (!d->bindings || d->n_paths < 2)
+	if (!d->bindings || pass->n_groups < 2)
 		return;
-	wwids = calloc(d->n_paths, sizeof(*wwids));
-	if (!wwids)
-		return;
-	for (size_t i = 0; i < d->n_paths; i++) {
-		const struct mpd_path *p = d->paths[i];
+	cand = calloc(pass->n_groups, sizeof(*cand));
+	wwids = calloc(pass->n_groups, sizeof(*wwids));
+	if (!cand || !wwids)
+		goto out_free;
+	for (size_t g = 0; g < pass->n_groups; g++) {
+		const struct mpd_path *p = NULL;
 		const char *alias = NULL;
-		unsigned int paths;
+		unsigned int paths = 0;
+		size_t pos = 0;
 
-		if (!p->set.user_friendly_names || !first_of_wwid(d, i, &paths) ||
-		    mpd_map_find_wwid(d, p->mp.wwid) || mp_bindings_lookup_wwid(d->bindings, p->mp.wwid))
+		for (size_t i = 0; i < pass->groups[g].n; i++) {
+			const struct mpd_path *q = pass->groups[g].paths[i];
+
+			if (q->blacklisted || q->pol.gone)
+				continue;
+			if (!p) {
+				p = q;
+				pos = pass->groups[g].pos[i];
+			}
+			paths++;
+		}
+		if (!p || !p->set.user_friendly_names || mpd_map_find_wwid(d, p->mp.wwid) ||
+		    mp_bindings_lookup_wwid(d->bindings, p->mp.wwid))
 			continue;
 		mp_config_find_multipath(d->cfg, p->mp.wwid, &alias);
 		if (!alias && wants_map(d, p, paths, why, sizeof(why)))
-			wwids[n++] = p->mp.wwid;
+			cand[n++] = (struct prebind_cand){ .pos = pos, .wwid = p->mp.wwid };
 	}
 	if (n < 2)
 		goto out_free;
+	/* names in the order of each WWID's first eligible path */
+	qsort(cand, n, sizeof(*cand), cmp_cand);
+	for (size_t i = 0; i < n; i++)
+		wwids[i] = cand[i].wwid;
 	aliases = calloc(n, sizeof(*aliases));
 	if (!aliases)
 		goto out_free;
@@ -754,26 +781,7 @@ static void prebind_names(struct mpd *d)
 out_free:
 	free(aliases);
 	free(wwids);
-}
-
-void mpd_assemble_all(struct mpd *d)
-{
-	prebind_names(d);
-	/* the creates queued here go to the workers as one batch */
-	mpd_workers_plug(d->workers);
-	/* WWIDs in path order; each handled once */
-	for (size_t i = 0; i < d->n_paths; i++) {
-		const char *w = d->paths[i]->mp.wwid;
-		bool seen = false;
-
-		if (!w[0])
-			continue;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(d->paths[j]->mp.wwid, w) == 0;
-		if (!seen)
-			mpd_assemble_wwid(d, w);
-	}
-	mpd_workers_unplug(d->workers);
+	free(cand);
 }
 
 int mpd_assemble_adopt(struct mpd *d)

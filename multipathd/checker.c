@@ -715,6 +715,36 @@ static void start_directio(struct mpd *d, struct mpd_path *p)
 	mpd_checker_schedule(d, p);	/* the timeout deadline */
 }
 
+/* The sg node would not open (policy-sgopen): either no verdict yet, and
+ * the path is asked again in a second, or the check ends with the error's
+ * verdict. Logged once per run of failures. Returns true (the check is
+ * over either way). */
+static bool sg_open_failed(struct mpd *d, struct mpd_path *p, int err, uint64_t now)
+{
+	enum mp_sg_open_outcome o;
+	char detail[96];
+
+	if (mp_policy_sg_open_failed(&p->sg_open, err, now, p->icfg.checker_timeout_ms, &p->sg_open,
+				     &o) < 0)
+		o = MP_SG_OPEN_VERDICT;
+	snprintf(detail, sizeof(detail), "cannot open the sg node%s%s: %s", p->sg_name[0] ? " /dev/" : "",
+		 p->sg_name, strerror(-err));
+	if (o == MP_SG_OPEN_VERDICT) {
+		finish_check(d, p, mp_sense_classify_errno(err), detail);
+		return true;
+	}
+	if (p->sg_open.fails == 1)
+		mpd_log_path(&d->log, err == -EMFILE || err == -ENFILE ? LOG_WARNING : LOG_NOTICE, p,
+			     "%s; no verdict, trying again", detail);
+	/* a name sysfs gave but /dev lacks may be stale: ask sysfs again */
+	if (err == -ENOENT)
+		p->sg_name[0] = '\0';
+	p->check_seq++;
+	mp_policy_interval_update(&p->ival, &p->icfg, p->pol.state, true, now, &p->ival);
+	mpd_checker_schedule(d, p);
+	return true;
+}
+
 static void start_check(struct mpd *d, struct mpd_path *p)
 {
 	uint64_t now = mpd_now_ms();
@@ -753,10 +783,9 @@ static void start_check(struct mpd *d, struct mpd_path *p)
 		return;
 	}
 	r = ensure_sg(d, p);
-	if (r < 0) {
-		finish_check(d, p, mp_sense_classify_errno(r), "cannot open the sg node");
+	if (r < 0 && sg_open_failed(d, p, r, now))
 		return;
-	}
+	mp_policy_sg_open_ok(&p->sg_open);
 	if (p->set.path_checker == MP_CHECKER_TUR) {
 		mp_sg_cmd_tur(&cmd, (uint32_t)p->icfg.checker_timeout_ms);
 	} else {

@@ -163,6 +163,7 @@ struct mpd_path {
 	uint64_t timer_gen;
 	uint32_t check_seq;		/* in the sg tag: stale results are ignored */
 	struct mp_sg *sg;
+	struct mp_sg_open_state sg_open;	/* failed opens of the sg node in a row */
 	enum mp_check_result last_verdict;
 	bool checked_once;
 	uint64_t last_check_ms;
@@ -268,6 +269,23 @@ void mpd_discovery_classify(struct mpd *d, struct mpd_path *p);
 
 /* ---- assemble.c: naming, table building, create/reload/remove ------------- */
 
+/* One pass over every WWID (assemble-pass.c): the path records grouped by
+ * WWID, groups in order of their first path, paths in array order. Holds
+ * pointers into d->paths, valid while d->paths_gen is unchanged. */
+struct mpd_pass {
+	struct mpd_wwid_group {
+		const char *wwid;		/* the first member's */
+		struct mpd_path **paths;	/* every record with this WWID */
+		size_t *pos;			/* their positions in d->paths */
+		size_t n;
+	} *groups;
+	size_t n_groups;
+	size_t next;			/* sliced pass: the next group to assemble */
+	uint64_t paths_gen;		/* d->paths_gen when built */
+	struct mpd_path **paths;	/* storage of the groups' members */
+	size_t *pos;
+};
+
 /* Adopts the kernel's multipath maps (at start, before the loop runs). */
 int mpd_assemble_adopt(struct mpd *d);
 /* Puts every eligible path into a map and brings the kernel in line:
@@ -275,6 +293,20 @@ int mpd_assemble_adopt(struct mpd *d);
 void mpd_assemble_all(struct mpd *d);
 /* Same for one WWID (udev add/change/remove). */
 void mpd_assemble_wwid(struct mpd *d, const char *wwid);
+/* Same for one WWID whose path records (all of them) are given. */
+void mpd_assemble_group(struct mpd *d, const char *wwid, struct mpd_path *const *members,
+			size_t n_members);
+/* Binds new user-friendly names for the pass's WWIDs in one file write. */
+void mpd_assemble_prebind(struct mpd *d, const struct mpd_pass *pass);
+/* The start-up's first assembly in slices of loop time: begin groups the
+ * paths, binds names and holds the workers' queue back (one batch of
+ * creates); each step assembles WWIDs for up to budget_ms and returns 1
+ * while some are left, 0 once all are queued (the queue released).
+ * mpd_assemble_abort drops a pass left unfinished, at exit, before the
+ * worker pool is freed with the creates it held. */
+int mpd_assemble_begin(struct mpd *d);
+int mpd_assemble_step(struct mpd *d, uint64_t budget_ms);
+void mpd_assemble_abort(struct mpd *d);
 /* Builds the table text this map should have. */
 int mpd_assemble_table(struct mpd *d, struct mpd_map *m, char **ret);
 /* Compares two table texts the way the kernel prints them back. */
@@ -461,6 +493,7 @@ struct mpd {
 
 	struct mpd_path **paths;
 	size_t n_paths, cap_paths;
+	uint64_t paths_gen;		/* bumped when a path record is added or freed */
 	struct mpd_map **maps;
 	size_t n_maps, cap_maps;
 
@@ -475,6 +508,7 @@ struct mpd {
 		bool active;
 		char **names;
 		size_t n, cap, next;
+		struct mpd_pass *pass;	/* the first assembly, while sliced */
 	} startup;
 	bool notify;			/* NOTIFY_SOCKET was set */
 	uint64_t watchdog_usec;

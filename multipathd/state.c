@@ -96,6 +96,7 @@ int mpd_path_add(struct mpd *d, const struct mp_sysfs_path *sp, struct mpd_path 
 	p->mp.dm_state = MP_DM_PATH_ACTIVE;
 	mp_policy_path_init(&p->pol, p->id);
 	d->paths[d->n_paths++] = p;
+	d->paths_gen++;
 	*ret = p;
 	return 0;
 }
@@ -110,6 +111,7 @@ void mpd_path_delete(struct mpd *d, struct mpd_path *p)
 			d->paths[i] = d->paths[--d->n_paths];
 			break;
 		}
+	d->paths_gen++;
 	free(p);
 }
 

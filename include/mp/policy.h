@@ -333,4 +333,30 @@ int mp_policy_interval_update(const struct mp_interval_state *cur, const struct 
 int mp_policy_interval_due(const struct mp_interval_state *cur, uint64_t now_ms,
 			   enum mp_interval_due *ret);
 
+/* ---- the checker's device node (policy-sgopen.c) -------------------------- */
+
+/* A check could not open the path's sg node. Whether that is a verdict
+ * against the path depends on why: a node not there yet (the sg device is
+ * registered after the disk, and at a thousand paths the first checks can
+ * come first) is no news about the path for a grace period; the daemon's
+ * own shortage of descriptors or memory never is; anything else is. */
+enum mp_sg_open_outcome {
+	MP_SG_OPEN_WAIT,	/* no verdict: check again soon */
+	MP_SG_OPEN_VERDICT,	/* the check ends with the error's verdict */
+};
+
+struct mp_sg_open_state {
+	uint64_t first_fail_ms;	/* first failure of the current run, 0 none */
+	unsigned int fails;	/* failures in a row */
+};
+
+/* err is the open's -errno; grace_ms how long a missing node is waited
+ * for (the checker_timeout). Writes the new state and the outcome.
+ * -EINVAL for NULL or err >= 0. */
+int mp_policy_sg_open_failed(const struct mp_sg_open_state *cur, int err, uint64_t now_ms,
+			     uint64_t grace_ms, struct mp_sg_open_state *ret,
+			     enum mp_sg_open_outcome *ret_outcome);
+/* The node opened: a later failure starts a new grace period. */
+void mp_policy_sg_open_ok(struct mp_sg_open_state *s);
+
 #endif

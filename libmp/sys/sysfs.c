@@ -343,9 +343,11 @@ int mp_sysfs_path_read(const char *root, const char *kname, struct mp_sysfs_path
 	sp->timeout_s = -1;
 	mp_sysfs_fmt(sp->path.kname, sizeof(sp->path.kname), "%s", kname);
 
-	if (attr_text(blk, "dev", buf, sizeof(buf)) <= 0 ||
-	    sscanf(buf, "%u:%u", &maj, &min) != 2) {
-		r = -ENODATA;
+	/* a failed read says why (EMFILE, ENOENT...): only an empty or
+	 * malformed attribute is "no data" */
+	r = attr_text(blk, "dev", buf, sizeof(buf));
+	if (r <= 0 || sscanf(buf, "%u:%u", &maj, &min) != 2) {
+		r = r < 0 ? r : -ENODATA;
 		goto out;
 	}
 	sp->path.major = maj;
