@@ -153,6 +153,7 @@ struct mpd_path {
 	struct mp_budget_plan budget;	/* valid when budget_on (budget.c) */
 	bool budget_on;
 	bool blacklisted;
+	bool identity_warned;		/* a uevent's sysfs read warned (policy-uevent) */
 	char why_not[192];		/* why it is not in a map, "" if it is */
 	struct mpd_map *map;		/* NULL: orphan */
 
@@ -262,7 +263,8 @@ int mpd_discovery_start(struct mpd *d);
 int mpd_discovery_step(struct mpd *d, uint64_t budget_ms);
 int mpd_discovery_listen(struct mpd *d);		/* the monitor into the loop */
 void mpd_discovery_stop(struct mpd *d);
-/* Reads identity of sdX and adds or refreshes its record. */
+/* Reads identity of sdX and adds or refreshes its record; a failed read
+ * is logged here (warning once per run, policy-uevent). */
 int mpd_discovery_path_added(struct mpd *d, const char *kname, struct mpd_path **ret);
 /* Decides blacklist/find_multipaths for a path again (after reconfigure). */
 void mpd_discovery_classify(struct mpd *d, struct mpd_path *p);

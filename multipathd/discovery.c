@@ -52,15 +52,45 @@ void mpd_discovery_classify(struct mpd *d, struct mpd_path *p)
 	}
 }
 
+/* Whether the read is worth a warning (policy-uevent): a failure once per
+ * run and not for a device already gone, another WWID once; an unchanged
+ * device never. */
+static void judge_read(struct mpd *d, const char *kname, struct mpd_path *known, int r,
+		       const struct mp_sysfs_path *sp)
+{
+	const struct mp_uevent_read in = {
+		.known = known != NULL, .read_rc = r,
+		.old_wwid = known ? known->mp.wwid : NULL,
+		.new_wwid = r == 0 ? sp->path.wwid : NULL,
+		.warned = known && known->identity_warned,
+	};
+	struct mp_uevent_verdict v;
+
+	if (mp_policy_uevent_read(&in, &v) < 0)
+		return;
+	if (known)
+		known->identity_warned = v.warned;
+	if (v.warn && v.wwid_changed)
+		mpd_log_path(&d->log, LOG_WARNING, known, "sysfs now says wwid %s (recorded %s); "
+			     "kept as recorded until the device is removed", sp->path.wwid, known->mp.wwid);
+	else if (v.warn)
+		mpd_log(&d->log, LOG_WARNING, "%s: cannot read identity from sysfs: %s", kname,
+			strerror(-r));
+	else if (r < 0)
+		mpd_log(&d->log, LOG_DEBUG, "%s: cannot read identity from sysfs: %s", kname,
+			strerror(-r));
+}
+
 int mpd_discovery_path_added(struct mpd *d, const char *kname, struct mpd_path **ret)
 {
 	struct mp_sysfs_path *sp = malloc(sizeof(*sp));
-	struct mpd_path *p;
+	struct mpd_path *p, *known = mpd_path_find_kname(d, kname);
 	int r;
 
 	if (!sp)
 		return -ENOMEM;
 	r = mp_sysfs_path_read("/sys", kname, sp);
+	judge_read(d, kname, known, r, sp);
 	if (r < 0)
 		goto out_free;
 	p = mpd_path_find_devt(d, makedev(sp->path.major, sp->path.minor));
@@ -154,9 +184,6 @@ static void on_uevent(struct mpd *d, int fd, uint32_t events, uint64_t id)
 				p->why_not[0] = '\0';
 			}
 
-			if (r < 0 && r != -ENOTBLK)
-				mpd_log(&d->log, LOG_WARNING, "%s: cannot read identity from sysfs: %s",
-					kname, strerror(-r));
 			if (r == 0 && p->mp.wwid[0])
 				mpd_assemble_wwid(d, p->mp.wwid);
 		}
@@ -223,11 +250,8 @@ int mpd_discovery_step(struct mpd *d, uint64_t budget_ms)
 	while (d->startup.next < d->startup.n) {
 		const char *kname = d->startup.names[d->startup.next++];
 		struct mpd_path *p;
-		int rr = mpd_discovery_path_added(d, kname, &p);
 
-		if (rr < 0 && rr != -ENOTBLK && rr != -ENOENT)
-			mpd_log(&d->log, LOG_WARNING, "%s: cannot read identity from sysfs: %s",
-				kname, strerror(-rr));
+		mpd_discovery_path_added(d, kname, &p);	/* a failure is logged there */
 		if (mpd_now_ms() >= until && d->startup.next < d->startup.n)
 			return 1;
 	}

@@ -359,4 +359,35 @@ int mp_policy_sg_open_failed(const struct mp_sg_open_state *cur, int err, uint64
 /* The node opened: a later failure starts a new grace period. */
 void mp_policy_sg_open_ok(struct mp_sg_open_state *s);
 
+/* ---- a path's identity read again on a uevent (policy-uevent.c) ---------- */
+
+/* An add or change uevent makes the daemon read the device's identity from
+ * sysfs again. What it does with the result, and whether that is worth a
+ * warning: only a real change (another WWID) or a read failure that is
+ * news (the first of a run) warns; a read of an unchanged device says
+ * nothing, and a device already gone (its remove event follows) neither. */
+enum mp_uevent_read_action {
+	MP_UEVENT_ADD,		/* a new path record */
+	MP_UEVENT_REFRESH,	/* known path: take its size, state, ALUA */
+	MP_UEVENT_KEEP,		/* the read failed: the record stays as it is */
+};
+
+struct mp_uevent_read {
+	bool known;		/* a record of this device exists */
+	int read_rc;		/* the sysfs read: 0 or -errno */
+	const char *old_wwid;	/* the record's ("" none); known only */
+	const char *new_wwid;	/* what sysfs says ("" none); read_rc 0 only */
+	bool warned;		/* a warning of this kind is already out */
+};
+
+struct mp_uevent_verdict {
+	enum mp_uevent_read_action action;
+	bool warn;		/* log at warning level (else debug) */
+	bool wwid_changed;	/* known device, another non-empty WWID */
+	bool warned;		/* the record's new warned flag */
+};
+
+/* -EINVAL for NULL. */
+int mp_policy_uevent_read(const struct mp_uevent_read *in, struct mp_uevent_verdict *ret);
+
 #endif
