@@ -81,7 +81,8 @@ static void on_signal(struct mpd *d, int fd, uint32_t events, uint64_t id)
 static void on_workers(struct mpd *d, int fd, uint32_t events, uint64_t id)
 {
 	mpd_workers_reap(d->workers, d, mpd_assemble_job_done);
-	if (!d->ready_ms && mpd_workers_pending(d->workers) == 0) {
+	/* not while the first assembly is sliced: its creates are still coming */
+	if (!d->ready_ms && !d->startup.active && mpd_workers_pending(d->workers) == 0) {
 		d->ready_ms = mpd_now_ms();
 		mpd_log(&d->log, LOG_NOTICE, "startup done in %llu ms: %zu maps, %zu paths",
 			(unsigned long long)(d->ready_ms - d->started_ms), d->n_maps, d->n_paths);
