@@ -56,7 +56,7 @@ VMPROGS := $(patsubst tests/vm/progs/%.c,$(BUILD)/vmprogs/%,$(VMPROG_SRCS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-.PHONY: all libs progs unit-tests deps check check-unit check-fuzz check-vm check-boot kmod kmod-install kmod-dkms \
+.PHONY: all libs progs unit-tests deps check check-unit check-fuzz check-vm check-boot check-dracut kmod kmod-install kmod-dkms \
 	lint demo bench install clean
 all: libs progs $(VMPROGS)
 
@@ -119,6 +119,11 @@ check-vm: all kmod
 
 check-boot: all
 	tests/vm/boot/run-boot-test
+
+# Boot through a dracut-built initramfs (unpacked dracut-core, 90mp); not
+# in `make check`: the dracut build alone takes 1-4 min on this host.
+check-dracut: all
+	tests/vm/boot/run-dracut-boot
 
 # The byte-share path selector and the patched dm-multipath, out of tree
 # against Debian's headers, into build/kernel/ (kernel/dm-byte-share/README.md).
