@@ -19,6 +19,7 @@
 # Figures: mpctl claim run time (ms) per call.
 set -u
 . "$VM_LIB/guest.sh"
+. "$VM_BED/tests/mpd-lib.bash"
 : "${VM_TEST_NAME:=udev-claim}"
 [ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
 for b in mpctl kpartx-helpers multipathd; do
@@ -47,13 +48,8 @@ say "baseline: /dev/disk/by-uuid/$uuid -> $(readlink "/dev/disk/by-uuid/$uuid")"
 
 # ---- install our rules into the guest overlay --------------------------------
 inst=$(mktemp -d)
-DESTDIR=$inst SBINDIR=$VM_BUILD "$VM_CHECKOUT/scripts/install-extra" >/dev/null ||
-	fail "install-extra into $inst failed"
-mkdir -p /etc/udev/rules.d /etc/multipath
-cp "$inst"/lib/udev/rules.d/5[67]-mp-*.rules /etc/udev/rules.d/
+mp_rules_install "$inst"
 grep -q "$VM_BUILD/mpctl claim" /etc/udev/rules.d/56-mp-path.rules || fail "rules do not call the build's mpctl"
-: >/etc/multipath/wwids
-conf() { printf 'defaults {\n\tfind_multipaths %s\n\tuser_friendly_names yes\n}\n' "$1" >/etc/multipath.conf; }
 retrigger() {
 	udev_reload
 	udevadm trigger --action=change --subsystem-match=block --sysname-match='sd*'
@@ -77,7 +73,7 @@ unclaimed() { # DEV REASON
 }
 
 # ---- find_multipaths on: two paths -> claimed ----------------------------------
-conf on; retrigger
+mp_conf on; retrigger
 for d in "$p0" "$p1"; do claimed "$d" other-path; claimed "${d}1" ""; done
 l=$(readlink -f "/dev/disk/by-uuid/$uuid" 2>/dev/null)
 case $l in /dev/sd*) fail "by-uuid/$uuid still points to the path $l" ;; esac
@@ -93,7 +89,7 @@ t=$(ms_now); for i in 1 2 3 4 5 6 7 8 9 10; do "$VM_BUILD/mpctl" claim --udev "$
 figure mpctl-claim-ms $(( ($(ms_now) - t) / 10 ))
 
 # ---- strict: wwids file decides ---------------------------------------------------
-conf strict; retrigger
+mp_conf strict; retrigger
 # sticky: a claim made before survives a change event...
 claimed "$p0" sticky
 # (also over a coldplug "add", which keeps the db: the real root's trigger
@@ -104,19 +100,19 @@ claimed "$p0" sticky
 printf 'defaults {\n\tfind_multipaths strict\n}\nblacklist {\n\twwid "^%s$"\n}\n' "$wwid" >/etc/multipath.conf
 retrigger
 unclaimed "$p0" blacklisted
-conf strict; retrigger
+mp_conf strict; retrigger
 unclaimed "$p0" not-in-wwids
 echo "/$wwid/" >/etc/multipath/wwids; retrigger
 claimed "$p0" in-wwids; claimed "$p1" in-wwids
 pass "strict: claims sticky over change and coldplug add; blacklist releases; not-in-wwids -> unclaimed; in wwids -> claimed"
 
 # ---- single scsi_debug path: on -> no; smart -> maybe, then released ------------
-conf on; : >/etc/multipath/wwids
+mp_conf on; : >/etc/multipath/wwids
 sdebug_up 1 1 || fail "scsi_debug did not come up"
 sd=$(sdebug_devs | head -n1)
 udevadm trigger --action=add --sysname-match="$sd"; udev_settle
 unclaimed "$sd" single-path
-conf smart
+mp_conf smart
 udevadm trigger --action=add --sysname-match="$sd"; udev_settle
 [ "$(prop "$sd" MP_CLAIM)" = maybe ] || fail "$sd: smart gives $(prop "$sd" MP_CLAIM), want maybe"
 [ "$(prop "$sd" SYSTEMD_READY)" = 0 ] || fail "$sd: held back but SYSTEMD_READY=$(prop "$sd" SYSTEMD_READY)"
@@ -140,7 +136,7 @@ pass "single path: on -> not claimed; smart -> maybe for ${to}s (default, unknow
 sdebug_down
 
 # ---- the daemon: map, links, partition map from 57-mp-map.rules -------------------
-conf on; retrigger
+mp_conf on; retrigger
 daemon_use mpd || fail "no mpd adapter"
 MPD_ARGS="--foreground -v 3" daemon_start || fail "our daemon did not start"
 must 60 "map mpatha" test -e /dev/mapper/mpatha
@@ -160,5 +156,5 @@ retrigger
 [ "$(prop "$p0" MP_CLAIM_REASON)" = in-map ] || fail "$p0: reason $(prop "$p0" MP_CLAIM_REASON) with the map up"
 pass "daemon: mpatha and mpatha-part1, dm-uuid/dm-name links, by-uuid on the map's partition, paths in-map"
 daemon_stop
-rm -f /etc/udev/rules.d/5[67]-mp-*.rules /etc/multipath.conf; udev_reload
+mp_rules_remove
 say "PASS"

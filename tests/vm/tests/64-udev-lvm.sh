@@ -27,6 +27,7 @@
 # time from reinstate_path to the partition map (ms).
 set -u
 . "$VM_LIB/guest.sh"
+. "$VM_BED/tests/mpd-lib.bash"
 : "${VM_TEST_NAME:=udev-lvm}"
 [ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
 for b in mpctl kpartx-helpers multipathd; do
@@ -55,21 +56,15 @@ cleanup() {
 		dmsetup remove --retry "$m" >/dev/null 2>&1
 	done
 	daemon_stop >/dev/null 2>&1
-	rm -f /etc/udev/rules.d/5[67]-mp-*.rules /etc/multipath.conf
-	udev_reload
+	mp_rules_remove
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
 udev_start || fail "udevd did not start"
 inst=$tmp/inst
-DESTDIR=$inst SBINDIR=$VM_BUILD "$VM_CHECKOUT/scripts/install-extra" >/dev/null ||
-	fail "install-extra into $inst failed"
-mkdir -p /etc/udev/rules.d /etc/multipath
-install_rules() { cp "$inst"/lib/udev/rules.d/5[67]-mp-*.rules /etc/udev/rules.d/ && udev_reload; }
-printf 'defaults {\n\tfind_multipaths on\n\tuser_friendly_names yes\n}\n' >/etc/multipath.conf
-: >/etc/multipath/wwids
-install_rules
+mp_conf on
+mp_rules_install "$inst"
 say "udev rules: ours $(ls /etc/udev/rules.d | grep -c 'mp-'), lvm2 $(ls /lib/udev/rules.d | grep -c lvm), multipath-tools: $(udev_mpath_rules)"
 
 # ---- no usable path: no probe may block ------------------------------------------
@@ -115,7 +110,7 @@ udev_settle 30 || fail "udev did not settle after a path returned"
 say "control without 57-mp-map.rules: $ctl; settled once a path returned"
 
 # With our rules: the last path fails.
-install_rules
+mp_rules_copy "$inst"
 dmsetup message mpnoio 0 fail_path "$a" || fail "fail_path $a"
 udev_settle 30 || fail "udev did not settle after the last path failed"
 [ "$(prop "$nd" MP_MAP_ACTIVE_PATHS)" = 0 ] || fail "mpnoio: MP_MAP_ACTIVE_PATHS=$(prop "$nd" MP_MAP_ACTIVE_PATHS) with no path"

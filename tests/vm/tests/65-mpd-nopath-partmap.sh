@@ -39,19 +39,14 @@ cleanup() {
 		dmsetup remove --retry "$x" >/dev/null 2>&1
 	done
 	mpd_stop >/dev/null 2>&1
-	rm -f /etc/udev/rules.d/5[67]-mp-*.rules /etc/multipath.conf
-	udev_reload
+	mp_rules_remove
 	rm -rf "$inst"
 }
 trap cleanup EXIT
 
 udev_start || fail "udevd did not start"
-DESTDIR=$inst SBINDIR=$VM_BUILD "$VM_CHECKOUT/scripts/install-extra" >/dev/null ||
-	fail "install-extra into $inst failed"
-mkdir -p /etc/udev/rules.d /etc/multipath
-printf 'defaults {\n\tfind_multipaths off\n\tuser_friendly_names yes\n}\n' >/etc/multipath.conf
-: >/etc/multipath/wwids
-cp "$inst"/lib/udev/rules.d/5[67]-mp-*.rules /etc/udev/rules.d/ && udev_reload
+mp_conf off
+mp_rules_install "$inst"
 
 modprobe -r scsi_dh_alua 2>/dev/null # see 45-kpartx-helpers: a standby port
 SDEBUG_MB=16 sdebug_up 1 2 || fail "scsi_debug did not give 1 LUN x 2 paths"
