@@ -19,7 +19,6 @@
 # Figures: mpctl claim run time (ms) per call.
 set -u
 . "$VM_LIB/guest.sh"
-. "$VM_BED/tests/mpd-lib.bash"
 : "${VM_TEST_NAME:=udev-claim}"
 [ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
 for b in mpctl kpartx-helpers multipathd; do

@@ -27,7 +27,6 @@
 # time from reinstate_path to the partition map (ms).
 set -u
 . "$VM_LIB/guest.sh"
-. "$VM_BED/tests/mpd-lib.bash"
 : "${VM_TEST_NAME:=udev-lvm}"
 [ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
 for b in mpctl kpartx-helpers multipathd; do

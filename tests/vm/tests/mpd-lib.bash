@@ -72,20 +72,3 @@ mpctl_soft_fail() {
 }
 mpctl_soft_fail_end() { [ -z "$FAILED" ] || fatal_fail "$FAILED"; }
 
-# ---- our udev rules in the guest overlay (60-udev-claim, 64-udev-lvm, 65-*) -------
-# mp_rules_install DIR: the build's rules and helpers installed into DIR
-# (scripts/install-extra), an empty wwids file, and the rules copied into
-# /etc/udev/rules.d, so they call the build's binaries.
-mp_rules_install() {
-	DESTDIR=$1 SBINDIR=$VM_BUILD "$VM_CHECKOUT/scripts/install-extra" >/dev/null ||
-		fail "install-extra into $1 failed"
-	mkdir -p /etc/udev/rules.d /etc/multipath
-	: >/etc/multipath/wwids
-	mp_rules_copy "$1"
-}
-# mp_rules_copy DIR: (again) the rules from an mp_rules_install DIR
-mp_rules_copy() { cp "$1"/lib/udev/rules.d/5[67]-mp-*.rules /etc/udev/rules.d/ && udev_reload; }
-# mp_conf FIND_MULTIPATHS: /etc/multipath.conf, which the rules' helper reads
-mp_conf() { printf 'defaults {\n\tfind_multipaths %s\n\tuser_friendly_names yes\n}\n' "$1" >/etc/multipath.conf; }
-# mp_rules_remove: undoes mp_rules_install and mp_conf
-mp_rules_remove() { rm -f /etc/udev/rules.d/5[67]-mp-*.rules /etc/multipath.conf; udev_reload; }
