@@ -240,14 +240,16 @@ static int claim(const char *dev, bool udev, bool quiet)
 static int config_dump(bool builtin)
 {
 	struct json_object *data = NULL;
-	struct mp_strbuf sb = MP_STRBUF_INIT, defs_text = MP_STRBUF_INIT;
+	struct mp_strbuf sb = MP_STRBUF_INIT;
 	struct mp_diags diags = MP_DIAGS_INIT;
 	struct mp_config *cfg = NULL;
-	const char *rest;
 	int r;
 
 	if (!builtin && mpctl_request_quiet("show config", &data, NULL) == 0) {
-		fputs(mpctl_jstr(data, "text"), stdout);
+		/* "full" since 2026-11-26; an older daemon sends "text" only */
+		const char *full = mpctl_jstr(data, "full");
+
+		fputs(*full ? full : mpctl_jstr(data, "text"), stdout);
 		json_object_put(data);
 		return 0;
 	}
@@ -256,21 +258,12 @@ static int config_dump(bool builtin)
 	else
 		r = mp_config_load(CONFIG_FILE, true, false, &diags, &cfg);
 	mp_diags_release(&diags);
-	if (r < 0)
-		goto out;
-	r = mp_config_dump_defaults(cfg, &defs_text);
 	if (r == 0)
-		r = mp_config_dump(cfg, builtin, &sb);
-	if (r < 0)
-		goto out;
-	/* mp_config_dump's text starts with its (explicit-only) defaults */
-	rest = strstr(mp_strbuf_str(&sb), "}\n");
-	fputs(mp_strbuf_str(&defs_text), stdout);
-	fputs(rest ? rest + 2 : "", stdout);
-out:
-	if (r < 0)
+		r = mp_config_dump_full(cfg, builtin, &sb);
+	if (r == 0)
+		fputs(mp_strbuf_str(&sb), stdout);
+	else
 		fprintf(stderr, "multipath: cannot read the configuration: %s\n", strerror(-r));
-	mp_strbuf_release(&defs_text);
 	mp_strbuf_release(&sb);
 	mp_config_free(cfg);
 	return r < 0 ? 1 : 0;

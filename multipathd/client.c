@@ -201,7 +201,8 @@ int mpd_client_run(const char *socket_path, int argc, char **argv)
 
 			if (fetch("show config", &d))
 				return 1;
-			fputs(mpctl_jstr(d, "text"), stdout);
+			/* the incumbent prints the whole configuration in force */
+			fputs(*mpctl_jstr(d, "full") ? mpctl_jstr(d, "full") : mpctl_jstr(d, "text"), stdout);
 			json_object_put(d);
 			return 0;
 		}

@@ -134,17 +134,22 @@ static struct json_object *cmd_version(struct mpd *d, const char *const *a, unsi
 static struct json_object *cmd_config(struct mpd *d, const char *const *a, unsigned int n, char *err,
 				      size_t len)
 {
-	struct mp_strbuf sb = MP_STRBUF_INIT;
-	struct json_object *o;
+	struct mp_strbuf sb = MP_STRBUF_INIT, full = MP_STRBUF_INIT;
+	struct json_object *o = NULL;
 
-	if (mp_config_dump(d->cfg, false, &sb) < 0) {
+	/* text: what the files set; full: every default in force and the
+	 * built-in hardware table too (the compat clients print that) */
+	if (mp_config_dump(d->cfg, false, &sb) < 0 || mp_config_dump_full(d->cfg, true, &full) < 0) {
 		snprintf(err, len, "cannot print the configuration (out of memory)");
-		return NULL;
+		goto out;
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "config_file", jstr(d->opt.config_file));
 	json_object_object_add(o, "text", jstr(mp_strbuf_str(&sb)));
+	json_object_object_add(o, "full", jstr(mp_strbuf_str(&full)));
+out:
 	mp_strbuf_release(&sb);
+	mp_strbuf_release(&full);
 	return o;
 }
 

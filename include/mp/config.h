@@ -244,5 +244,9 @@ int mp_config_dump(const struct mp_config *cfg, bool include_hwtable, struct mp_
  * and its value in force (built-in or set): what `multipath -t/-T` print,
  * where mp_config_dump's defaults hold only the keywords a file set. */
 int mp_config_dump_defaults(const struct mp_config *cfg, struct mp_strbuf *out);
+/* mp_config_dump with mp_config_dump_defaults' defaults section: the
+ * configuration in force as the incumbent's `multipathd show config` and
+ * `multipath -t/-T` print it. */
+int mp_config_dump_full(const struct mp_config *cfg, bool include_hwtable, struct mp_strbuf *out);
 
 #endif

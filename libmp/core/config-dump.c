@@ -231,14 +231,11 @@ static int dump_devices(const struct cfg_device *d, size_t n, struct mp_strbuf *
 	return r;
 }
 
-int mp_config_dump(const struct mp_config *cfg, bool include_hwtable, struct mp_strbuf *out)
+/* Everything after the defaults section. */
+static int dump_after_defaults(const struct mp_config *cfg, bool include_hwtable, struct mp_strbuf *out)
 {
-	int r = mp_strbuf_puts(out, "defaults {\n");
+	int r = mp_strbuf_puts(out, "devices {\n");
 
-	if (r == 0)
-		r = dump_fields(&cfg->defaults.s, cfg->defaults.mask, false, "\t", out);
-	if (r == 0)
-		r = mp_strbuf_puts(out, "}\ndevices {\n");
 	if (r == 0 && include_hwtable)
 		r = dump_devices(cfg->hw, cfg->nhw, out);
 	if (r == 0)
@@ -274,4 +271,22 @@ int mp_config_dump(const struct mp_config *cfg, bool include_hwtable, struct mp_
 	if (r == 0)
 		r = mp_strbuf_puts(out, "}\n");
 	return r;
+}
+
+int mp_config_dump(const struct mp_config *cfg, bool include_hwtable, struct mp_strbuf *out)
+{
+	int r = mp_strbuf_puts(out, "defaults {\n");
+
+	if (r == 0)
+		r = dump_fields(&cfg->defaults.s, cfg->defaults.mask, false, "\t", out);
+	if (r == 0)
+		r = mp_strbuf_puts(out, "}\n");
+	return r < 0 ? r : dump_after_defaults(cfg, include_hwtable, out);
+}
+
+int mp_config_dump_full(const struct mp_config *cfg, bool include_hwtable, struct mp_strbuf *out)
+{
+	int r = mp_config_dump_defaults(cfg, out);
+
+	return r < 0 ? r : dump_after_defaults(cfg, include_hwtable, out);
 }

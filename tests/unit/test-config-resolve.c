@@ -318,6 +318,42 @@ static void test_config_dump_defaults(void)
 	mp_config_free(cfg);
 }
 
+/* The compat clients' `show config` / -t / -T text: the effective
+ * defaults, then the file's devices (and with the hardware table, the
+ * built-in ones), overrides and multipaths; it parses back to the same. */
+static void test_config_dump_full(void)
+{
+	struct mp_config *cfg = parse_ok("defaults {\n\tpolling_interval 7\n}\n"
+					 "devices {\n\tdevice {\n\t\tvendor \"ACME\"\n"
+					 "\t\tproduct \"Z9\"\n\t\tno_path_retry 3\n\t}\n}\n"), *again;
+	struct mp_strbuf full = MP_STRBUF_INIT, bare = MP_STRBUF_INIT, again_text = MP_STRBUF_INIT;
+	const char *t;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_EQUAL_FATAL(mp_config_dump_full(cfg, true, &full), 0);
+	CU_ASSERT_EQUAL_FATAL(mp_config_dump_full(cfg, false, &bare), 0);
+	t = mp_strbuf_str(&full);
+	CU_ASSERT_EQUAL(strncmp(t, "defaults {\n", 11), 0);
+	/* set and built-in defaults alike */
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "\tpolling_interval 7\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "\tpath_checker tur\n"));
+	/* one defaults section only */
+	CU_ASSERT_PTR_NULL(strstr(t + 1, "defaults {"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "\"ACME\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(t, "\"QEMU HARDDISK\""));
+	CU_ASSERT_PTR_NULL(strstr(mp_strbuf_str(&bare), "\"QEMU HARDDISK\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&bare), "\"ACME\""));
+	again = parse_ok(mp_strbuf_str(&bare));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(again);
+	CU_ASSERT_EQUAL(mp_config_dump_full(again, false, &again_text), 0);
+	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&bare), mp_strbuf_str(&again_text));
+	mp_strbuf_release(&full);
+	mp_strbuf_release(&bare);
+	mp_strbuf_release(&again_text);
+	mp_config_free(again);
+	mp_config_free(cfg);
+}
+
 static void test_names(void)
 {
 	CU_ASSERT_STRING_EQUAL(mp_origin_to_string(MP_ORIGIN_OVERRIDES), "overrides");
@@ -339,6 +375,7 @@ const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_settings_dump_shows_origins),
 	UNIT_TEST(test_config_dump_round_trips),
 	UNIT_TEST(test_config_dump_defaults),
+	UNIT_TEST(test_config_dump_full),
 	UNIT_TEST(test_names),
 	UNIT_END,
 };

@@ -110,7 +110,12 @@ must 20 "maps back after reconfigure" mpd_sdebug_maps_ready 2 2
 [ "$(mpd_cmp fail path sdzz)" = fail ] || fail "multipathd fail path of nothing"
 [ "$(mpd_cmp resize map "$m")" = ok ] || fail "multipathd resize map"
 [ "$(mpd_cmp resize map "$w")" = ok ] || fail "multipathd resize map WWID"
-mpd_cmp show config | grep -qE '^[[:space:]]*polling_interval 2$' || fail "multipathd show config"
+mpd_cmp show config >/tmp/sc.conf
+grep -qE '^[[:space:]]*polling_interval 2$' /tmp/sc.conf || fail "multipathd show config: not the running config"
+# as the incumbent: every default in force and the built-in hardware table
+grep -qE '^[[:space:]]*max_polling_interval [0-9]+$' /tmp/sc.conf && grep -q '"scsi_debug"' /tmp/sc.conf ||
+	fail "multipathd show config: no unset default or no hardware table"
+[ "$(grep -c '^defaults {' /tmp/sc.conf)" = 1 ] || fail "multipathd show config: not one defaults section"
 mpd_cmp show daemon | grep -qE '^pid [0-9]+ running$' || fail "multipathd show daemon"
 dt=$(devnum_of "$d")
 [ "$(mpd_cmp fail path "$d")" = ok ] || fail "multipathd fail path $d"
@@ -143,7 +148,9 @@ MPCTL_SOCKET=$MPD_SOCK "$MP" -t >/tmp/t.conf || fail "multipath -t exited $?"
 grep -qE '^[[:space:]]*find_multipaths ' /tmp/t.conf && grep -qE '^[[:space:]]*device \{' /tmp/t.conf ||
 	fail "multipath -t: no find_multipaths default or no hardware table"
 expect_rc 0 ctl config check --no-config-dir /tmp/t.conf
-MPCTL_SOCKET=$MPD_SOCK "$MP" -T | grep -qE '^[[:space:]]*polling_interval 2$' || fail "multipath -T: not the running config"
+MPCTL_SOCKET=$MPD_SOCK "$MP" -T >/tmp/T.conf || fail "multipath -T exited $?"
+grep -qE '^[[:space:]]*polling_interval 2$' /tmp/T.conf || fail "multipath -T: not the running config"
+grep -qE '^[[:space:]]*find_multipaths ' /tmp/T.conf || fail "multipath -T: no find_multipaths default"
 n0=$(grep -c 'reconfigure: reading' "$MPD_LOG")
 MPCTL_SOCKET=$MPD_SOCK "$MP" -r || fail "multipath -r exited $?"
 must 10 "the daemon re-read its config (multipath -r)" eval '[ "$(grep -c "reconfigure: reading" "$MPD_LOG")" -gt '"$n0"' ]'
