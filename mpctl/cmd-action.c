@@ -121,6 +121,16 @@ int mpctl_cmd_action(int argc, char **argv)
 			fprintf(stderr, "mpctl %s: \"%s\" is not a valid name\n", a->words, argv[i]);
 			return MPCTL_EXIT_USAGE;
 		}
+	if (!strcmp(a->words, "switch group")) {
+		long n;
+
+		/* path groups count from 1; the daemon says whether MAP has N */
+		if (mpctl_parse_count(argv[nw + 1], 1, 65535, &n) < 0) {
+			fprintf(stderr, "mpctl switch group: \"%s\" is not a path group number (1, 2, ...)\n",
+				argv[nw + 1]);
+			return MPCTL_EXIT_USAGE;
+		}
+	}
 	mp_strbuf_puts(&line, a->words);
 	for (int i = (int)nw; i < argc; i++)
 		mp_strbuf_printf(&line, " %s", argv[i]);

@@ -71,6 +71,7 @@ expect_rc 2 ctl fail path
 # group, queueing, resize, reconfigure
 expect_rc 0 ctl switch group "$m" 1
 expect_rc 1 ctl switch group "$m" 9
+expect_rc 2 ctl switch group "$m" 0x1
 expect_rc 0 ctl queueing disable "$m"
 must 10 "queueing off in $m" eval '! dmsetup table '"$m"' | grep -q queue_if_no_path'
 expect_rc 0 ctl --json show maps; jq_ok 'map(select(.name == "'"$m"'"))[0].queueing == false'
