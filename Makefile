@@ -120,10 +120,12 @@ check-vm: all kmod
 check-boot: all
 	tests/vm/boot/run-boot-test
 
-# Boot through a dracut-built initramfs (unpacked dracut-core, 90mp); not
-# in `make check`: the dracut build alone takes 1-4 min on this host.
+# Boot through a dracut-built initramfs (unpacked dracut-core, 90mp), with
+# dracut's shell init and with systemd in the initrd; not in `make check`:
+# the dracut build alone takes 1-4 min on this host.
 check-dracut: all
 	tests/vm/boot/run-dracut-boot
+	DRACUT_INIT=systemd tests/vm/boot/run-dracut-boot
 
 # The byte-share path selector and the patched dm-multipath, out of tree
 # against Debian's headers, into build/kernel/ (kernel/dm-byte-share/README.md).
