@@ -105,6 +105,11 @@ mpd_cmp show maps | tee -a /tmp/compat.out | head -n1 | grep -qE '^name +sysfs +
 mpd_cmp show paths format "%d %t %T" | tee -a /tmp/compat.out | grep -qE '^sd[a-z]+ +active +ready' || fail "multipathd show paths format"
 mpd_cmp show maps raw format "%n %w" | grep -q "^$m $w\$" || fail "show maps raw format"
 mpd_cmp show topology | grep -qE "^$m \($w\)" || fail "multipathd show topology"
+mpd_cmp show map "$m" topology >/tmp/one.out || fail "multipathd show map MAP topology exited $?"
+grep -qE "^$m \($w\)" /tmp/one.out && [ "$(grep -cE '^mpath' /tmp/one.out)" = 1 ] ||
+	fail "multipathd show map $m topology: not $m alone: $(head -c 300 /tmp/one.out)"
+[ "$(mpd_cmp list maps raw format '%n %w')" = "$(mpd_cmp show maps raw format '%n %w')" ] ||
+	fail "multipathd list maps differs from show maps"
 [ "$(mpd_cmp reconfigure)" = ok ] || fail "multipathd reconfigure reply"
 must 20 "maps back after reconfigure" mpd_sdebug_maps_ready 2 2
 [ "$(mpd_cmp fail path sdzz)" = fail ] || fail "multipathd fail path of nothing"
@@ -156,6 +161,12 @@ MPCTL_SOCKET=$MPD_SOCK "$MP" -r || fail "multipath -r exited $?"
 must 10 "the daemon re-read its config (multipath -r)" eval '[ "$(grep -c "reconfigure: reading" "$MPD_LOG")" -gt '"$n0"' ]'
 must 20 "maps back after multipath -r" mpd_sdebug_maps_ready 2 2
 MPCTL_SOCKET=$MPD_SOCK "$MP" -ll "$m" | grep -qE "^size=" || fail "multipath -ll MAP"
+# bare multipath: the daemon reconfigures, the topology is printed
+n0=$(grep -c 'reconfigure: reading' "$MPD_LOG")
+MPCTL_SOCKET=$MPD_SOCK "$MP" >/tmp/bare.out || fail "bare multipath exited $?"
+grep -qE "^$m \($w\)" /tmp/bare.out || fail "bare multipath: no topology of $m"
+must 15 "the daemon re-read its config for bare multipath" eval '[ "$(grep -c "reconfigure: reading" "$MPD_LOG")" -gt '"$n0"' ]'
+must 20 "maps back after bare multipath" mpd_sdebug_maps_ready 2 2
 cat /tmp/compat.out >&2
 MPCTL_SOCKET=$MPD_SOCK "$MP" -ll nosuchmap; rc=$?
 say "multipath -ll nosuchmap: rc=$rc"
