@@ -92,34 +92,81 @@ static long next_step_ms(long step_ms)
 	return step_ms < 100 ? step_ms * 2 : 100;
 }
 
-/* Waits for udev to signal the cookie, at most wait_ms (0: no bound).
- * libdevmapper has no descriptor to wait on, only a blocking wait and a
- * non-blocking check, so the bounded form polls, with the adapter lock
- * let go between polls. 0, or -EIO if libdevmapper failed the wait. */
-static int cookie_wait(struct mp_dm *dm, uint32_t cookie, uint32_t wait_ms, const char *what)
+static void cookie_report(const struct mp_dm_batch_report *report, size_t i)
+{
+	if (report && report->done)
+		report->done(report->userdata, i);
+}
+
+/* Waits for udev to signal each of n cookies, together, at most wait_ms
+ * (0: no bound), reporting each one as it completes (report may be NULL);
+ * a cookie that fails its wait turns rcs[i] from 0 into -EIO. what names
+ * the change(s) in the warning when the bound passes. libdevmapper has no
+ * descriptor to wait on, only a blocking wait and a non-blocking check, so
+ * the bounded form polls, with the adapter lock let go between polls. */
+static void cookies_wait(struct mp_dm *dm, const uint32_t *cookies, size_t n, uint32_t wait_ms,
+			 int *rcs, const struct mp_dm_batch_report *report, const char *what)
 {
 	uint64_t t0 = mono_ms();
+	size_t first = 0, left = n, late = 0;
 	long step_ms = 10;
-	int ready = 0;
+	bool one = false, *done = NULL;
 
-	/* cookie 0 (no udev sync): the wait only makes the nodes, at once;
-	 * the immediate form would report it as never ready */
-	if (!wait_ms || !cookie)
-		return dm_udev_wait(cookie) ? 0 : -EIO;
+	if (wait_ms)
+		done = n == 1 ? &one : calloc(n ? n : 1, sizeof(*done));
+	if (!done) {
+		/* no bound (or no memory to track them): each cookie in turn */
+		for (size_t i = 0; i < n; i++) {
+			if (!dm_udev_wait(cookies[i]) && rcs[i] == 0)
+				rcs[i] = -EIO;
+			cookie_report(report, i);
+		}
+		return;
+	}
 	for (;;) {
-		if (!dm_udev_wait_immediate(cookie, &ready))
-			return -EIO;
-		if (ready)
-			return 0;
-		if (mono_ms() - t0 >= wait_ms)
+		for (size_t i = first; i < n; i++) {
+			int ready = 0;
+
+			if (done[i])
+				continue;
+			if (!cookies[i]) {
+				/* no udev sync: the wait only makes the nodes, at once */
+				if (!dm_udev_wait(0) && rcs[i] == 0)
+					rcs[i] = -EIO;
+				ready = 1;
+			} else if (!dm_udev_wait_immediate(cookies[i], &ready)) {
+				if (rcs[i] == 0)
+					rcs[i] = -EIO;
+				ready = 1;
+			}
+			if (!ready)
+				continue;
+			done[i] = true;
+			left--;
+			cookie_report(report, i);
+		}
+		while (first < n && done[first])
+			first++;
+		if (!left || mono_ms() - t0 >= wait_ms)
 			break;
 		dm_sleep_unlocked(dm, step_ms);
 		step_ms = next_step_ms(step_ms);
 	}
-	dm_note(dm, LOG_WARNING, "udev has not finished with %s after %u ms (a rule reading a map that "
-		"cannot serve I/O?); the change stands, not waiting longer", what, wait_ms);
-	cookie_give_up(cookie);
-	return 0;
+	for (size_t i = first; i < n; i++) {
+		if (done[i])
+			continue;
+		cookie_give_up(cookies[i]);
+		late++;
+		cookie_report(report, i);
+	}
+	if (late && late == n)
+		dm_note(dm, LOG_WARNING, "udev has not finished with %s after %u ms (a rule reading a map that "
+			"cannot serve I/O?); the change stands, not waiting longer", what, wait_ms);
+	else if (late)
+		dm_note(dm, LOG_WARNING, "udev has not finished with %zu of %s after %u ms (a rule reading a "
+			"map that cannot serve I/O?); they stand, not waiting longer", late, what, wait_ms);
+	if (done != &one)
+		free(done);
 }
 
 /* Runs a uevent-making task with a cookie and waits for udev. */
@@ -132,8 +179,7 @@ static int run_with_cookie(struct mp_dm *dm, struct dm_task *dmt, unsigned int u
 	if (!dm_task_set_cookie(dmt, &cookie, dm_udev_flags(udev_flags)))
 		return -EIO;
 	r = dm_task_go(dmt);
-	if (cookie_wait(dm, cookie, wait_ms, what) < 0 && r == 0)
-		r = -EIO;
+	cookies_wait(dm, &cookie, 1, wait_ms, &r, NULL, what);
 	return r;
 }
 
@@ -226,79 +272,12 @@ static int create_one_locked(const struct mp_dm_create_args *a, uint32_t *cookie
 	return r;
 }
 
-static void batch_report(const struct mp_dm_batch_report *report, size_t i)
-{
-	if (report && report->done)
-		report->done(report->userdata, i);
-}
-
-/* Polls the batch's cookies together until each is signalled or the bound
- * passes, reporting each create as its own cookie completes; a cookie that
- * fails its wait turns a created map's rc into -EIO. */
-static void batch_wait(struct mp_dm *dm, const uint32_t *cookies, size_t n, uint32_t wait_ms,
-		       int *rcs, const struct mp_dm_batch_report *report)
-{
-	uint64_t t0 = mono_ms();
-	size_t first = 0, left = n, late = 0;
-	long step_ms = 10;
-	bool *done = NULL;
-
-	if (!wait_ms || !(done = calloc(n ? n : 1, sizeof(*done)))) {
-		/* no bound (or no memory to track them): each cookie in turn */
-		for (size_t i = 0; i < n; i++) {
-			if (!dm_udev_wait(cookies[i]) && rcs[i] == 0)
-				rcs[i] = -EIO;
-			batch_report(report, i);
-		}
-		return;
-	}
-	for (;;) {
-		for (size_t i = first; i < n; i++) {
-			int ready = 0;
-
-			if (done[i])
-				continue;
-			if (!cookies[i]) {
-				/* no udev sync: the wait only makes the nodes, at once */
-				(void)dm_udev_wait(0);
-				ready = 1;
-			} else if (!dm_udev_wait_immediate(cookies[i], &ready)) {
-				if (rcs[i] == 0)
-					rcs[i] = -EIO;
-				ready = 1;
-			}
-			if (!ready)
-				continue;
-			done[i] = true;
-			left--;
-			batch_report(report, i);
-		}
-		while (first < n && done[first])
-			first++;
-		if (!left || mono_ms() - t0 >= wait_ms)
-			break;
-		dm_sleep_unlocked(dm, step_ms);
-		step_ms = next_step_ms(step_ms);
-	}
-	for (size_t i = first; i < n; i++) {
-		if (done[i])
-			continue;
-		cookie_give_up(cookies[i]);
-		late++;
-		batch_report(report, i);
-	}
-	if (late)
-		dm_note(dm, LOG_WARNING, "udev has not finished with %zu of a batch of %zu creates after %u ms "
-			"(a rule reading a map that cannot serve I/O?); they stand, not waiting longer",
-			late, n, wait_ms);
-	free(done);
-}
-
 int mp_dm_create_batch(struct mp_dm *dm, const struct mp_dm_create_args *args, size_t n,
 		       int *ret_rcs, struct mp_dm_map_info *ret_infos,
 		       const struct mp_dm_batch_report *report)
 {
 	uint32_t *cookies, wait_ms = 0;
+	char what[64];
 	int created = 0;
 
 	if (!args || !ret_rcs)
@@ -328,7 +307,8 @@ int mp_dm_create_batch(struct mp_dm *dm, const struct mp_dm_create_args *args, s
 	for (size_t i = 0; i < n; i++)
 		if (!args[i].udev_wait_ms)
 			wait_ms = 0;
-	batch_wait(dm, cookies, n, wait_ms, ret_rcs, report);
+	snprintf(what, sizeof(what), "a batch of %zu creates", n);
+	cookies_wait(dm, cookies, n, wait_ms, ret_rcs, report, what);
 	for (size_t i = 0; i < n; i++)
 		created += ret_rcs[i] == 0;
 	dm_leave(dm);
