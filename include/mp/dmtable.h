@@ -208,7 +208,7 @@ int mp_dmstatus_share_bytes(const struct mp_dmstatus_group *g, const struct mp_d
 /* The group (0-based) holding dev, for the two above; -ENOENT. */
 int mp_dmstatus_find_group(const struct mp_dmstatus *s, const char *dev, unsigned int *ret);
 
-/* ---- words, devices, messages ---------------------------------------- */
+/* ---- words, devices, messages (dmword.c) ---------------------------- */
 
 /* A dm word: non-empty, at most 4096 bytes, no blank or control character
  * and no backslash (dm_split_args treats it as an escape). 0 or -EINVAL. */
@@ -245,7 +245,7 @@ enum mp_dm_msg_kind {
 int mp_dm_message_format(enum mp_dm_msg_kind kind, const char *dev,
 			 unsigned int group, char *buf, size_t len);
 
-/* ---- internal: the word cursor both parsers share -------------------- */
+/* ---- internal (dmword.c): the word cursor both parsers share --------- */
 
 struct mp_dm_cursor {
 	char *text;		/* owned copy of the line, split in place */
@@ -272,6 +272,12 @@ int mp_dm_cursor_count(struct mp_dm_cursor *c, unsigned int max,
 int mp_dm_cursor_words(struct mp_dm_cursor *c, unsigned int n,
 		       const char *expected, char ***ret);
 int mp_dm_cursor_end(struct mp_dm_cursor *c);
+/* Records word and what was expected there in c->err; returns -EINVAL. */
+int mp_dm_cursor_fail(struct mp_dm_cursor *c, unsigned int word,
+		      const char *expected);
+/* Copies n words, each checked by mp_dm_word_validate, into a new array
+ * (NULL when n == 0); the caller frees it with mp_dm_strv_free. */
+int mp_dm_strv_dup(const char *const *src, unsigned int n, char ***ret);
 void mp_dm_strv_free(char **v, unsigned int n);
 
 #endif

@@ -37,7 +37,7 @@ struct mp_share {
 	unsigned int v[_MP_DIR_MAX];
 };
 
-/* ---- dm words (dmtable.c) ------------------------------------------------ */
+/* ---- dm words (dmword.c) ------------------------------------------------- */
 
 #define MP_SHARE_WORD_SIZE 16u
 /* Writes the table word; -EINVAL for a share out of range, -ENOBUFS. */

@@ -1,5 +1,5 @@
 /* Unit tests for the byte-share data (shares.c, the share words in
- * dmtable.c, the byte-share status words in dmstatus.c): table words and
+ * dmword.c, the byte-share status words in dmstatus.c): table words and
  * their refusals, the path_shares spec and its keys, effective shares
  * with demoted paths, /sys/block/sdX/stat lines and samples, and the
  * selector's status lines in both modes as the kernel prints them
