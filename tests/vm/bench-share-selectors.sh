@@ -7,20 +7,28 @@
 # workload: MiB/s, IOPS, and the split of bytes between the fast and the
 # slow path (/sys/block/sdX/stat).
 #   round-robin, service-time, byte-share equal shares, byte-share with
-#   share_tuning (after BS_WARM seconds of warm-up under the mix; the
-#   table's shares are logged every 5 s from the switch to the end, and
-#   every tuning reload is an event);
+#   share_tuning, then service-time and round-robin again (A-B-A: drift in
+#   the host's load shows as a gap between the two rounds, and the tuned
+#   runs are compared with the mean of both). Tuning is measured converged:
+#   the mix runs until the tuning has judged BS_STABLE_WINDOWS windows in a
+#   row without a reload (at most BS_WARM_MAX s; the figure says whether it
+#   got there), then the three measured runs; the table's shares are logged
+#   every 5 s from the switch to the end of the measured runs, and reloads
+#   during the measured runs are counted;
 #   then gray failure: slow_path_factor 2, window BS_SLOW_WINDOW s, no
 #   tuning: the delayed path is demoted (event), carries its floor, and is
 #   re-admitted once the delay is removed.
-# Figures: bench-share-<selector>-<read|write|mix>-{mbps,iops,fastpct},
-# bench-share-tuned-reloads, bench-share-{demote,readmit}-seconds.
-# vm-timeout: 1300
+# Figures: bench-share-<selector>-<read|write|mix>-{mbps,iops,fastpct}
+# (selectors round-robin, service-time, byte-share-equal, byte-share-tuned,
+# service-time-2, round-robin-2, byte-share-slowpath),
+# bench-share-tuned-{converge-seconds,converged,reloads,reloads-measured},
+# bench-share-{demote,readmit}-seconds.
+# vm-timeout: 1400
 set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 BS_KO=$VM_BUILD/kernel/dm-byte-share/dm-byte-share.ko
-: "${BS_SECS:=20}" "${BS_WARM:=40}" "${BS_DELAY:=20ms}" "${BS_SLOW_WINDOW:=6}"
+: "${BS_SECS:=20}" "${BS_WARM_MAX:=240}" "${BS_STABLE_WINDOWS:=3}" "${BS_DELAY:=20ms}" "${BS_SLOW_WINDOW:=6}"
 
 [ -r "$BS_KO" ] || fail "$BS_KO not built (make kmod)"
 modprobe dm-multipath || fail "dm-multipath"
@@ -99,13 +107,41 @@ switch byte-share-tuned "byte-share 0" "share_tuning yes"
 t_tune=$(now)
 ( while :; do say "shares at +$(elapsed "$t_tune") s: $(shares)"; sleep 5; done ) &
 logger=$!
-run byte-share-warmup mix "$BS_WARM"
+bsj() { # the map's byte_share object from show topology
+	mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m) | .byte_share'
+}
+# warm-up: the mix until the tuning has judged BS_STABLE_WINDOWS windows in
+# a row without a reload
+fio --name=warm --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k --iodepth=16 \
+	--rw=randrw --rwmixread=70 --size=60m --time_based --runtime="$BS_WARM_MAX" --output=/dev/null &
+fpid=$!
+last_r=0 last_w=0 t_last=0 converged=0
+while awk -v e="$(elapsed "$t_tune")" -v h="$BS_WARM_MAX" 'BEGIN { exit !(e < h) }'; do
+	sleep 2
+	j=$(bsj) || continue
+	r=$(echo "$j" | jq -r '.tuning_reloads // 0') w=$(echo "$j" | jq -r '.tuning_windows // 0')
+	[ "$r" != "$last_r" ] && { last_r=$r last_w=$w t_last=$(elapsed "$t_tune"); }
+	[ $((w - last_w)) -ge "$BS_STABLE_WINDOWS" ] && { converged=1; break; }
+done
+kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
+say "warm-up $(elapsed "$t_tune") s: $last_r tuning reload(s), the last at +$t_last s; converged $converged ($BS_STABLE_WINDOWS windows without a reload); shares $(shares)"
+figure bench-share-tuned-converge-seconds "$t_last"
+figure bench-share-tuned-converged "$converged"
+r0=$(bsj | jq -r '.tuning_reloads // 0')
 runs byte-share-tuned
 kill "$logger" 2>/dev/null; wait "$logger" 2>/dev/null
 say "tuned table after: $(dmsetup table "$m")"
 topo=$(mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m)')
 say "topology: $(echo "$topo" | jq -c '{byte_share, paths: [.groups[].paths[] | {dev, share, bytes, latency_us, cost_ms_per_mib}]}')"
-figure bench-share-tuned-reloads "$(echo "$topo" | jq -r '.byte_share.share_reloads // "nan"')"
+r1=$(echo "$topo" | jq -r '.byte_share.tuning_reloads // "nan"')
+figure bench-share-tuned-reloads "$r1"
+figure bench-share-tuned-reloads-measured "$((r1 - r0))"
+say "tuning reloads during the measured runs: $((r1 - r0))"
+# the second round, in reverse order
+switch service-time-2 "service-time 0"
+runs service-time-2
+switch round-robin-2 "round-robin 0"
+runs round-robin-2
 
 # the events so far (tuning reloads, slow-path verdicts), also on failure
 events() {
