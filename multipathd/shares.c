@@ -12,9 +12,9 @@
  * Shares in a table, per path:
  *   configured   path_shares lookup, MP_SHARE_DEFAULT when no word matches;
  *   tuned        permille from the tuning policy once it has reloaded;
- *   demoted      a slow path gets the tuning floor (permille), a probing
- *                one the probe share (mp_slow_probe_permille), and the
- *                others split the rest in proportion to their base. */
+ *   demoted      a slow path gets the tuning floor (permille) and the
+ *                others split the rest in proportion to their base; a
+ *                probing one is back at its base share for its probe. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,12 +47,11 @@ static unsigned int floor_permille(void)
 }
 
 /* Base shares of every path of m (configured, or tuned once the table
- * carries tuned shares) and the pinned permille of demoted and probing
- * paths (0 = not pinned), in m->model->paths order. */
+ * carries tuned shares) and the pinned permille of demoted paths (0 = not
+ * pinned; a probing path is not), in m->model->paths order. */
 static size_t base_shares(const struct mpd_map *m, struct mp_share *base, unsigned int *pinned)
 {
 	size_t n = m->model->n_paths < MP_SHARE_MAX_PATHS ? m->model->n_paths : MP_SHARE_MAX_PATHS;
-	unsigned int probe = mp_slow_probe_permille(n, floor_permille());
 
 	for (size_t i = 0; i < n; i++) {
 		const struct mpd_path *p = (const struct mpd_path *)m->model->paths[i];
@@ -63,15 +62,16 @@ static size_t base_shares(const struct mpd_map *m, struct mp_share *base, unsign
 			base[i].v[MP_DIR_READ] = p->share.tune.loaded[MP_DIR_READ];
 			base[i].v[MP_DIR_WRITE] = p->share.tune.loaded[MP_DIR_WRITE];
 		}
-		pinned[i] = !p->share.slow.demoted ? 0 : p->share.slow.probing ? probe : floor_permille();
+		pinned[i] = p->share.slow.demoted && !p->share.slow.probing ? floor_permille() : 0;
 	}
 	return n;
 }
 
 static int effective(const struct mpd_map *m, const struct mpd_path *p, struct mp_share *ret)
 {
-	struct mp_share base[MP_SHARE_MAX_PATHS], eff[MP_SHARE_MAX_PATHS];
-	unsigned int pinned[MP_SHARE_MAX_PATHS];
+	/* zeroed: gcc 12 cannot see that base_shares fills the first n */
+	struct mp_share base[MP_SHARE_MAX_PATHS] = { 0 }, eff[MP_SHARE_MAX_PATHS];
+	unsigned int pinned[MP_SHARE_MAX_PATHS] = { 0 };
 	size_t n = base_shares(m, base, pinned);
 	int r;
 
@@ -252,7 +252,7 @@ static void run_slow(struct mpd *d, struct mpd_map *m, size_t n, uint64_t now, b
 			mpd_events_path_note(d->events, p, "in-service", "demoted", "slow-path", detail);
 			break;
 		case MP_SLOW_PROBE:
-			mpd_log_path(&d->log, LOG_NOTICE, p, "slow path probed at a small share: %s", detail);
+			mpd_log_path(&d->log, LOG_NOTICE, p, "slow path probed at its full share: %s", detail);
 			mpd_events_path_note(d->events, p, "demoted", "probing", "slow-path", detail);
 			break;
 		case MP_SLOW_PROBE_FAIL:

@@ -171,7 +171,7 @@ struct mp_slow_config {
 enum mp_slow_verdict {
 	MP_SLOW_NONE,		/* nothing changed */
 	MP_SLOW_DEMOTE,		/* in service -> demoted: cut its share to the floor */
-	MP_SLOW_PROBE,		/* demoted -> probing: raise it to the probe share */
+	MP_SLOW_PROBE,		/* demoted -> probing: give it its full share for a window */
 	MP_SLOW_PROBE_FAIL,	/* probing -> demoted: back to the floor */
 	MP_SLOW_READMIT,	/* probing -> in service: give it its share back */
 };
@@ -185,7 +185,7 @@ struct mp_slow_path {
 	struct mp_share_sample sample;
 	/* state */
 	bool demoted;			/* at the floor, or probing when probing is set */
-	bool probing;			/* demoted, at the probe share */
+	bool probing;			/* demoted, on probation at its full share */
 	uint64_t bad_since_ms;		/* MP_POLICY_NEVER-free: 0 = not slow now */
 	uint64_t good_since_ms;		/* while demoted: 0 = not good now */
 	uint64_t ref_us;		/* healthy reference while demoted (see below) */
@@ -207,11 +207,14 @@ struct mp_slow_path {
  * demoted once slow for window_ms, unless that would leave no up path in
  * service. Re-admission is staged:
  *   demoted (floor share) --good for window x penalty--> probing
- *   probing (probe share) --good for window-----------> in service
+ *   probing (full share) --good for window------------> in service
  *   probing --one smoothed sample not good------------> demoted, penalty x2
  * "Good" is at or below the midpoint ((factor + 1) / 2) of a healthy
- * reference, never of the siblings as they are while they carry the
- * demoted path's load. ref_us is set at the demotion to the lower of the
+ * reference at the floor, never of the siblings as they are while they
+ * carry the demoted path's load; while probing, at its full share, of
+ * the siblings' median now (judged as at the demotion, side by side
+ * under the same load, so a slowdown of the whole host or array does
+ * not keep a healed path out). ref_us is set at the demotion to the lower of the
  * path's own healthy baseline (base_us: its latency while in service and
  * not slow, following drops at once and rises an eighth of the way per
  * sample, so a low percentile of its recent healthy samples) and the
@@ -223,9 +226,7 @@ struct mp_slow_path {
  * alone. Why not the siblings alone: at the demotion they may be loaded
  * (guest 20:29 UTC: the delayed path at the floor took 27.6 ms per I/O
  * against a 24.3 ms sibling at 950 permille, and was re-admitted).
- * The probe share tests
- * the path with more than a trickle before it gets its full share; a
- * failed probe doubles the next wait (up to 8x), as does a demotion
+ * A failed probe doubles the next wait (up to 8x), as does a demotion
  * within 4 windows of a re-admission; 4 windows in service clear it.
  * Latencies are judged smoothed (requests and request time of each new
  * sample weigh half, the older ones the rest), so one odd sample, or one
@@ -233,9 +234,6 @@ struct mp_slow_path {
  * *ret_changes counts verdicts other than NONE. 0 or -EINVAL. */
 int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *paths, size_t n,
 			uint64_t now_ms, unsigned int *ret_changes);
-/* The probe share (permille) for a map of n_usable paths: a third of an
- * equal share, at least floor. */
-unsigned int mp_slow_probe_permille(size_t n_usable, unsigned int floor);
 const char *mp_slow_verdict_to_string(enum mp_slow_verdict v);
 
 #endif

@@ -1,8 +1,9 @@
 /* Slow-path ("gray failure") detection (mp/shares.h): a path whose
  * checker says up but whose requests take far longer than its siblings'
  * (a flapping link, a congested switch port, a sick controller port) is
- * demoted to the floor share; it is probed at a small share once it
- * behaves, and re-admitted once it behaves there too. Pure: the caller
+ * demoted to the floor share; it is probed at its full share once it
+ * behaves at the floor, and re-admitted once it keeps up with its
+ * siblings there too. Pure: the caller
  * owns the per-path structs and passes samples and the time.
  *
  *              slow for window (another up path stays in service)
@@ -24,8 +25,15 @@
  *   any         no sample / no sibling / down    unchanged   timers kept
  *
  * Slow means latency > factor x the median of the other up, in-service
- * paths' latencies and latency >= min_latency_us. Good (demoted or
- * probing) means latency <= (factor + 1) / 2 x ref. ref is the lower of
+ * paths' latencies and latency >= min_latency_us. Good while demoted
+ * means latency <= (factor + 1) / 2 x ref; good while probing means
+ * latency <= (factor + 1) / 2 x the siblings' median now: at its full
+ * share the path is judged as it was demoted, side by side under the
+ * same load, so a host or array that got slower for every path slows
+ * both figures (guest 01:42 UTC, host load 13: a healed path probed at a
+ * third of a share took 66.3 ms against a 52.7 ms threshold from a
+ * 35.1 ms reference while its sibling took 230.5 ms; it was never
+ * re-admitted). ref is the lower of
  * two healthy figures taken before the demotion moved any load:
  *   - base, the path's own baseline: its smoothed latency on every
  *     in-service sample that is not slow, following a drop at once and a
@@ -54,8 +62,10 @@
  * 3.1x at iodepth 32 in the model of tests/unit/test-policy-slow.c), so a
  * demoted path whose siblings degrade stays demoted while it stays slow
  * against ref (docs/design-policy.md). Judgements of in-service paths
- * never use a demoted path's trickle latency either. The probe share
- * checks the path with more than a trickle before its full share; the
+ * never use a demoted path's trickle latency either. The floor stage
+ * (against ref) keeps a still-slow path from being probed at all; the
+ * probe (a window at its full share against the siblings, a failed one
+ * doubling the wait at the floor) is the load-independent check; the
  * two thresholds (factor vs (factor+1)/2) keep a path near the line from
  * flapping; the windows make single spikes harmless. */
 #include <errno.h>
@@ -74,13 +84,6 @@ const char *mp_slow_verdict_to_string(enum mp_slow_verdict v)
 	case MP_SLOW_READMIT: return "readmit";
 	}
 	return NULL;
-}
-
-unsigned int mp_slow_probe_permille(size_t n_usable, unsigned int floor)
-{
-	unsigned int v = n_usable ? (unsigned int)(MP_SHARE_SCALE / (3 * n_usable)) : floor;
-
-	return v > floor ? v : floor;
 }
 
 /* Time since a timer started; a clock that went back counts as none. */
@@ -203,9 +206,11 @@ static void judge_demoted(const struct mp_slow_config *cfg, struct mp_slow_path 
 
 	if (!p->ref_us || sib < p->ref_us)
 		p->ref_us = sib;
-	/* 2 x lat <= (factor + 1) x ref, i.e. at or under the midpoint */
+	/* 2 x lat <= (factor + 1) x ref, i.e. at or under the midpoint; a
+	 * probing path carries its full share, so it is judged the way it was
+	 * demoted, against its siblings as they are now */
 	good = p->latency_us < cfg->min_latency_us ||
-	       2 * p->latency_us <= p->ref_us * (cfg->factor + 1);
+	       2 * p->latency_us <= (p->probing ? sib : p->ref_us) * (cfg->factor + 1);
 	if (!good) {
 		p->good_since_ms = 0;
 		if (p->probing) {
