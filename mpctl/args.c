@@ -1,7 +1,7 @@
 /* Argument words shared by mpctl's commands and the compat clients
  * (multipath, multipathd's client mode): strict numbers for options, and
  * the MAP|WWID argument of add map / multipath -a, which may be a t10.
- * WWID with blanks. Pure functions over strings (unit-tested in
+ * WWID with blanks; the command words of multipathd's client mode. Pure functions over strings (unit-tested in
  * tests/unit/test-mpctl-args.c); nothing here prints or keeps state. */
 #include <errno.h>
 #include <stdlib.h>
@@ -106,5 +106,43 @@ int mpctl_map_arg(char *const *words, size_t n, char *ret, size_t len)
 	r = 0;
 out:
 	mp_strbuf_release(&sb);
+	return r;
+}
+
+int mpctl_command_words(int argc, char *const *argv, size_t max_len, const char ***ret_words,
+			size_t *ret_n)
+{
+	bool split = argc == 1 && strpbrk(argv[0], " \t");
+	const char **w;
+	size_t n = 0, len = 0, cap;
+	int r;
+
+	if (argc <= 0)
+		return -EINVAL;
+	/* one word with blanks: split a copy kept behind the pointer array,
+	 * which has room for the most words it can hold (one per two bytes) */
+	cap = split ? strlen(argv[0]) / 2 + 1 : (size_t)argc;
+	w = malloc(cap * sizeof(*w) + (split ? strlen(argv[0]) + 1 : 0));
+	if (!w)
+		return -ENOMEM;
+	if (split) {
+		char *copy = memcpy((char *)(w + cap), argv[0], strlen(argv[0]) + 1), *save = NULL;
+
+		for (char *t = strtok_r(copy, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
+			w[n++] = t;
+	} else {
+		for (int i = 0; i < argc; i++)
+			w[n++] = argv[i];
+	}
+	for (size_t i = 0; i < n; i++)
+		len += strlen(w[i]) + (i ? 1 : 0);
+	r = n == 0 || len == 0 ? -EINVAL : len >= max_len ? -E2BIG : 0;
+	if (r < 0)
+		goto out;
+	*ret_words = w;
+	*ret_n = n;
+	w = NULL;
+out:
+	free(w);
 	return r;
 }

@@ -80,8 +80,22 @@ int mpctl_parse_seconds(const char *s, double lo, double hi, double *ret);
  * WWID; -ENAMETOOLONG when the result does not fit len. */
 int mpctl_map_arg(char *const *words, size_t n, char *ret, size_t len);
 
+/* The command words of multipathd's client mode: argc words as they are,
+ * or the incumbent's one quoted word holding the whole command, split on
+ * blank runs. The request these words make (joined with one blank) must
+ * be shorter than max_len bytes, the daemon's request limit: a longer one
+ * is refused whole, never cut to fit. 0 with *ret_words (one allocation:
+ * the caller frees it alone; the words may point into it or into argv)
+ * and *ret_n; -EINVAL for no words, -E2BIG for a request too long,
+ * -ENOMEM. */
+int mpctl_command_words(int argc, char *const *argv, size_t max_len, const char ***ret_words,
+			size_t *ret_n);
+
 /* ---- ipc.c: the control socket client ------------------------------------- */
 
+/* The daemon's limit on one request line, its newline included
+ * (multipathd/control.c REQUEST_MAX): a longer one is refused. */
+#define MPCTL_REQUEST_MAX 4096u
 /* Hard limit on a reply (the daemon's own is 16 MiB). */
 #define MPCTL_REPLY_MAX (16u << 20)
 

@@ -142,29 +142,14 @@ static bool is_map_verb(const char *verb)
 	return false;
 }
 
-int mpd_client_run(const char *socket_path, int argc, char **argv)
+/* The command in words w[0..n-1], n >= 1 (w may be rewritten: "list"
+ * is "show", a map argument its WWID form). Returns the exit status. */
+static int run_words(const char **w, int n)
 {
 	struct mp_strbuf line = MP_STRBUF_INIT;
 	char key[MP_WWID_SIZE];
-	const char *w[16] = { 0 };
-	int n = argc < 16 ? argc : 16, r;
+	int r;
 
-	mpctl_g.socket_path = socket_path;
-	/* the incumbent also takes the whole command as one quoted word */
-	if (argc == 1 && strchr(argv[0], ' ')) {
-		static char buf[4096];
-		char *save = NULL;
-
-		snprintf(buf, sizeof(buf), "%s", argv[0]);
-		n = 0;
-		for (char *t = strtok_r(buf, " ", &save); t && n < 16; t = strtok_r(NULL, " ", &save))
-			w[n++] = t;
-	} else {
-		for (int i = 0; i < n; i++)
-			w[i] = argv[i];
-	}
-	if (n == 0)
-		return 1;
 	if (!strcmp(w[0], "list"))
 		w[0] = "show";
 	if (!strcmp(w[0], "show") && n >= 2) {
@@ -245,5 +230,29 @@ int mpd_client_run(const char *socket_path, int argc, char **argv)
 		json_object_put(d);
 	}
 	mp_strbuf_release(&line);
+	return r;
+}
+
+int mpd_client_run(const char *socket_path, int argc, char **argv)
+{
+	const char **words = NULL;
+	size_t n_words = 0;
+	int r;
+
+	mpctl_g.socket_path = socket_path;
+	/* the incumbent also takes the whole command as one quoted word; a
+	 * command longer than the daemon takes is refused whole (as the
+	 * incumbent's "command too large", exit 1), never cut to fit */
+	r = mpctl_command_words(argc, argv, MPCTL_REQUEST_MAX, &words, &n_words);
+	if (r == -E2BIG)
+		fprintf(stderr, "multipathd: command too long (at most %u bytes)\n", MPCTL_REQUEST_MAX - 1);
+	else if (r == -EINVAL)
+		fprintf(stderr, "multipathd: empty command\n");
+	else if (r == -ENOMEM)
+		fprintf(stderr, "multipathd: out of memory\n");
+	if (r < 0)
+		return 1;
+	r = run_words(words, (int)n_words);
+	free(words);
 	return r;
 }

@@ -1,7 +1,8 @@
 /* mpctl's argument words (mpctl/args.c): the strict numbers every numeric
  * option goes through (words that strtol/strtod alone would take must be
  * refused), and the MAP|WWID argument of add map / multipath -a with a
- * t10. WWID as one word with blank runs or split over several words. */
+ * t10. WWID as one word with blank runs or split over several words; the
+ * command words of multipathd's client mode, refused whole when too long. */
 #include <errno.h>
 #include <string.h>
 
@@ -143,10 +144,88 @@ static void test_map_arg_limits(void)
 	CU_ASSERT_EQUAL(mpctl_map_arg((char *[]){ big }, 1, out, sizeof(out)), -ENAMETOOLONG);
 }
 
+static void test_command_words(void)
+{
+	static const struct {
+		int argc;
+		const char *argv[4];
+		int rc;
+		const char *joined;	/* the words joined with '|' */
+	} cases[] = {
+		{ 2, { "show", "status" }, 0, "show|status" },
+		{ 1, { "show status" }, 0, "show|status" },
+		{ 1, { "  show \t maps   raw " }, 0, "show|maps|raw" },
+		{ 1, { "reconfigure" }, 0, "reconfigure" },
+		{ 3, { "show", "paths format", "%d %t" }, 0, "show|paths format|%d %t" },
+		{ 1, { "a b c d e f g h i j k l m n o p q r s t" }, 0,
+		  "a|b|c|d|e|f|g|h|i|j|k|l|m|n|o|p|q|r|s|t" },
+		{ 0, { NULL }, -EINVAL, NULL },
+		{ 1, { "" }, -EINVAL, NULL },
+		{ 1, { "   " }, -EINVAL, NULL },
+		/* 20 bytes joined, refused under a limit of 20 */
+		{ 3, { "show", "maps", "raw format" }, -E2BIG, NULL },
+		{ 1, { "show maps  raw format" }, -E2BIG, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char **w = NULL;
+		size_t n = 0;
+		char joined[128] = "";
+		int r = mpctl_command_words(cases[i].argc, (char *const *)cases[i].argv,
+					    cases[i].rc == -E2BIG ? 20 : 4096, &w, &n);
+
+		CU_ASSERT_EQUAL(r, cases[i].rc);
+		if (r != 0 || cases[i].rc != 0)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			snprintf(joined + strlen(joined), sizeof(joined) - strlen(joined), "%s%s",
+				 k ? "|" : "", w[k]);
+		CU_ASSERT_STRING_EQUAL(joined, cases[i].joined);
+		free(w);
+	}
+}
+
+/* More than 16 words, and a request at the daemon's limit: every word is
+ * kept up to it, one byte more is refused (never cut to fit). */
+static void test_command_words_long(void)
+{
+	static char argv0[8192], *many[40];
+	const char **w = NULL;
+	size_t n = 0;
+
+	for (int i = 0; i < 40; i++)
+		many[i] = i % 2 ? "word" : "x";
+	CU_ASSERT_EQUAL(mpctl_command_words(40, many, 4096, &w, &n), 0);
+	CU_ASSERT_EQUAL(n, 40);
+	if (n == 40)
+		CU_ASSERT_STRING_EQUAL(w[39], "word");
+	free(w);
+	/* one word of 4095 bytes with blanks: 2048 words, taken */
+	for (size_t i = 0; i < 4095; i++)
+		argv0[i] = i % 2 ? ' ' : 'a';
+	argv0[4095] = '\0';
+	CU_ASSERT_EQUAL(mpctl_command_words(1, (char *[]){ argv0 }, 4096, &w, &n), 0);
+	CU_ASSERT_EQUAL(n, 2048);
+	free(w);
+	/* 4096 bytes: refused, as are 4096 bytes spread over argv words */
+	argv0[4095] = 'b';
+	argv0[4096] = '\0';
+	w = NULL;
+	CU_ASSERT_EQUAL(mpctl_command_words(1, (char *[]){ argv0 }, 4096, &w, &n), -E2BIG);
+	CU_ASSERT_PTR_NULL(w);
+	memset(argv0, 'c', 4094);
+	argv0[4094] = '\0';
+	CU_ASSERT_EQUAL(mpctl_command_words(2, (char *[]){ argv0, "d" }, 4096, &w, &n), -E2BIG);
+	CU_ASSERT_EQUAL(mpctl_command_words(2, (char *[]){ argv0, "" }, 4096, &w, &n), 0);
+	free(w);
+}
+
 const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_count),
 	UNIT_TEST(test_seconds),
 	UNIT_TEST(test_map_arg),
 	UNIT_TEST(test_map_arg_limits),
+	UNIT_TEST(test_command_words),
+	UNIT_TEST(test_command_words_long),
 	UNIT_END,
 };
