@@ -2,7 +2,8 @@
  * the incumbent's multipath(8) that its clients call (os-brick, CSI
  * drivers, ReaR, scripts), with its output layout and exit codes:
  *
- *   -ll [MAP] / -l [MAP]   the topology tree (daemon, or the kernel's view)
+ *   -ll [MAP] / -l [MAP]   the topology tree (daemon, or the kernel's view);
+ *                          MAP may be a path device: the map holding it
  *   -f MAP|WWID            flush one map, refused while open   (exit 1)
  *   -F                     flush every unused map
  *   -a WWID / -w WWID      add to / remove from the wwids file (wwids.c), in
@@ -46,6 +47,31 @@ static void usage(FILE *f)
 		"(mpctl's front-end for the options multipath(8) clients use; see mpctl(8))\n");
 }
 
+/* The name of the map holding path DEV (sdX, /dev/sdX or MAJ:MIN), or
+ * NULL: the incumbent's `multipath [-ll|-l] DEV` shows that map. */
+static const char *map_of_path(struct json_object *topo, const char *dev)
+{
+	if (!strncmp(dev, "/dev/", 5))
+		dev += 5;
+	for (size_t i = 0; i < json_object_array_length(topo); i++) {
+		struct json_object *m = json_object_array_get_idx(topo, i), *groups, *paths;
+
+		if (!json_object_object_get_ex(m, "groups", &groups))
+			continue;
+		for (size_t g = 0; g < json_object_array_length(groups); g++) {
+			if (!json_object_object_get_ex(json_object_array_get_idx(groups, g), "paths", &paths))
+				continue;
+			for (size_t k = 0; k < json_object_array_length(paths); k++) {
+				struct json_object *p = json_object_array_get_idx(paths, k);
+
+				if (!strcmp(dev, mpctl_jstr(p, "dev")) || !strcmp(dev, mpctl_jstr(p, "dev_t")))
+					return mpctl_jstr(m, "name");
+			}
+		}
+	}
+	return NULL;
+}
+
 static int list(const char *only, bool checker)
 {
 	struct mp_strbuf sb = MP_STRBUF_INIT;
@@ -56,6 +82,14 @@ static int list(const char *only, bool checker)
 	r = mpctl_get_view("topology", &topo, &fb);
 	if (r)
 		return r == MPCTL_EXIT_UNREACHABLE ? 1 : r;
+	if (only) {
+		bool is_map = false;
+
+		for (size_t i = 0; i < json_object_array_length(topo) && !is_map; i++)
+			is_map = mpctl_map_matches(json_object_array_get_idx(topo, i), only);
+		if (!is_map && map_of_path(topo, only))
+			only = map_of_path(topo, only);
+	}
 	r = mpctl_render_topology(topo, only, checker && !fb ? MPCTL_TREE_LL : MPCTL_TREE_L, false, &sb);
 	fputs(mp_strbuf_str(&sb), stdout);
 	mp_strbuf_release(&sb);

@@ -110,6 +110,12 @@ grep -qE "^$m \($w\)" /tmp/one.out && [ "$(grep -cE '^mpath' /tmp/one.out)" = 1 
 	fail "multipathd show map $m topology: not $m alone: $(head -c 300 /tmp/one.out)"
 [ "$(mpd_cmp list maps raw format '%n %w')" = "$(mpd_cmp show maps raw format '%n %w')" ] ||
 	fail "multipathd list maps differs from show maps"
+# a command longer than the daemon takes: refused whole, not cut to fit
+long=$(printf 'x%.0s' $(seq 5000))
+mpd_cmp show maps raw format "%n $long" >/tmp/out 2>/tmp/err; rc=$?
+[ "$rc" = 1 ] && [ ! -s /tmp/out ] && grep -q 'command too long' /tmp/err || fail "too long a command: rc $rc $(head -c 200 /tmp/err)"
+mpd_cmp "show maps raw format %n $(printf 'x %.0s' $(seq 20))" >/tmp/out; rc=$?
+[ "$rc" = 0 ] && grep -qx "$m" /tmp/out || fail "one-word command of 25 words: rc $rc $(head -c 200 /tmp/out)"
 [ "$(mpd_cmp reconfigure)" = ok ] || fail "multipathd reconfigure reply"
 must 20 "maps back after reconfigure" mpd_sdebug_maps_ready 2 2
 [ "$(mpd_cmp fail path sdzz)" = fail ] || fail "multipathd fail path of nothing"
