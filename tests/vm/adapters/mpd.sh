@@ -50,11 +50,10 @@ adapter_start() {
 	local t0 mpd_q='echo show status | timeout 30 socat -t 20 - "UNIX-CONNECT:$MPD_SOCK"'
 	t0=$(now)
 	# The first answer gets the same bound as the reference's first
-	# answer (adapters/multipath-tools.sh): in a guest starved by udev's
-	# work on new maps, each probe's process start can take seconds (so each
-	# gets 30 s, not 5), and
-	# 60 s passed without one while the daemon was running (bench 64x2,
-	# 2026-11-27 01:47 UTC; its log said running 12.9 s after the start).
+	# answer (adapters/multipath-tools.sh), each probe 30 s (was 5): in a
+	# guest starved by udev's work on new maps a process takes seconds to
+	# start, and 60 s passed without an answer while the daemon ran (bench
+	# 64x2, 2026-11-27 01:47 UTC; its log: running 12.9 s after its start).
 	if ! wait_for "${MPD_START_TIMEOUT:-300}" eval "$mpd_q"' | grep -q "\"ok\":true"'; then
 		say "$MPD_BIN does not answer on $MPD_SOCK: $(tail -n 3 "$MPD_LOG")"
 		return 1
