@@ -20,18 +20,9 @@
  * outstanding the path gets TIMEOUT verdicts without a second read, so a
  * hung device costs one aio slot and its own timeouts, never the loop.
  *
- * Priorities: for the alua prioritizer (prio alua, or detect_prio on a
- * TPGS device) each check that found the path answering is followed by a
- * REPORT TARGET PORT GROUPS on the sg handle; the reply (mp_rtpg_decode)
- * gives the port group's state and preferred bit. If RTPG fails, sysfs
- * access_state (scsi_dh_alua) is read instead. A changed state reloads the
- * map, whose table build recomputes priorities and groups. A UNIT
- * ATTENTION "asymmetric access state changed" on a check asks RTPG at
- * once; one UNIT ATTENTION on RTPG itself is answered by one re-ask.
- * A path found without access_state (no scsi_dh_alua) gets one RTPG at
- * discovery, through SG_IO on its sg node and bounded by 3 s, so that the
- * first table (and the comparison with an adopted one) already has the
- * right groups: asking later would reload every map after each start.
+ * Priorities: for the alua prioritizer each check that found the path
+ * answering is followed by an RTPG on the same sg handle (alua.c); a UNIT
+ * ATTENTION "asymmetric access state changed" on a check asks it at once.
  *
  * Verdicts feed mp_policy_path_step(); its actions (fail/reinstate via dm
  * messages on a worker, purge) are carried out here. Map-level policies
@@ -53,14 +44,10 @@
 #include <unistd.h>
 
 #include "mp/group.h"
-#include "mp/prio.h"
-#include "mp/vpd.h"
 #include "daemon.h"
 #include "events.h"
 
 #define ACTIONS_CAP 16
-/* the one blocking command: RTPG at discovery, see mpd_checker_probe_alua */
-#define PROBE_TIMEOUT_MS 3000
 
 static enum mp_checker_result verdict_to_chk(enum mp_check_result v)
 {
@@ -328,7 +315,7 @@ void mpd_checker_stop(struct mpd *d)
 	d->aio = NULL;
 }
 
-static uint64_t check_tag(const struct mpd_path *p)
+uint64_t mpd_checker_tag(const struct mpd_path *p)
 {
 	return ((uint64_t)p->check_seq << 32) |
 	       ((p->mp.major & 0xfff) << 20 | (p->mp.minor & 0xfffff));
@@ -370,9 +357,6 @@ static void step(struct mpd *d, struct mpd_path *p, const struct mp_path_event *
 		mpd_checker_map_update(d, p->map);
 }
 
-static void refresh_alua(struct mpd *d, struct mpd_path *p);
-static void rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_result *res);
-
 static void finish_check(struct mpd *d, struct mpd_path *p, enum mp_check_result verdict,
 			 const char *detail)
 {
@@ -400,7 +384,7 @@ static void finish_check(struct mpd *d, struct mpd_path *p, enum mp_check_result
 	mpd_checker_schedule(d, p);
 	if (p->map && (verdict == MP_CHECK_UP || verdict == MP_CHECK_GHOST ||
 		       verdict == MP_CHECK_PENDING))
-		refresh_alua(d, p);
+		mpd_alua_refresh(d, p);
 }
 
 static void on_sg_ready(struct mpd *d, int fd, uint32_t events, uint64_t id)
@@ -415,7 +399,7 @@ static void on_sg_ready(struct mpd *d, int fd, uint32_t events, uint64_t id)
 		bool alua_changed;
 
 		if (res.op == MP_SG_OP_RTPG) {
-			rtpg_done(d, p, &res);
+			mpd_alua_rtpg_done(d, p, &res);
 			continue;
 		}
 		if ((uint32_t)(res.tag >> 32) != p->check_seq || !p->ival.in_flight)
@@ -425,11 +409,11 @@ static void on_sg_ready(struct mpd *d, int fd, uint32_t events, uint64_t id)
 			mp_sense_describe(&res.status, detail, sizeof(detail));
 		finish_check(d, p, res.verdict, res.verdict != MP_CHECK_UP ? detail : NULL);
 		if (alua_changed && p->map)
-			refresh_alua(d, p);	/* finish_check skips it on RETRY */
+			mpd_alua_refresh(d, p);	/* finish_check skips it on RETRY */
 	}
 }
 
-static int ensure_sg(struct mpd *d, struct mpd_path *p)
+int mpd_checker_ensure_sg(struct mpd *d, struct mpd_path *p)
 {
 	char node[64];
 	int r;
@@ -448,174 +432,6 @@ static int ensure_sg(struct mpd *d, struct mpd_path *p)
 		p->sg = NULL;
 	}
 	return r;
-}
-
-/* ---- alua priority: RTPG, sysfs access_state as fallback ------------------------ */
-
-static bool wants_rtpg(const struct mpd_path *p)
-{
-	if (p->set.prio == MP_PRIO_ALUA)
-		return true;
-	/* the same promotion the table build makes (assemble.c path_prio) */
-	return p->set.prio == MP_PRIO_CONST && p->set.detect_prio && p->mp.tpgs;
-}
-
-static void apply_alua(struct mpd *d, struct mpd_path *p, enum mp_alua_state st, bool pref,
-		       const char *src, int tpg)
-{
-	bool changed = st != p->mp.alua_state || pref != p->mp.alua_pref;
-
-	p->alua_src = src;
-	if (!changed)
-		return;
-	mpd_log_path(&d->log, LOG_NOTICE, p, "alua: %s%s -> %s%s (%s, tpg %d): prio %d",
-		     mp_alua_state_to_string(p->mp.alua_state), p->mp.alua_pref ? " preferred" : "",
-		     mp_alua_state_to_string(st), pref ? " preferred" : "", src, tpg,
-		     mp_prio_alua(st, pref));
-	p->mp.alua_state = st;
-	p->mp.alua_pref = pref;
-	if (p->map)
-		mpd_map_schedule_reload(d, p->map);	/* regroups; a no-op if the table holds */
-}
-
-static void alua_from_sysfs(struct mpd *d, struct mpd_path *p)
-{
-	enum mp_alua_state st;
-	bool pref;
-
-	if (mp_sysfs_alua_state("/sys", p->mp.kname, &st, &pref) == 0)
-		apply_alua(d, p, st, pref, "sysfs", p->mp.tpg_id);
-}
-
-static void rtpg_failed(struct mpd *d, struct mpd_path *p, const char *why)
-{
-	if (!p->rtpg_failed)
-		mpd_log_path(&d->log, LOG_WARNING, p, "alua: RTPG failed (%s); using sysfs access_state",
-			     why);
-	p->rtpg_failed = true;
-	alua_from_sysfs(d, p);
-}
-
-static int submit_rtpg(struct mpd *d, struct mpd_path *p)
-{
-	struct mp_sg_cmd cmd;
-	int r;
-
-	r = ensure_sg(d, p);
-	if (r < 0)
-		return r;
-	mp_sg_cmd_rtpg(&cmd, MP_SG_MAX_DATA, false, (uint32_t)p->icfg.checker_timeout_ms);
-	r = mp_sg_submit(p->sg, &cmd, check_tag(p));
-	if (r == 0)
-		p->rtpg_busy = true;
-	return r;
-}
-
-static void refresh_alua(struct mpd *d, struct mpd_path *p)
-{
-	int r;
-
-	if (!wants_rtpg(p) || p->rtpg_busy)
-		return;
-	if (!p->mp.tpgs) {
-		/* INQUIRY says no ALUA: RTPG would only be refused */
-		alua_from_sysfs(d, p);
-		return;
-	}
-	if (p->mp.tpg_id < 0 && p->mp.rel_port_id < 0) {
-		/* VPD 0x83 named neither: no way to find our group in a reply */
-		rtpg_failed(d, p, "no port group id in VPD 0x83");
-		return;
-	}
-	p->rtpg_retried = false;
-	r = submit_rtpg(d, p);
-	if (r < 0)
-		rtpg_failed(d, p, strerror(-r));
-}
-
-/* The path's group in an RTPG reply: 0 and its state, or -errno with the
- * reason in why. Not the verdict decides: an ILLEGAL REQUEST (no RTPG
- * support) is a working path to the checker but no answer here. */
-static int rtpg_reply(const struct mpd_path *p, const struct mp_sg_result *res,
-		      enum mp_alua_state *ret_state, bool *ret_pref, int *ret_tpg,
-		      char *why, size_t whylen)
-{
-	const struct mp_rtpg_group *g;
-	struct mp_rtpg *rt = NULL;
-	int r;
-
-	if (res->status.host_status != MP_DID_OK || (res->status.scsi_status & 0x7e) != MP_SAM_GOOD) {
-		mp_sense_describe(&res->status, why, whylen);
-		return -EIO;
-	}
-	r = mp_rtpg_decode(res->data, res->data_len, &rt, why, whylen);
-	if (r < 0)
-		return r;
-	r = mp_rtpg_find(rt, p->mp.tpg_id, p->mp.rel_port_id, &g);
-	if (r < 0) {
-		snprintf(why, whylen, "tpg %d / port %d not in the reply", p->mp.tpg_id,
-			 p->mp.rel_port_id);
-	} else {
-		*ret_state = g->state;
-		*ret_pref = g->pref;
-		*ret_tpg = g->tpg_id;
-	}
-	mp_rtpg_free(rt);
-	return r;
-}
-
-static void rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_result *res)
-{
-	enum mp_alua_state st;
-	char why[160];
-	bool pref;
-	int tpg;
-
-	p->rtpg_busy = false;
-	if (res->verdict == MP_CHECK_RETRY && !p->rtpg_retried) {
-		/* UNIT ATTENTION (the state just changed, a reset...): ask once more */
-		p->rtpg_retried = true;
-		if (submit_rtpg(d, p) == 0)
-			return;
-	}
-	if (rtpg_reply(p, res, &st, &pref, &tpg, why, sizeof(why)) < 0) {
-		rtpg_failed(d, p, why);
-		return;
-	}
-	if (p->rtpg_failed)
-		mpd_log_path(&d->log, LOG_NOTICE, p, "alua: RTPG answers again");
-	p->rtpg_failed = false;
-	apply_alua(d, p, st, pref, "rtpg", tpg);
-}
-
-void mpd_checker_probe_alua(struct mpd *d, struct mpd_path *p)
-{
-	uint8_t buf[MP_SG_MAX_DATA];
-	struct mp_sg_result res;
-	enum mp_alua_state st;
-	struct mp_sg_cmd cmd;
-	char node[64], why[160];
-	uint32_t tmo;
-	bool pref;
-	int tpg;
-
-	if (!wants_rtpg(p) || !p->mp.tpgs || p->mp.alua_state != MP_ALUA_UNKNOWN ||
-	    (p->mp.tpg_id < 0 && p->mp.rel_port_id < 0) || !p->sg_name[0] ||
-	    p->sdev_state != MP_SDEV_RUNNING)
-		return;
-	/* the sg node: opening it never waits for the host's error handling */
-	snprintf(node, sizeof(node), "/dev/%s", p->sg_name);
-	tmo = p->icfg.checker_timeout_ms < PROBE_TIMEOUT_MS ? (uint32_t)p->icfg.checker_timeout_ms :
-							       PROBE_TIMEOUT_MS;
-	mp_sg_cmd_rtpg(&cmd, sizeof(buf), false, tmo);
-	if (mp_sg_run(node, &cmd, buf, sizeof(buf), &res) < 0 ||
-	    rtpg_reply(p, &res, &st, &pref, &tpg, why, sizeof(why)) < 0)
-		return;		/* the first check's RTPG tries again */
-	p->mp.alua_state = st;
-	p->mp.alua_pref = pref;
-	p->alua_src = "rtpg";
-	mpd_log_path(&d->log, LOG_INFO, p, "alua: %s%s (rtpg, tpg %d)", mp_alua_state_to_string(st),
-		     pref ? " preferred" : "", tpg);
 }
 
 /* ---- directio: one O_DIRECT read through libaio -------------------------------- */
@@ -703,7 +519,7 @@ static void start_directio(struct mpd *d, struct mpd_path *p)
 		finish_check(d, p, mp_sense_classify_errno(r), detail);
 		return;
 	}
-	p->dio_tag = check_tag(p);
+	p->dio_tag = mpd_checker_tag(p);
 	r = mp_aio_read(d->aio, p->dio_fd, p->dio_block, p->dio_tag);
 	if (r < 0) {
 		snprintf(detail, sizeof(detail), "directio: submit: %s", strerror(-r));
@@ -782,7 +598,7 @@ static void start_check(struct mpd *d, struct mpd_path *p)
 		start_directio(d, p);
 		return;
 	}
-	r = ensure_sg(d, p);
+	r = mpd_checker_ensure_sg(d, p);
 	if (r < 0 && sg_open_failed(d, p, r, now))
 		return;
 	mp_policy_sg_open_ok(&p->sg_open);
@@ -798,7 +614,7 @@ static void start_check(struct mpd *d, struct mpd_path *p)
 		cmd.data_len = 4096;
 		cmd.timeout_ms = (uint32_t)p->icfg.checker_timeout_ms;
 	}
-	r = mp_sg_submit(p->sg, &cmd, check_tag(p));
+	r = mp_sg_submit(p->sg, &cmd, mpd_checker_tag(p));
 	if (r < 0)
 		finish_check(d, p, mp_sense_classify_errno(r), strerror(-r));
 	else

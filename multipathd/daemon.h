@@ -330,9 +330,10 @@ void mpd_checker_release_path(struct mpd *d, struct mpd_path *p);
 /* At exit, after every path was released: waits for reads still in the
  * kernel (bounded by the SCSI layer's timeouts). */
 void mpd_checker_stop(struct mpd *d);
-/* A new path whose ALUA state sysfs does not know: one bounded blocking
- * RTPG, so its first table has the right priorities. */
-void mpd_checker_probe_alua(struct mpd *d, struct mpd_path *p);
+/* The path's sg handle, opened on first use and in the epoll set. */
+int mpd_checker_ensure_sg(struct mpd *d, struct mpd_path *p);
+/* The tag of the path's current check: (check_seq << 32) | packed dev_t. */
+uint64_t mpd_checker_tag(const struct mpd_path *p);
 /* Schedules the path's next check at its interval state's deadline. */
 void mpd_checker_schedule(struct mpd *d, struct mpd_path *p);
 /* Feeds an event (dm failed, dm sync, operator) to the path's policy. */
@@ -344,6 +345,16 @@ void mpd_checker_check_now(struct mpd *d, struct mpd_path *p);
 void mpd_checker_map_update(struct mpd *d, struct mpd_map *m);
 void mpd_checker_map_tick(struct mpd *d, struct mpd_map *m, uint64_t now);
 unsigned int mpd_map_usable_paths(const struct mpd_map *m);
+
+/* ---- alua.c: ALUA state by RTPG, sysfs access_state as fallback -------------- */
+
+/* A new path whose ALUA state sysfs does not know: one bounded blocking
+ * RTPG, so its first table has the right priorities. */
+void mpd_alua_probe(struct mpd *d, struct mpd_path *p);
+/* After a check that found the path answering: ask RTPG (or read sysfs). */
+void mpd_alua_refresh(struct mpd *d, struct mpd_path *p);
+/* An RTPG reply reaped from the path's sg handle. */
+void mpd_alua_rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_result *res);
 
 /* ---- shares.c: byte-share shares, sampling, tuning, slow paths -------------- */
 

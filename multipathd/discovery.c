@@ -122,7 +122,7 @@ int mpd_discovery_path_added(struct mpd *d, const char *kname, struct mpd_path *
 	mpd_resolve_path_settings(d, p);
 	mpd_discovery_classify(d, p);
 	mpd_checker_setup_path(d, p);
-	mpd_checker_probe_alua(d, p);
+	mpd_alua_probe(d, p);
 	mpd_budget_apply(d, p, "path added");
 	mpd_log_path(&d->log, LOG_INFO, p, "found: wwid %s, %s %s, %s", p->mp.wwid[0] ? p->mp.wwid : "-",
 		     p->mp.vendor, p->mp.product, mp_sdev_state_to_string(p->sdev_state));
