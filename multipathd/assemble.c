@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include "mp/atomic-file.h"
@@ -249,35 +248,6 @@ out_free:
 
 /* ---- naming and find_multipaths ------------------------------------------- */
 
-/* The naming files live under a directory that may not exist yet (a
- * first start, a test's own run directory); a failure shows at the write. */
-static void make_parent_dir(const char *file)
-{
-	char dir[4096], *slash;
-
-	snprintf(dir, sizeof(dir), "%s", file);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		mkdir(dir, 0755);
-	}
-}
-
-static void remember_wwid(struct mpd *d, const char *wwid)
-{
-	struct mp_wwids_edit edit = { .wwid = wwid };
-	int r;
-
-	if (mp_wwids_contains(d->wwids, wwid))
-		return;
-	make_parent_dir(mpd_wwids_path(d));
-	r = mp_atomic_file_update(mpd_wwids_path(d), MP_NAMING_FILE_MAX, 0600, mp_wwids_edit_apply, &edit);
-	if (r < 0)
-		mpd_log(&d->log, LOG_WARNING, "%s: cannot record wwid %s: %s", mpd_wwids_path(d), wwid,
-			strerror(-r));
-	mp_wwids_add(d->wwids, wwid);
-}
-
 static int choose_name(struct mpd *d, struct mpd_map *m)
 {
 	const char *alias = NULL;
@@ -298,7 +268,7 @@ static int choose_name(struct mpd *d, struct mpd_map *m)
 	if (src == MP_NAME_NEW_BINDING) {
 		struct mp_bindings_edit edit = { .wwid = m->model->wwid };
 
-		make_parent_dir(mpd_bindings_path(d));
+		mpd_naming_dir_make(mpd_bindings_path(d));
 		r = mp_atomic_file_update(mpd_bindings_path(d), MP_NAMING_FILE_MAX, 0600,
 					  mp_bindings_edit_allocate, &edit);
 		if (r >= 0 && strcmp(edit.alias, name) != 0) {
@@ -583,7 +553,7 @@ void mpd_assemble_job_done(struct mpd *d, struct mpd_job *j)
 		m->q.queueing = m->set.no_path_retry.mode != MP_NO_PATH_RETRY_FAIL;
 		if (j->kind == MPD_JOB_CREATE) {
 			d->n_creates++;
-			remember_wwid(d, m->model->wwid);
+			mpd_wwids_remember(d, m->model->wwid);
 			/* a new table has every path active */
 			for (size_t i = 0; i < m->model->n_paths; i++)
 				m->model->paths[i]->dm_state = MP_DM_PATH_ACTIVE;
@@ -765,7 +735,7 @@ void mpd_assemble_prebind(struct mpd *d, const struct mpd_pass *pass)
 	aliases = calloc(n, sizeof(*aliases));
 	if (!aliases)
 		goto out_free;
-	make_parent_dir(mpd_bindings_path(d));
+	mpd_naming_dir_make(mpd_bindings_path(d));
 	struct mp_bindings_batch_edit edit = { .wwids = wwids, .n = n, .aliases = aliases };
 
 	r = mp_atomic_file_update(mpd_bindings_path(d), MP_NAMING_FILE_MAX, 0600,

@@ -1,7 +1,8 @@
 /* The configuration snapshot the daemon runs with, and SIGHUP/`reconfigure`.
  *
  * Owns: d->cfg (one immutable snapshot), d->defaults, the bindings and
- * wwids tables and their file names. Settings resolved into path and map
+ * wwids tables and their file names, and d->wwids_new (the created maps'
+ * WWIDs not yet written). Settings resolved into path and map
  * records borrow strings from d->cfg, so a reload re-resolves every record
  * against the new snapshot before the old one is freed. A snapshot that
  * fails to parse is never swapped in: the old one keeps running and the
@@ -127,6 +128,64 @@ int mpd_wwids_reload(struct mpd *d, bool force)
 	d->wwids = next;
 	d->wwids_seen = id;
 	return 1;
+}
+
+/* The naming files live under a directory that may not exist yet (a
+ * first start, a test's own run directory). */
+void mpd_naming_dir_make(const char *file)
+{
+	char dir[4096], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", file);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+	}
+}
+
+void mpd_wwids_remember(struct mpd *d, const char *wwid)
+{
+	char *copy;
+
+	if (mp_wwids_contains(d->wwids, wwid))
+		return;
+	mp_wwids_add(d->wwids, wwid);
+	if (d->wwids_new.n == d->wwids_new.cap) {
+		size_t cap = d->wwids_new.cap ? 2 * d->wwids_new.cap : 16;
+		char **v = realloc(d->wwids_new.v, cap * sizeof(*v));
+
+		if (!v)
+			goto fail;
+		d->wwids_new.v = v;
+		d->wwids_new.cap = cap;
+	}
+	copy = strdup(wwid);
+	if (!copy)
+		goto fail;
+	d->wwids_new.v[d->wwids_new.n++] = copy;
+	return;
+fail:
+	mpd_log(&d->log, LOG_WARNING, "%s: cannot record wwid %s: out of memory", mpd_wwids_path(d),
+		wwid);
+}
+
+void mpd_wwids_flush(struct mpd *d)
+{
+	struct mp_wwids_edit edit = { .batch = (const char *const *)d->wwids_new.v,
+				      .n_batch = d->wwids_new.n };
+	int r;
+
+	if (!d->wwids_new.n)
+		return;
+	mpd_naming_dir_make(mpd_wwids_path(d));
+	r = mp_atomic_file_update(mpd_wwids_path(d), MP_NAMING_FILE_MAX, 0600, mp_wwids_edit_apply, &edit);
+	if (r < 0)
+		mpd_log(&d->log, LOG_WARNING, "%s: cannot record %zu new wwid(s), the first %s: %s",
+			mpd_wwids_path(d), d->wwids_new.n, d->wwids_new.v[0], strerror(-r));
+	for (size_t i = 0; i < d->wwids_new.n; i++)
+		free(d->wwids_new.v[i]);
+	d->wwids_new.n = 0;
 }
 
 void mpd_resolve_path_settings(struct mpd *d, struct mpd_path *p)

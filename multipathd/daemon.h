@@ -314,6 +314,7 @@ int mpd_assemble_table(struct mpd *d, struct mpd_map *m, char **ret);
 /* Compares two table texts the way the kernel prints them back. */
 bool mpd_tables_equivalent(const char *a, const char *b);
 void mpd_assemble_job_done(struct mpd *d, struct mpd_job *job);
+
 /* Queues a dm message for the map (fail_path etc.). */
 int mpd_map_message(struct mpd *d, struct mpd_map *m, const char *msg, uint64_t path_id);
 /* Asks a worker for the map's status (after a dm event). */
@@ -413,6 +414,14 @@ int mpd_reconfigure(struct mpd *d);
  * always when force, else only when its identity, size or mtime changed.
  * 1 re-read, 0 unchanged, -errno (the old list is kept). */
 int mpd_wwids_reload(struct mpd *d, bool force);
+/* A created map's WWID: into d->wwids at once, into the file at the next
+ * mpd_wwids_flush, which writes everything remembered since in one
+ * rewrite (called after each reap of the workers). */
+void mpd_wwids_remember(struct mpd *d, const char *wwid);
+void mpd_wwids_flush(struct mpd *d);
+/* Creates the directory a naming file lives in, if missing; a failure
+ * shows at the write. */
+void mpd_naming_dir_make(const char *file);
 void mpd_resolve_path_settings(struct mpd *d, struct mpd_path *p);
 
 /* ---- budget.c: failover_budget -> timers, into the kernel -------------------- */
@@ -472,6 +481,14 @@ struct mpd {
 	char wwids_file[4096];
 	struct mp_bindings *bindings;	/* NULL if unreadable */
 	struct mp_wwids *wwids;
+	/* WWIDs of maps created since the last reap of the workers, in
+	 * d->wwids already and written to the file in one rewrite after the
+	 * reap (mpd_wwids_flush): at start-up hundreds of creates
+	 * are reported together. Owned strings. */
+	struct {
+		char **v;
+		size_t n, cap;
+	} wwids_new;
 	/* del map holds (holds.c): the WWIDs not to create again, as in
 	 * holds_file; a map record of one has held set */
 	struct mp_holds holds;

@@ -81,6 +81,7 @@ static void on_signal(struct mpd *d, int fd, uint32_t events, uint64_t id)
 static void on_workers(struct mpd *d, int fd, uint32_t events, uint64_t id)
 {
 	mpd_workers_reap(d->workers, d, mpd_assemble_job_done);
+	mpd_wwids_flush(d);
 	/* not while the first assembly is sliced: its creates are still coming */
 	if (!d->ready_ms && !d->startup.active && mpd_workers_pending(d->workers) == 0) {
 		d->ready_ms = mpd_now_ms();
@@ -337,6 +338,8 @@ static void stop(struct mpd *d)
 	if (d->signal_fd >= 0)
 		close(d->signal_fd);
 	mp_bindings_free(d->bindings);
+	mpd_wwids_flush(d);	/* empty: each reap flushes; kept for safety */
+	free(d->wwids_new.v);
 	mp_wwids_free(d->wwids);
 	mp_holds_release(&d->holds);
 	mp_config_free(d->cfg);

@@ -167,10 +167,15 @@ int mp_wwids_add(struct mp_wwids *w, const char *wwid);
 /* 1 if removed, 0 if absent. Preserved (unparsed) lines are never touched. */
 int mp_wwids_remove(struct mp_wwids *w, const char *wwid);
 
-/* mp_atomic_file_update() edit step for the wwids file: add or remove one
- * WWID. Returns 1 when the file must be written, 0 when it already says so. */
+/* mp_atomic_file_update() edit step for the wwids file: add or remove
+ * wwid and each of batch[0..n_batch) (either part may be empty), in one
+ * rewrite. Returns how many lines changed (> 0: the file must be written),
+ * 0 when it already says so, -EINVAL if any WWID is invalid (nothing is
+ * changed then). */
 struct mp_wwids_edit {
-	const char *wwid;			/* in */
+	const char *wwid;			/* in, may be NULL */
+	const char *const *batch;		/* in: more WWIDs, may be NULL */
+	size_t n_batch;				/* in */
 	bool remove;				/* in: remove instead of add */
 	struct mp_naming_diags *diags;		/* in, may be NULL */
 };

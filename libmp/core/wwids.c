@@ -259,19 +259,36 @@ int mp_wwids_remove(struct mp_wwids *w, const char *wwid)
 	return 0;
 }
 
+static const char *edit_wwid(const struct mp_wwids_edit *e, size_t i)
+{
+	if (e->wwid)
+		return i == 0 ? e->wwid : e->batch[i - 1];
+	return e->batch[i];
+}
+
 int mp_wwids_edit_apply(const char *old, size_t len, struct mp_strbuf *out, void *edit)
 {
 	struct mp_wwids_edit *e = edit;
+	size_t n = (e->wwid ? 1 : 0) + (e->batch ? e->n_batch : 0);
 	struct mp_wwids *w = NULL;
-	int r, changed;
+	int r, changed = 0;
 
-	if (!e->remove && !mp_naming_wwid_valid(e->wwid))
-		return -EINVAL;
+	for (size_t i = 0; i < n && !e->remove; i++)
+		if (!mp_naming_wwid_valid(edit_wwid(e, i)))
+			return -EINVAL;
 	r = mp_wwids_parse(old, len, e->diags, &w);
 	if (r < 0)
 		return r;
-	changed = e->remove ? mp_wwids_remove(w, e->wwid) : mp_wwids_add(w, e->wwid);
+	for (size_t i = 0; i < n; i++) {
+		const char *wwid = edit_wwid(e, i);
+
+		r = e->remove ? mp_wwids_remove(w, wwid) : mp_wwids_add(w, wwid);
+		if (r < 0)
+			goto out;
+		changed += r;
+	}
 	r = changed > 0 ? mp_wwids_format(w, out) : 0;
+out:
 	mp_wwids_free(w);
 	if (r < 0)
 		return r;

@@ -193,6 +193,44 @@ static void test_edit_apply(void)
 	CU_ASSERT_EQUAL(out.len, 0);
 }
 
+/* The daemon's start-up records every new map's WWID in one rewrite. */
+static void test_edit_apply_batch(void)
+{
+	static const char *const add[] = { "36002", "36001", "36003" };
+	static const char *const bad[] = { "36004", "bad wwid" };
+	static const char old[] = "/36001/\n";
+	struct mp_strbuf out = MP_STRBUF_INIT;
+	struct mp_wwids_edit e = { .batch = add, .n_batch = 3 };
+
+	/* 36001 is there already: two lines change */
+	CU_ASSERT_EQUAL(mp_wwids_edit_apply(old, strlen(old), &out, &e), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&out), "/36001/\n/36002/\n/36003/\n"));
+	mp_strbuf_release(&out);
+	/* wwid and batch together */
+	e.wwid = "36009";
+	CU_ASSERT_EQUAL(mp_wwids_edit_apply(old, strlen(old), &out, &e), 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&out), "/36009/\n"));
+	mp_strbuf_release(&out);
+	/* one invalid WWID: nothing is written */
+	e.wwid = NULL;
+	e.batch = bad;
+	e.n_batch = 2;
+	CU_ASSERT_EQUAL(mp_wwids_edit_apply(old, strlen(old), &out, &e), -EINVAL);
+	CU_ASSERT_EQUAL(out.len, 0);
+	/* removal of a batch: only the present one counts */
+	e.batch = add;
+	e.n_batch = 3;
+	e.remove = true;
+	CU_ASSERT_EQUAL(mp_wwids_edit_apply(old, strlen(old), &out, &e), 1);
+	CU_ASSERT_PTR_NULL(strstr(mp_strbuf_str(&out), "/36001/"));
+	mp_strbuf_release(&out);
+	/* an empty edit changes nothing */
+	e.batch = NULL;
+	e.remove = false;
+	CU_ASSERT_EQUAL(mp_wwids_edit_apply(old, strlen(old), &out, &e), 0);
+	CU_ASSERT_EQUAL(out.len, 0);
+}
+
 const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_parse_real_file),
 	UNIT_TEST(test_malformed_lines),
@@ -200,5 +238,6 @@ const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_add_remove_format),
 	UNIT_TEST(test_many_add_remove),
 	UNIT_TEST(test_edit_apply),
+	UNIT_TEST(test_edit_apply_batch),
 	UNIT_END
 };

@@ -22,6 +22,11 @@ for m in $(mpd_sdebug_maps); do
 	say "$m: $tbl"
 	[ "$(echo "$tbl" | grep -o ' [0-9]*:[0-9]* ' | wc -l)" -ge 2 ] || fail "$m: table has fewer than 2 paths"
 done
+# every created map's WWID is in the daemon's wwids file (one rewrite per
+# batch of created maps, not one per map)
+for w in $(mpd_ctl show maps | jq -r '.data[] | select(.in_kernel) | .wwid'); do
+	grep -qx "/$w/" "$MPD_TEST_DIR/wwids" || fail "wwid $w of a created map is not in $MPD_TEST_DIR/wwids"
+done
 n=$(mpd_ctl show maps | jq '[.data[] | select(.in_kernel)] | length')
 [ "$n" -ge 4 ] || fail "show maps lists $n maps in the kernel"
 mpd_ctl show topology | jq -c '.data[0]' >&2
