@@ -55,7 +55,7 @@ static void print_events(struct json_object *list)
 		if (mpctl_g.json)
 			printf("%s\n", json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN));
 		else
-			mpctl_render_event(ev, mpctl_g.color, &sb);
+			mpctl_render_event(ev, mpctl_g.color, 0, &sb);
 	}
 	fputs(mp_strbuf_str(&sb), stdout);
 	fflush(stdout);
@@ -191,7 +191,7 @@ int mpctl_cmd_watch(int argc, char **argv)
 				mp_strbuf_puts(&sb, "\nlast events:\n");
 				for (size_t i = 0; i < json_object_array_length(list); i++) {
 					mp_strbuf_puts(&sb, "  ");
-					mpctl_render_event(json_object_array_get_idx(list, i), mpctl_g.color, &sb);
+					mpctl_render_event(json_object_array_get_idx(list, i), mpctl_g.color, 0, &sb);
 				}
 			}
 		}

@@ -420,7 +420,7 @@ int mpctl_cmd_status(int argc, char **argv)
 			printf("\nlast events:\n");
 			for (size_t i = 0; list && i < json_object_array_length(list); i++) {
 				mp_strbuf_puts(&sb, "  ");
-				mpctl_render_event(json_object_array_get_idx(list, i), mpctl_g.color, &sb);
+				mpctl_render_event(json_object_array_get_idx(list, i), mpctl_g.color, 2, &sb);
 			}
 			if (!list || json_object_array_length(list) == 0)
 				mp_strbuf_puts(&sb, "  (none)\n");

@@ -179,7 +179,10 @@ int mpctl_render_metrics(struct json_object *status, struct json_object *topolog
 			 struct json_object *paths, struct mp_strbuf *out);
 
 /* One event line: "2024-05-01 12:00:03.120  sdc [8:32]  up -> down  (checker: ...)". */
-void mpctl_render_event(struct json_object *ev, bool color, struct mp_strbuf *out);
+/* One event as a line (two when its cause would pass 80 columns); indent:
+ * the columns the caller put before it. */
+void mpctl_render_event(struct json_object *ev, bool color, unsigned int indent,
+			struct mp_strbuf *out);
 
 /* ---- wwids.c: the wwids file of `multipath -a/-w/-W` ------------------------ */
 

@@ -517,9 +517,11 @@ static int render_map(struct json_object *m, enum mpctl_tree_style st, bool colo
 		mp_strbuf_printf(out, "%s%s%s (%s) %s %s,%s size=%s\n", color ? C_BOLD : "", name,
 				 color ? C_OFF : "", wwid, dm, mpctl_jstr(fp, "vendor"),
 				 mpctl_jstr(fp, "product"), size);
-		mp_strbuf_printf(out, "  features='%s' hwhandler='%s' queueing=%s open=%lld paths=%u",
+		/* two lines: one held 92 columns with a common features word */
+		mp_strbuf_printf(out, "  features='%s' hwhandler='%s'\n",
 				 *mpctl_jstr(m, "features") ? mpctl_jstr(m, "features") : "0",
-				 *mpctl_jstr(m, "hwhandler") ? mpctl_jstr(m, "hwhandler") : "0",
+				 *mpctl_jstr(m, "hwhandler") ? mpctl_jstr(m, "hwhandler") : "0");
+		mp_strbuf_printf(out, "  queueing=%s open=%lld paths=%u",
 				 mpctl_jbool(m, "queueing") ? "on" : "off", mpctl_jint(m, "open_count", 0), n);
 		if (jget(fp, "checker_state"))
 			mp_strbuf_printf(out, " up=%u down=%u shaky=%u", up, down, shaky);
@@ -631,18 +633,31 @@ int mpctl_render_topology(struct json_object *maps, const char *only_map, enum m
 	return only_map && !found ? -ENOENT : found;
 }
 
-void mpctl_render_event(struct json_object *ev, bool color, struct mp_strbuf *out)
+/* The state change in fixed columns, then its cause. A line stays within
+ * 80 columns: when the cause would run past the edge (a sense description
+ * can be long) it goes on a line of its own, indented; it is never cut. */
+void mpctl_render_event(struct json_object *ev, bool color, unsigned int indent,
+			struct mp_strbuf *out)
 {
-	const char *to = mpctl_jstr(ev, "to"), *c = "";
+	const char *to = mpctl_jstr(ev, "to"), *from = mpctl_jstr(ev, "from"), *c = "";
 	const char *obj = *mpctl_jstr(ev, "dev") ? mpctl_jstr(ev, "dev") : mpctl_jstr(ev, "map");
+	const char *cause = mpctl_jstr(ev, "cause"), *detail = mpctl_jstr(ev, "detail");
+	size_t start = out->len, width;
 
 	if (color)
 		c = !strcmp(to, "down") || !strcmp(to, "failed") ? C_RED
 		    : !strcmp(to, "up") || !strcmp(to, "active") ? C_GREEN : C_YELLOW;
-	mp_strbuf_printf(out, "%s  %-8s %-8s %s%s -> %s%s  (%s%s%s)\n", mpctl_jstr(ev, "time"), obj,
-			 *mpctl_jstr(ev, "dev") ? mpctl_jstr(ev, "map") : "", c, mpctl_jstr(ev, "from"), to,
-			 *c ? C_OFF : "", mpctl_jstr(ev, "cause"), *mpctl_jstr(ev, "detail") ? ": " : "",
-			 mpctl_jstr(ev, "detail"));
+	mp_strbuf_printf(out, "%s  %-8s %-8s ", mpctl_jstr(ev, "time"), obj,
+			 *mpctl_jstr(ev, "dev") ? mpctl_jstr(ev, "map") : "");
+	/* visible width so far, without the colour codes that follow */
+	width = indent + (out->len - start) + strlen(from) + strlen(" -> ") + strlen(to);
+	mp_strbuf_printf(out, "%s%s -> %s%s", c, from, to, *c ? C_OFF : "");
+	width += strlen("  ()") + strlen(cause) + (*detail ? strlen(": ") + strlen(detail) : 0);
+	if (width <= 80)
+		mp_strbuf_puts(out, "  ");
+	else
+		mp_strbuf_printf(out, "\n%*s", (int)indent + 4, "");
+	mp_strbuf_printf(out, "(%s%s%s)\n", cause, *detail ? ": " : "", detail);
 }
 
 /* Label values: escape backslash, quote and newline as the format asks. */

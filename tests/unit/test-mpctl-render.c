@@ -126,8 +126,48 @@ static void test_tree_ll(void)
 	CU_ASSERT_EQUAL(mpctl_render_topology(t, "dm-3", MPCTL_TREE_MPCTL, false, &sb), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "paths=2 up=1 down=1 shaky=0"));
 	CU_ASSERT_PTR_NULL(strchr(mp_strbuf_str(&sb), '\033'));	/* no colour unless asked */
+	/* readable at 80 columns */
+	for (const char *l = mp_strbuf_str(&sb), *e; *l; l = e + 1) {
+		e = strchr(l, '\n');
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+		CU_ASSERT(e - l <= 80);
+	}
 	mp_strbuf_release(&sb);
 	json_object_put(t);
+}
+
+/* Every line within 80 columns: an event's cause goes on a line of its
+ * own when it would pass the edge, colour codes not counted. */
+static void test_event_80_columns(void)
+{
+	struct json_object *path_ev = json_tokener_parse(
+		"{\"time\":\"2026-11-27 02:27:41.735\",\"dev\":\"sdc\",\"map\":\"mpatha\","
+		"\"from\":\"up\",\"to\":\"down\",\"cause\":\"operator\",\"detail\":\"\"}");
+	struct json_object *map_ev = json_tokener_parse(
+		"{\"time\":\"2026-11-27 02:27:41.735\",\"dev\":\"\",\"map\":\"mpatha\","
+		"\"from\":\"active\",\"to\":\"removing\",\"cause\":\"operator\",\"detail\":\"del map\"}");
+	struct mp_strbuf sb = MP_STRBUF_INIT;
+
+	mpctl_render_event(path_ev, false, 0, &sb);
+	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&sb),
+		"2026-11-27 02:27:41.735  sdc      mpatha   up -> down  (operator)\n");
+	mp_strbuf_truncate(&sb, 0);
+	/* 82 columns on one line: the cause moves */
+	mpctl_render_event(map_ev, false, 0, &sb);
+	CU_ASSERT_STRING_EQUAL(mp_strbuf_str(&sb),
+		"2026-11-27 02:27:41.735  mpatha            active -> removing\n"
+		"    (operator: del map)\n");
+	mp_strbuf_truncate(&sb, 0);
+	/* colour codes do not count; the caller's indent does */
+	mpctl_render_event(path_ev, true, 2, &sb);
+	CU_ASSERT_PTR_EQUAL(strchr(mp_strbuf_str(&sb), '\n'), mp_strbuf_str(&sb) + sb.len - 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "  (operator)\n"));
+	mp_strbuf_truncate(&sb, 0);
+	mpctl_render_event(map_ev, true, 2, &sb);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "\n      (operator: del map)\n"));
+	mp_strbuf_release(&sb);
+	json_object_put(path_ev);
+	json_object_put(map_ev);
 }
 
 /* A map removed by del map and held by the daemon: mpctl's views show it
@@ -298,6 +338,7 @@ const struct unit_test unit_tests[] = {
 	{ "unknown field", test_unknown_field },
 	{ "multipath -ll tree", test_tree_ll },
 	{ "held map (del map)", test_held_map },
+	{ "event lines within 80 columns", test_event_80_columns },
 	{ "size and map matching", test_size_and_match },
 	{ "metrics", test_metrics },
 	{ "client replies", test_client_replies },
