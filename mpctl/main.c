@@ -90,7 +90,8 @@ int main(int argc, char **argv)
 
 	if (getenv("MPCTL_SOCKET") && *getenv("MPCTL_SOCKET"))
 		mpctl_g.socket_path = getenv("MPCTL_SOCKET");
-	mpctl_g.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+	/* no-color.org: NO_COLOR counts when set and not empty */
+	mpctl_g.color = isatty(STDOUT_FILENO) && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
 			!(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
 	if (!strcmp(base, "multipath"))
 		return mpctl_multipath_main(argc, argv);
