@@ -644,6 +644,9 @@ void mpctl_render_event(struct json_object *ev, bool color, unsigned int indent,
 	const char *cause = mpctl_jstr(ev, "cause"), *detail = mpctl_jstr(ev, "detail");
 	size_t start = out->len, width;
 
+	if (!*from)
+		from = "-";	/* an operator's request has no state before it */
+
 	if (color)
 		c = !strcmp(to, "down") || !strcmp(to, "failed") ? C_RED
 		    : !strcmp(to, "up") || !strcmp(to, "active") ? C_GREEN : C_YELLOW;

@@ -165,6 +165,11 @@ static void test_event_80_columns(void)
 	mp_strbuf_truncate(&sb, 0);
 	mpctl_render_event(map_ev, true, 2, &sb);
 	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "\n      (operator: del map)\n"));
+	mp_strbuf_truncate(&sb, 0);
+	/* a request has no state before it: a dash, not a blank */
+	json_object_object_add(map_ev, "from", json_object_new_string(""));
+	mpctl_render_event(map_ev, false, 0, &sb);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "  mpatha            - -> removing"));
 	mp_strbuf_release(&sb);
 	json_object_put(path_ev);
 	json_object_put(map_ev);
