@@ -636,6 +636,17 @@ static void on_check_timer(struct mpd *d, uint64_t id, uint64_t gen)
 		start_check(d, p);
 		break;
 	case MP_INTERVAL_TIMEOUT:
+		/* The answer may be waiting unread: when the loop was busy past
+		 * the deadline (a long start-up slice, a starved guest), this
+		 * timer can come before the fd's readiness in the same round.
+		 * The device did answer (a command the kernel timed out answers
+		 * with an error), so take that answer rather than a timeout. */
+		if (p->set.path_checker == MP_CHECKER_DIRECTIO && p->dio_busy && d->aio)
+			on_aio_ready(d, mp_aio_fd(d->aio), EPOLLIN, 0);
+		else if (p->sg)
+			on_sg_ready(d, mp_sg_fd(p->sg), EPOLLIN, p->devt);
+		if (!p->ival.in_flight)
+			break;
 		if (p->set.path_checker == MP_CHECKER_DIRECTIO && p->dio_busy) {
 			/* the read keeps its slot until the kernel ends it */
 			int r = mp_aio_cancel(d->aio, p->dio_tag);
