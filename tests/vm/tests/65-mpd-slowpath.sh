@@ -16,7 +16,7 @@
 #     table has the configured share again.
 # Why 100 ms and not the 20 ms of bench-share: on a shared host (TCG
 # guests at load ~13) a healthy path's request took 37-370 ms, so a 20 ms
-# delay sat inside the noise (tests/vm/pending/README.md); 100 ms is
+# delay sat inside the noise (git log of tests/vm/pending/README.md); 100 ms is
 # still slow-but-alive (TUR up, every request served).
 # A trace of both paths every 2 s goes to slowpath-trace.txt in the results.
 # Figures: mpd-slowpath-{demote,readmit}-seconds, mpd-slowpath-probes-while-delayed.
