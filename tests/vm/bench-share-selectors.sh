@@ -15,20 +15,32 @@
 #   got there), then the three measured runs; the table's shares are logged
 #   every 5 s from the switch to the end of the measured runs, and reloads
 #   during the measured runs are counted;
+#   Reference points for the ceiling (after the tuned runs, before the
+#   second round): byte-share with static shares (BS_SWEEP, fast path's
+#   permille, the mix only), then the fast path alone (the delayed path
+#   offline, failed in the map) for all three workloads: what one path
+#   carries without the slow one, against which 2x round-robin is judged.
+#   Every selector and static split gets the same BS_PREWARM s of the mix
+#   before its measured runs (tuning gets its own, longer warm-up), so the
+#   first selector does not run on a cold bed. Per run, each path's
+#   requests per second and ms per request are logged (the slow path's
+#   figures say what a 20 ms path adds at iodepth 16).
 #   then gray failure: slow_path_factor 2, window BS_SLOW_WINDOW s, no
 #   tuning: the delayed path is demoted (event), carries its floor, and is
 #   re-admitted once the delay is removed.
 # Figures: bench-share-<selector>-<read|write|mix>-{mbps,iops,fastpct}
 # (selectors round-robin, service-time, byte-share-equal, byte-share-tuned,
-# service-time-2, round-robin-2, byte-share-slowpath),
+# static-<permille> (mix only), fast-alone, service-time-2, round-robin-2,
+# byte-share-slowpath), bench-share-<selector>-<workload>-{fast,slow}-{iops,ms},
 # bench-share-tuned-{converge-seconds,converged,reloads,reloads-measured},
 # bench-share-{demote,readmit}-seconds.
-# vm-timeout: 1400
+# vm-timeout: 1700
 set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 BS_KO=$VM_BUILD/kernel/dm-byte-share/dm-byte-share.ko
 : "${BS_SECS:=20}" "${BS_WARM_MAX:=240}" "${BS_STABLE_WINDOWS:=3}" "${BS_DELAY:=20ms}" "${BS_SLOW_WINDOW:=6}"
+: "${BS_PREWARM:=10}" "${BS_SWEEP:=900 950 990}"
 
 [ -r "$BS_KO" ] || fail "$BS_KO not built (make kmod)"
 modprobe dm-multipath || fail "dm-multipath"
@@ -58,7 +70,9 @@ m=$(imap)
 NETEM_DELAY=$BS_DELAY path_fail delay 1 || fail "netem delay on portal 1"
 say "portal 1 ($slow) delayed by $BS_DELAY; fast path $fast; map $m"
 
-stat2() { awk '{ printf "%s ", $3 + $7 } END { print "" }' "/sys/block/$fast/stat" "/sys/block/$slow/stat"; }
+# per path (fast, then slow): sectors, requests, request ms
+stat2() { awk '{ printf "%s %s %s ", $3 + $7, $1 + $5, $4 + $8 } END { print "" }' \
+	"/sys/block/$fast/stat" "/sys/block/$slow/stat"; }
 shares() { dmsetup table "$m" | sed -n 's/.* byte-share 0 [0-9]* [0-9]* //p'; }
 # run NAME WORKLOAD SECS: WORKLOAD read, write or mix (70 % reads)
 run() {
@@ -68,25 +82,41 @@ run() {
 	write) rw="--rw=randwrite" ;;
 	mix) rw="--rw=randrw --rwmixread=70" ;;
 	esac
-	s0=$(stat2)
+	s0=$(stat2) t0=$(now)
 	# shellcheck disable=SC2086 # rw is two words for the mix
 	out=$(fio --name=bs --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k \
 		--iodepth=16 $rw --size=60m --time_based --runtime="$3" \
 		--output-format=json 2>&1) || fail "fio ($1 $2): $out"
-	s1=$(stat2)
+	s1=$(stat2) el=$(elapsed "$t0")
 	# fio's bw is KiB/s; reads and writes add up for the mix
 	bw=$(echo "$out" | jq -r '.jobs[0] | (.read.bw + .write.bw) / 1024 | . * 10 | round / 10') ||
 		fail "fio output ($1 $2)"
 	iops=$(echo "$out" | jq -r '.jobs[0] | .read.iops + .write.iops | round')
-	pct=$(awk -v a="$s0" -v b="$s1" 'BEGIN { split(a, x); split(b, y); f = y[1] - x[1]; s = y[2] - x[2]
+	pct=$(awk -v a="$s0" -v b="$s1" 'BEGIN { split(a, x); split(b, y); f = y[1] - x[1]; s = y[4] - x[4]
 		if (f + s == 0) print "nan"; else printf "%.1f", 100 * f / (f + s) }')
-	say "$1 $2: $bw MiB/s, $iops IOPS, fast path carried $pct% of the bytes"
+	# per path: requests per second and ms per request over the run
+	pp=$(awk -v a="$s0" -v b="$s1" -v t="$el" 'BEGIN { split(a, x); split(b, y)
+		for (k = 0; k < 2; k++) { n = y[3 * k + 2] - x[3 * k + 2]; ms = y[3 * k + 3] - x[3 * k + 3]
+			printf "%.1f %s ", n / t, n ? sprintf("%.1f", ms / n) : "nan" } }')
+	read -r f_rq f_ms s_rq s_ms <<<"$pp"
+	say "$1 $2: $bw MiB/s, $iops IOPS, fast path carried $pct% of the bytes;" \
+		"fast $f_rq req/s at $f_ms ms, slow $s_rq req/s at $s_ms ms"
 	figure "bench-share-$1-$2-mbps" "$bw"
 	figure "bench-share-$1-$2-iops" "$iops"
 	figure "bench-share-$1-$2-fastpct" "$pct"
+	figure "bench-share-$1-$2-fast-iops" "$f_rq"
+	figure "bench-share-$1-$2-fast-ms" "$f_ms"
+	figure "bench-share-$1-$2-slow-iops" "$s_rq"
+	figure "bench-share-$1-$2-slow-ms" "$s_ms"
 }
-runs() { # NAME: the three workloads
+prewarm() { # the same unmeasured mix before every selector's runs
+	fio --name=prewarm --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k \
+		--iodepth=16 --rw=randrw --rwmixread=70 --size=60m --time_based --runtime="$BS_PREWARM" \
+		--output=/dev/null || fail "prewarm fio"
+}
+runs() { # NAME: the three workloads, after the same warm-up
 	local w
+	prewarm
 	for w in read write mix; do run "$1" "$w" "$BS_SECS"; done
 }
 switch() { # NAME SELECTOR [EXTRA]
@@ -137,6 +167,28 @@ r1=$(echo "$topo" | jq -r '.byte_share.tuning_reloads // "nan"')
 figure bench-share-tuned-reloads "$r1"
 figure bench-share-tuned-reloads-measured "$((r1 - r0))"
 say "tuning reloads during the measured runs: $((r1 - r0))"
+# reference points for the ceiling: static splits (the mix), then the fast
+# path alone; no tuning, no slow-path policy
+has_shares() { # FAST-PERMILLE SLOW-PERMILLE: the table carries them
+	local t
+	t=$(shares)
+	[ "$(echo "$t" | awk -v d="$(devnum_of "$fast")" '{ for (i = 1; i < NF; i += 2) if ($i == d) print $(i + 1) }')" = "$1" ] &&
+		[ "$(echo "$t" | awk -v d="$(devnum_of "$slow")" '{ for (i = 1; i < NF; i += 2) if ($i == d) print $(i + 1) }')" = "$2" ]
+}
+for p in $BS_SWEEP; do
+	conf "byte-share 0" "path_shares \"$fast=$p $slow=$((1000 - p))\""
+	kill -HUP "$(daemon_pid)"
+	must 30 "$m at $p/$((1000 - p))" has_shares "$p" "$((1000 - p))"
+	say "static-$p table: $(dmsetup table "$m")"
+	prewarm
+	run "static-$p" mix "$BS_SECS"
+done
+path_fail offline "$slow" || fail "offline $slow"
+must 30 "$slow failed in $m" eval '[ "$(mpath_path_state "$m" "$(devnum_of "$slow")")" = F ]'
+say "fast-alone: $slow offline; status $(dmsetup status "$m")"
+runs fast-alone
+path_restore offline "$slow" || fail "running $slow"
+must 60 "$slow back in $m" eval '[ "$(mpath_active_paths "$m")" = 2 ]'
 # the second round, in reverse order
 switch service-time-2 "service-time 0"
 runs service-time-2
