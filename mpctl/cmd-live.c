@@ -308,13 +308,23 @@ int mpctl_cmd_wait(int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		if (is_help(argv[i])) {
-			printf("usage: mpctl wait map WWID|NAME|DEV [--paths N] [--timeout S]\n"
-			       "       mpctl wait startup [--timeout S]\n\n"
-			       "map: returns (exit 0) once the map exists in the kernel with at least N\n"
-			       "(default 1) active paths; exit 1 when S seconds (default 60) pass first.\n"
-			       "DEV may be a path (sdX) of the map. Works without a daemon (kernel view).\n"
-			       "startup: returns once the daemon answers and has assembled the maps of\n"
-			       "the paths it found at start (udev events included); exit 1 on timeout.\n");
+			/* `wait startup --help` and `wait map --help` each show their
+			 * own form; a bare `wait --help` shows both */
+			bool startup = argc > 1 && !strcmp(argv[1], "startup");
+			bool map = argc > 1 && !strcmp(argv[1], "map");
+
+			if (!startup)
+				printf("usage: mpctl wait map WWID|NAME|DEV [--paths N] [--timeout S]\n");
+			if (!map)
+				printf("%s mpctl wait startup [--timeout S]\n", startup ? "usage:" : "      ");
+			if (!startup)
+				printf("\nmap: returns (exit 0) once the map exists in the kernel with at least N\n"
+				       "(default 1) active paths; exit 1 when S seconds (default 60) pass first.\n"
+				       "DEV may be a path (sdX) of the map. Works without a daemon (kernel view).\n");
+			if (!map)
+				printf("%sstartup: returns once the daemon answers and has assembled the maps\n"
+				       "of the paths it found at start (udev events included); exit 1 on\n"
+				       "timeout (S seconds, default 60).\n", startup ? "\n" : "");
 			return MPCTL_EXIT_OK;
 		} else if (!strcmp(argv[i], "--paths") && i + 1 < argc) {
 			if (mpctl_parse_count(argv[++i], 0, 1024, &need) < 0) {

@@ -22,6 +22,9 @@ for c in status "show topology" "show maps" "show paths" "show config" events wa
 		fail "mpctl $c --help: no usage line naming it: $(printf '%s' "$out" | head -n 2)"
 done
 ctl --help | grep -q '^usage: mpctl' || fail "mpctl --help"
+# a two-form command shows the form asked for
+ctl wait startup --help | grep -q 'wait map' && fail "mpctl wait startup --help shows the map form"
+ctl wait map --help | grep -q 'wait startup' && fail "mpctl wait map --help shows the startup form"
 
 # events of both kinds: a path failed and reinstated, a map removed and added
 dt=$(devnum_of "$p")
