@@ -681,6 +681,58 @@ static void metric_head(struct mp_strbuf *out, const char *name, const char *typ
 	mp_strbuf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* mpd_path_...{path="sdc",map="mpatha" */
+static void path_labels(struct mp_strbuf *out, const char *metric, struct json_object *p)
+{
+	mp_strbuf_printf(out, "%s{path=\"", metric);
+	label(out, mpctl_jstr(p, "dev"));
+	mp_strbuf_puts(out, "\",map=\"");
+	label(out, mpctl_jstr(p, "map"));
+	mp_strbuf_puts(out, "\"");
+}
+
+/* byte-share paths (those with a "share"): the share in the table per
+ * direction ("70" is both, "80/20" read/write), the bytes the selector
+ * started on the path, the mean request latency of the last sample. */
+static void byte_share_metrics(struct json_object *paths, struct mp_strbuf *out)
+{
+	metric_head(out, "mpd_path_share", "gauge", "byte-share: the path's share in the table.");
+	for (size_t i = 0; i < jlen(paths); i++) {
+		struct json_object *p = json_object_array_get_idx(paths, i);
+		unsigned long rd, wr;
+		char *end;
+
+		if (!jget(p, "share"))
+			continue;
+		rd = strtoul(mpctl_jstr(p, "share"), &end, 10);
+		wr = *end == '/' ? strtoul(end + 1, NULL, 10) : rd;
+		path_labels(out, "mpd_path_share", p);
+		mp_strbuf_printf(out, ",dir=\"read\"} %lu\n", rd);
+		path_labels(out, "mpd_path_share", p);
+		mp_strbuf_printf(out, ",dir=\"write\"} %lu\n", wr);
+	}
+	metric_head(out, "mpd_path_share_bytes_total", "counter",
+		    "byte-share: bytes the selector started on the path since its table was loaded.");
+	for (size_t i = 0; i < jlen(paths); i++) {
+		struct json_object *p = json_object_array_get_idx(paths, i);
+
+		if (!jget(p, "share") || !jget(p, "bytes"))
+			continue;
+		path_labels(out, "mpd_path_share_bytes_total", p);
+		mp_strbuf_printf(out, "} %lld\n", mpctl_jint(p, "bytes", 0));
+	}
+	metric_head(out, "mpd_path_latency_seconds", "gauge",
+		    "byte-share: mean request latency over the last sample period.");
+	for (size_t i = 0; i < jlen(paths); i++) {
+		struct json_object *p = json_object_array_get_idx(paths, i);
+
+		if (!jget(p, "share") || !jget(p, "latency_us"))
+			continue;
+		path_labels(out, "mpd_path_latency_seconds", p);
+		mp_strbuf_printf(out, "} %.6f\n", (double)mpctl_jint(p, "latency_us", 0) / 1e6);
+	}
+}
+
 int mpctl_render_metrics(struct json_object *status, struct json_object *topology,
 			 struct json_object *paths, struct mp_strbuf *out)
 {
@@ -756,5 +808,6 @@ int mpctl_render_metrics(struct json_object *status, struct json_object *topolog
 		label(out, mpctl_jstr(p, "map"));
 		mp_strbuf_printf(out, "\"} %d\n", !strcmp(mpctl_jstr(p, "checker_state"), "up"));
 	}
+	byte_share_metrics(paths, out);
 	return 0;
 }

@@ -83,7 +83,7 @@ static int build_table(struct mpd *d, struct mpd_map *m, struct mp_dmtable *t)
 {
 	char buf[512], *words[16], rr[16];
 	const char *hw = path_hwhandler(m);
-	unsigned int n, n_sel_args;
+	unsigned int n, n_sel_args, n_path_args;
 	int r;
 
 	/* features: the config's, with queue_if_no_path decided by no_path_retry */
@@ -111,18 +111,21 @@ static int build_table(struct mpd *d, struct mpd_map *m, struct mp_dmtable *t)
 	if (r < 0)
 		return r;
 
-	snprintf(buf, sizeof(buf), "%s", m->set.path_selector ? m->set.path_selector : "service-time 0");
+	snprintf(buf, sizeof(buf), "%s", mpd_shares_selector(d, m));
 	n = split_words(buf, words, 16);
 	n_sel_args = n >= 2 ? (unsigned int)atoi(words[1]) : 0;
 	if (n == 0 || n_sel_args > n - 2)
 		return -EINVAL;
+	n_path_args = mpd_shares_path_args(m, words[0]);
 	snprintf(rr, sizeof(rr), "%u", m->set.rr_min_io_rq ? m->set.rr_min_io_rq : 1);
 	for (size_t g = 0; g < m->model->n_pgs; g++) {
 		const struct mp_pathgroup *pg = &m->model->pgs[g];
-		const char *path_args[1] = { rr };
+		char rt[16];
+		const char *path_args[2] = { rr, rt };
 		unsigned int gi;
 
-		r = mp_dmtable_add_group(t, words[0], n_sel_args, (const char *const *)words + 2, 1, &gi);
+		r = mp_dmtable_add_group(t, words[0], n_sel_args, (const char *const *)words + 2,
+					 n_path_args, &gi);
 		if (r < 0)
 			return r;
 		for (size_t i = 0; i < pg->n_paths; i++) {
@@ -136,6 +139,12 @@ static int build_table(struct mpd *d, struct mpd_map *m, struct mp_dmtable *t)
 			if (mpd_shares_active(m)) {
 				r = mpd_shares_word(d, m, (const struct mpd_path *)pg->paths[i], share,
 						    sizeof(share));
+				if (r < 0)
+					return r;
+			} else if (n_path_args == 2) {
+				/* service-time weighted by path_shares */
+				r = mpd_shares_rt_word(m, (const struct mpd_path *)pg->paths[i], rt,
+						       sizeof(rt));
 				if (r < 0)
 					return r;
 			}
@@ -163,7 +172,7 @@ int mpd_assemble_table(struct mpd *d, struct mpd_map *m, char **ret)
 	}
 	if (size)
 		m->model->size = size;
-	r = mp_group_paths(m->model, m->set.path_grouping_policy, m->set.path_selector);
+	r = mp_group_paths(m->model, m->set.path_grouping_policy, mpd_shares_selector(d, m));
 	if (r < 0)
 		return r;
 	r = mp_dmtable_new(&t);
@@ -231,12 +240,18 @@ bool mpd_tables_equivalent(const char *text_a, const char *text_b)
 				goto out_free;
 		for (unsigned int i = 0; i < ga->n_paths; i++) {
 			/* selectors print defaults for per-path args they were not
-			 * given (service-time: "1 1" for "1"): compare the first */
+			 * given (service-time: "1 1" for "1"): compare those both
+			 * tables have (relative_throughput when both carry it) */
+			unsigned int na = ga->n_path_args < gb->n_path_args ? ga->n_path_args :
+					  gb->n_path_args;
+
 			if (strcmp(ga->paths[i].dev, gb->paths[i].dev))
 				goto out_free;
-			if (ga->n_path_args && gb->n_path_args &&
-			    strcmp(ga->paths[i].args[0], gb->paths[i].args[0]))
-				goto out_free;
+			if (na > 1 && ga->n_path_args != gb->n_path_args)
+				na = 1;
+			for (unsigned int k = 0; k < na; k++)
+				if (strcmp(ga->paths[i].args[k], gb->paths[i].args[k]))
+					goto out_free;
 		}
 	}
 	same = true;

@@ -361,6 +361,14 @@ void mpd_alua_rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_re
 
 /* True when the map's groups use the byte-share selector. */
 bool mpd_shares_active(const struct mpd_map *m);
+/* The selector words a map's groups get (its path_selector). */
+const char *mpd_shares_selector(struct mpd *d, struct mpd_map *m);
+/* Per-path args of a group with selector sel: 2 for service-time weighted
+ * by path_shares (repeat count, relative_throughput), else 1. */
+unsigned int mpd_shares_path_args(const struct mpd_map *m, const char *sel);
+/* p's service-time relative_throughput word (path_shares scaled, the
+ * largest 100). 0 or -errno. */
+int mpd_shares_rt_word(const struct mpd_map *m, const struct mpd_path *p, char *buf, size_t len);
 /* The per-path table word for p ("70", "80/20"): configured or tuned
  * share, a demoted path at the floor. 0 or -errno. */
 int mpd_shares_word(const struct mpd *d, const struct mpd_map *m, const struct mpd_path *p,

@@ -25,17 +25,54 @@
 #include "daemon.h"
 #include "events.h"
 
+static bool selector_is(const char *sel, const char *name)
+{
+	size_t l = strlen(name);
+
+	return sel && strncmp(sel, name, l) == 0 && (sel[l] == ' ' || !sel[l]);
+}
+
 bool mpd_shares_active(const struct mpd_map *m)
 {
-	const char *sel = m->set.path_selector;
+	return selector_is(m->set.path_selector, "byte-share");
+}
 
-	return sel && strncmp(sel, "byte-share", 10) == 0 && (sel[10] == ' ' || !sel[10]);
+const char *mpd_shares_selector(struct mpd *d, struct mpd_map *m)
+{
+	(void)d;
+	return m->set.path_selector ? m->set.path_selector : "service-time 0";
+}
+
+unsigned int mpd_shares_path_args(const struct mpd_map *m, const char *sel)
+{
+	/* service-time's relative_throughput only where shares were asked for:
+	 * otherwise the table stays what it always was ("<repeat>") */
+	return selector_is(sel, "service-time") && m->set.path_shares && *m->set.path_shares ? 2 : 1;
 }
 
 static void configured(const struct mpd_map *m, const struct mpd_path *p, struct mp_share *ret)
 {
 	if (mp_shares_lookup(m->set.path_shares, &p->mp, ret) < 0)
 		ret->v[MP_DIR_READ] = ret->v[MP_DIR_WRITE] = MP_SHARE_DEFAULT;
+}
+
+int mpd_shares_rt_word(const struct mpd_map *m, const struct mpd_path *p, char *buf, size_t len)
+{
+	struct mp_share s[MP_SHARE_MAX_PATHS] = { 0 };
+	unsigned int rt[MP_SHARE_MAX_PATHS];
+	size_t n = m->model->n_paths < MP_SHARE_MAX_PATHS ? m->model->n_paths : MP_SHARE_MAX_PATHS;
+	int r;
+
+	for (size_t i = 0; i < n; i++)
+		configured(m, (const struct mpd_path *)m->model->paths[i], &s[i]);
+	r = mp_shares_relative_throughput(s, n, rt);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		if (m->model->paths[i] == &p->mp)
+			return snprintf(buf, len, "%u", rt[i]) < (int)len ? 0 : -ENOBUFS;
+	/* beyond the paths the policies judge: unweighted */
+	return snprintf(buf, len, "%u", MP_SHARE_ST_MAX) < (int)len ? 0 : -ENOBUFS;
 }
 
 static unsigned int floor_permille(void)
@@ -239,9 +276,13 @@ static void run_slow(struct mpd *d, struct mpd_map *m, size_t n, uint64_t now, b
 		p->share.slow = sp[i];
 		if (sp[i].verdict == MP_SLOW_NONE)
 			continue;
+		/* a demotion is judged on smoothed samples, the later verdicts
+		 * on a window's totals: say which */
 		snprintf(detail, sizeof(detail),
-			 "%.1f ms per I/O vs %.1f ms on its siblings, healthy reference %.1f ms, own baseline %.1f ms (factor %u, window %u s)",
-			 sp[i].latency_us / 1000.0, sp[i].sibling_us / 1000.0,
+			 "%.1f ms per I/O vs %.1f ms on its siblings%s, healthy reference %.1f ms, own baseline %.1f ms (factor %u, window %u s)",
+			 (sp[i].win_latency_us ? sp[i].win_latency_us : sp[i].latency_us) / 1000.0,
+			 (sp[i].win_latency_us ? sp[i].win_sibling_us : sp[i].sibling_us) / 1000.0,
+			 sp[i].win_latency_us ? " over the window" : "",
 			 /* a re-admission clears the reference it was judged by */
 			 (sp[i].verdict == MP_SLOW_READMIT ? ref_before[i] : sp[i].ref_us) / 1000.0,
 			 sp[i].base_n >= MP_SLOW_BASE_MIN_SAMPLES ? sp[i].base_us / 1000.0 : 0.0,

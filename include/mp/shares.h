@@ -70,6 +70,14 @@ bool mp_shares_glob(const char *pat, const char *s);
 int mp_shares_effective(const struct mp_share *base, const unsigned int *pinned, size_t n,
 			struct mp_share *ret);
 
+/* service-time's per-path relative_throughput (0..100, dm-ps-service-time.c)
+ * from n paths' shares: each path's read + write share scaled so that the
+ * largest is 100, at least 1 (0 would keep a path out while any other is
+ * usable). Where byte-share is not available, this is how path_shares still
+ * weights the paths. 0 or -EINVAL. */
+#define MP_SHARE_ST_MAX 100u
+int mp_shares_relative_throughput(const struct mp_share *s, size_t n, unsigned int *ret);
+
 /* ---- block-layer statistics (shares.c) ------------------------------------ */
 
 /* /sys/block/sdX/stat, the fields we use (Documentation/block/stat.rst). */
@@ -187,7 +195,12 @@ struct mp_slow_path {
 	bool demoted;			/* at the floor, or probing when probing is set */
 	bool probing;			/* demoted, on probation at its full share */
 	uint64_t bad_since_ms;		/* MP_POLICY_NEVER-free: 0 = not slow now */
-	uint64_t good_since_ms;		/* while demoted: 0 = not good now */
+	uint64_t good_since_ms;		/* at the floor: 0 = not good now */
+	/* while probing: the probe window so far (its totals decide) */
+	uint64_t win_start_ms;		/* 0 = none open */
+	uint64_t win_ios, win_ticks_ms;	/* the path's own requests and request time */
+	uint64_t win_sib_sum_us;	/* the siblings' median, summed per sample */
+	unsigned int win_n;		/* samples in it */
 	uint64_t ref_us;		/* healthy reference while demoted (see below) */
 	uint64_t base_us;		/* own healthy baseline (in service, not slow), 0 none */
 	unsigned int base_n;		/* samples in base_us (capped), counts from
@@ -199,6 +212,8 @@ struct mp_slow_path {
 	enum mp_slow_verdict verdict;
 	uint64_t latency_us;		/* this sample, 0 unknown */
 	uint64_t sibling_us;		/* median of the other up paths, 0 unknown */
+	uint64_t win_latency_us;	/* a window judged at this step: its figures, */
+	uint64_t win_sibling_us;	/* else 0 */
 };
 
 /* One step at now. A path is slow when its latency exceeds factor times
@@ -207,8 +222,11 @@ struct mp_slow_path {
  * demoted once slow for window_ms, unless that would leave no up path in
  * service. Re-admission is staged:
  *   demoted (floor share) --good for window x penalty--> probing
- *   probing (full share) --good for window------------> in service
- *   probing --one smoothed sample not good------------> demoted, penalty x2
+ *   probing (full share) --a window's totals good------> in service
+ *   probing --a window's totals not good---------------> demoted, penalty x2
+ * (the probe is judged once, on its window's requests and request time
+ * summed against the siblings' unsmoothed median averaged over its
+ * samples).
  * "Good" is at or below the midpoint ((factor + 1) / 2) of a healthy
  * reference at the floor, never of the siblings as they are while they
  * carry the demoted path's load; while probing, at its full share, of
@@ -228,9 +246,13 @@ struct mp_slow_path {
  * against a 24.3 ms sibling at 950 permille, and was re-admitted).
  * A failed probe doubles the next wait (up to 8x), as does a demotion
  * within 4 windows of a re-admission; 4 windows in service clear it.
- * Latencies are judged smoothed (requests and request time of each new
- * sample weigh half, the older ones the rest), so one odd sample, or one
- * with a handful of requests, moves little.
+ * Demotion and the floor stage judge latencies smoothed (requests and
+ * request time of each new sample weigh half, the older ones the rest), so
+ * one odd sample, or one with a handful of requests, moves little; the
+ * probe judges its window's totals (a healed path 1.2x its sibling over
+ * 10 s was over 1.5x in single 2 s samples at host load 12, guest 02:22
+ * UTC, and failed every probe). A probe window with fewer than min_ios
+ * requests is extended, not judged.
  * *ret_changes counts verdicts other than NONE. 0 or -EINVAL. */
 int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *paths, size_t n,
 			uint64_t now_ms, unsigned int *ret_changes);

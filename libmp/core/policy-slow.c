@@ -20,9 +20,26 @@
  *   demoted     good, timer not started          demoted     good_since = now
  *   demoted     good, for window x penalty       PROBING     good_since = 0
  *   demoted     not good                         demoted     good_since = 0
- *   probing     good, for window                 IN SERVICE  ref = 0
- *   probing     not good                         DEMOTED     penalty x2 (max 8)
+ *   probing     probe window open < win          probing     totals += sample
+ *   probing     probe window's totals good       IN SERVICE  ref = 0
+ *   probing     probe window's totals not good   DEMOTED     penalty x2 (max 8)
  *   any         no sample / no sibling / down    unchanged   timers kept
+ *
+ * The probe window opens at the first sample judged after the probe
+ * verdict (that sample counts in it) and is judged at the first sample
+ * window_ms or more later that leaves it with min_ios requests: its
+ * latency is its request time over its requests, the siblings' figure the
+ * mean of their unsmoothed per-sample median over its samples (smoothed,
+ * it would lag the load of the floor stage). Why totals for the probe: at
+ * host load 12 (guest 02:22 UTC) a healed path was 1.2x its sibling over
+ * 10 s but over the 1.5x midpoint in single 2 s samples, and a probe that
+ * needed every sample good failed twice; a still-delayed path at its full
+ * share is slow in the sum too. Why not for the floor stage: there every
+ * sample good in a row is the stricter test, and it errs on the safe side
+ * (a still-delayed path 15 % over the line, +-15 % noise, passed a
+ * window's mean in the replay of the 20:29 run and was probed; it passes
+ * no run of consecutive samples); a failed probe costs the path a window
+ * at its full share and doubles the next wait.
  *
  * Slow means latency > factor x the median of the other up, in-service
  * paths' latencies and latency >= min_latency_us. Good while demoted
@@ -119,6 +136,33 @@ static uint64_t sibling_median(const struct mp_slow_path *p, size_t n, size_t sk
 	return v[(k - 1) / 2];
 }
 
+/* The same median from this sample alone, unsmoothed (0 if no sibling
+ * served a request in it): a probe window's figures are sums of samples
+ * on both sides, so the siblings' must not lag the load of the window
+ * before it. */
+static uint64_t sibling_raw_median(const struct mp_slow_path *p, size_t n, size_t skip)
+{
+	uint64_t v[MP_SHARE_MAX_PATHS];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ios = 0, ticks = 0;
+
+		if (i == skip || !p[i].up || p[i].demoted || !p[i].sample.valid)
+			continue;
+		for (int d = 0; d < _MP_DIR_MAX; d++) {
+			ios += p[i].sample.ios[d];
+			ticks += p[i].sample.ticks_ms[d];
+		}
+		if (ios)
+			v[k++] = ticks * 1000 / ios;
+	}
+	if (!k)
+		return 0;
+	qsort(v, k, sizeof(v[0]), cmp_u64);
+	return v[(k - 1) / 2];
+}
+
 static bool has_base(const struct mp_slow_path *p)
 {
 	return p->base_us && p->base_n >= MP_SLOW_BASE_MIN_SAMPLES;
@@ -171,6 +215,8 @@ static void smooth(struct mp_slow_path *p, unsigned int min_ios)
 	p->verdict = MP_SLOW_NONE;
 	p->latency_us = 0;
 	p->sibling_us = 0;
+	p->win_latency_us = 0;
+	p->win_sibling_us = 0;
 	if (!s->valid || !p->up) {
 		/* no evidence: a down or unsampled path starts afresh, its
 		 * baseline too (what it took before may not hold after) */
@@ -197,40 +243,72 @@ static unsigned int doubled(unsigned int penalty)
 	return penalty ? (penalty < 8 ? 2 * penalty : 8) : 2;
 }
 
-/* A demoted or probing path at this sample: is it good, and what next. */
-static void judge_demoted(const struct mp_slow_config *cfg, struct mp_slow_path *p,
-			  uint64_t sib, uint64_t now_ms)
+static void window_clear(struct mp_slow_path *p)
 {
-	uint64_t need;
+	p->win_start_ms = 0;
+	p->win_ios = p->win_ticks_ms = p->win_sib_sum_us = 0;
+	p->win_n = 0;
+}
+
+/* A demoted path at the floor: each smoothed sample against the healthy
+ * reference, good for window x penalty in a row -> probing. */
+static void judge_floor(const struct mp_slow_config *cfg, struct mp_slow_path *p, uint64_t now_ms)
+{
 	bool good;
 
-	if (!p->ref_us || sib < p->ref_us)
-		p->ref_us = sib;
-	/* 2 x lat <= (factor + 1) x ref, i.e. at or under the midpoint; a
-	 * probing path carries its full share, so it is judged the way it was
-	 * demoted, against its siblings as they are now */
+	/* 2 x lat <= (factor + 1) x ref, i.e. at or under the midpoint */
 	good = p->latency_us < cfg->min_latency_us ||
-	       2 * p->latency_us <= (p->probing ? sib : p->ref_us) * (cfg->factor + 1);
+	       2 * p->latency_us <= p->ref_us * (cfg->factor + 1);
 	if (!good) {
 		p->good_since_ms = 0;
-		if (p->probing) {
-			/* misbehaved with more than a trickle: back to the floor,
-			 * and the next probe waits longer */
-			p->probing = false;
-			p->penalty = doubled(p->penalty);
-			p->verdict = MP_SLOW_PROBE_FAIL;
-		}
 		return;
 	}
 	if (!p->good_since_ms || now_ms < p->good_since_ms)
 		p->good_since_ms = now_ms ? now_ms : 1;
-	need = p->probing ? cfg->window_ms : cfg->window_ms * (p->penalty ? p->penalty : 1);
-	if (elapsed(now_ms, p->good_since_ms) < need)
+	if (elapsed(now_ms, p->good_since_ms) < cfg->window_ms * (p->penalty ? p->penalty : 1))
 		return;
 	p->good_since_ms = 0;
-	if (!p->probing) {
-		p->probing = true;
-		p->verdict = MP_SLOW_PROBE;
+	p->probing = true;
+	window_clear(p);
+	p->verdict = MP_SLOW_PROBE;
+}
+
+/* A probing path (its full share): adds the sample to the window and at
+ * its end judges the totals against the siblings over the same window
+ * (sib: their unsmoothed median of this sample), side by side under the
+ * same load, as it was demoted. */
+static void judge_probe(const struct mp_slow_config *cfg, struct mp_slow_path *p, uint64_t sib,
+			uint64_t now_ms)
+{
+	const struct mp_share_sample *s = &p->sample;
+	uint64_t lat, sib_mean;
+
+	if (!sib)
+		return;		/* no sibling served a request: no evidence */
+	if (!p->win_start_ms || now_ms < p->win_start_ms) {
+		window_clear(p);
+		p->win_start_ms = now_ms ? now_ms : 1;
+	}
+	for (int d = 0; d < _MP_DIR_MAX; d++) {
+		p->win_ios += s->ios[d];
+		p->win_ticks_ms += s->ticks_ms[d];
+	}
+	p->win_sib_sum_us += sib;
+	p->win_n++;
+	if (elapsed(now_ms, p->win_start_ms) < cfg->window_ms ||
+	    p->win_ios < (cfg->min_ios ? cfg->min_ios : 1))
+		return;
+	lat = p->win_ticks_ms * 1000 / p->win_ios;
+	sib_mean = p->win_sib_sum_us / p->win_n;
+	p->win_latency_us = lat ? lat : 1;
+	p->win_sibling_us = sib_mean;
+	window_clear(p);
+	if (lat >= cfg->min_latency_us && 2 * lat > sib_mean * (cfg->factor + 1)) {
+		/* misbehaved with more than a trickle: back to the floor, and
+		 * the next probe waits longer */
+		p->probing = false;
+		p->penalty = doubled(p->penalty);
+		p->verdict = MP_SLOW_PROBE_FAIL;
 		return;
 	}
 	p->demoted = false;
@@ -238,6 +316,19 @@ static void judge_demoted(const struct mp_slow_config *cfg, struct mp_slow_path 
 	p->readmit_ms = now_ms ? now_ms : 1;
 	p->ref_us = 0;
 	p->verdict = MP_SLOW_READMIT;
+}
+
+static void judge_demoted(const struct mp_slow_config *cfg, struct mp_slow_path *paths, size_t n,
+			  size_t self, uint64_t sib, uint64_t now_ms)
+{
+	struct mp_slow_path *p = &paths[self];
+
+	if (!p->ref_us || sib < p->ref_us)
+		p->ref_us = sib;
+	if (p->probing)
+		judge_probe(cfg, p, sibling_raw_median(paths, n, self), now_ms);
+	else
+		judge_floor(cfg, p, now_ms);
 }
 
 int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *paths, size_t n,
@@ -261,6 +352,7 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 			paths[i].demoted = false;
 			paths[i].probing = false;
 			paths[i].ref_us = 0;
+			window_clear(&paths[i]);
 			paths[i].verdict = MP_SLOW_READMIT;
 			changes++;
 		}
@@ -277,7 +369,7 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 		if (!p->up || !p->latency_us || !sib)
 			continue;
 		if (p->demoted) {
-			judge_demoted(cfg, p, sib, now_ms);
+			judge_demoted(cfg, paths, n, i, sib, now_ms);
 			changes += p->verdict != MP_SLOW_NONE;
 			in_service += p->verdict == MP_SLOW_READMIT;
 			continue;
@@ -303,6 +395,7 @@ int mp_policy_slow_step(const struct mp_slow_config *cfg, struct mp_slow_path *p
 		p->ref_us = demotion_ref(paths, n, i, sib);
 		p->bad_since_ms = 0;
 		p->good_since_ms = 0;
+		window_clear(p);
 		p->verdict = MP_SLOW_DEMOTE;
 		in_service--;
 		changes++;

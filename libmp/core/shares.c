@@ -154,6 +154,27 @@ int mp_shares_effective(const struct mp_share *base, const unsigned int *pinned,
 	return 0;
 }
 
+int mp_shares_relative_throughput(const struct mp_share *s, size_t n, unsigned int *ret)
+{
+	uint64_t max = 0;
+
+	if (n && (!s || !ret))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w = (uint64_t)s[i].v[MP_DIR_READ] + s[i].v[MP_DIR_WRITE];
+
+		if (w > max)
+			max = w;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w = (uint64_t)s[i].v[MP_DIR_READ] + s[i].v[MP_DIR_WRITE];
+		uint64_t v = max ? (w * MP_SHARE_ST_MAX + max / 2) / max : MP_SHARE_ST_MAX;
+
+		ret[i] = v ? (unsigned int)v : 1;
+	}
+	return 0;
+}
+
 int mp_blkstat_parse(const char *text, struct mp_blkstat *ret)
 {
 	unsigned long long f[11];

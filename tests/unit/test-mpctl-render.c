@@ -242,6 +242,21 @@ static void test_metrics(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "mpd_map_paths{map=\"mpatha\",wwid=\"36001405aa\",state=\"down\"} 1\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "mpd_map_queueing{map=\"mpatha\"} 1\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "# TYPE mpd_checks_total counter\n"));
+	/* no byte-share path: the heads only */
+	CU_ASSERT_PTR_NULL(strstr(s, "mpd_path_share{"));
+	/* a byte-share path: share per direction, selector bytes, latency */
+	json_object_object_add(json_object_array_get_idx(p, 0), "share", json_object_new_string("80/20"));
+	json_object_object_add(json_object_array_get_idx(p, 0), "bytes", json_object_new_int64(1234567));
+	json_object_object_add(json_object_array_get_idx(p, 0), "latency_us", json_object_new_int64(25546));
+	mp_strbuf_truncate(&sb, 0);
+	CU_ASSERT_EQUAL(mpctl_render_metrics(st, t, p, &sb), 0);
+	s = mp_strbuf_str(&sb);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, ",dir=\"read\"} 80\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, ",dir=\"write\"} 20\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "mpd_path_share_bytes_total{path=\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "} 1234567\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "} 0.025546\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "# TYPE mpd_path_share_bytes_total counter\n"));
 	mp_strbuf_truncate(&sb, 0);
 	CU_ASSERT_EQUAL(mpctl_render_metrics(NULL, NULL, NULL, &sb), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "mpd_up 0\n"));

@@ -397,15 +397,102 @@ static void test_probe_fail_once(void)
 	t = drive(p, 2, fine, 65000, 130000, 1, MP_SLOW_PROBE);
 	CU_ASSERT_EQUAL(t, 110000);
 	CU_ASSERT_TRUE(p[1].probing);
-	/* slow again on probation, before a window of good samples */
-	t = drive(p, 2, slow, 135000, 135000, 1, MP_SLOW_PROBE_FAIL);
-	CU_ASSERT_EQUAL(t, 135000);
+	/* slow again on probation: the probe window (from 115 s, 4 samples
+	 * at 1 ms, then 30 ms) is judged on its totals at its end, 145 s:
+	 * 13.4 ms > 1.5 x 1 ms */
+	t = drive(p, 2, slow, 135000, 150000, 1, MP_SLOW_PROBE_FAIL);
+	CU_ASSERT_EQUAL(t, 145000);
 	CU_ASSERT_TRUE(p[1].demoted);
 	CU_ASSERT_FALSE(p[1].probing);
 	CU_ASSERT_EQUAL(p[1].penalty, 2);
 	/* the next probe needs 2 windows at the floor */
 	t = drive(p, 2, fine, 210000, 400000, 1, MP_SLOW_PROBE);
 	CU_ASSERT(t >= 210000 + 60000);
+}
+
+/* One 2 s step of the guest's settings: the fast path's and the probed
+ * path's ms per request and requests; returns the latter's verdict. */
+static enum mp_slow_verdict step2(struct mp_slow_path *p, uint64_t t, double f_ms, double f_ios,
+				  double s_ms, double s_ios)
+{
+	unsigned int ch;
+
+	sample_ms(&p[0], f_ms, f_ios);
+	sample_ms(&p[1], s_ms, s_ios);
+	CU_ASSERT_EQUAL_FATAL(mp_policy_slow_step(&gcfg, p, 2, t, &ch), 0);
+	CU_ASSERT_EQUAL(p[0].verdict, MP_SLOW_NONE);
+	return p[1].verdict;
+}
+
+/* Demotes p[1] (100 ms delay, the 02:22 UTC run's 571.1 vs 56.8 ms), holds
+ * it delayed at the floor, heals it there (14 ms against the loaded
+ * sibling's 80 ms) and returns the time of its probe (0: none). */
+static uint64_t probe_after_heal(struct mp_slow_path *p, uint64_t *t)
+{
+	uint64_t probe = 0;
+	bool demoted = false;
+
+	for (; *t < 10000; *t += 2000)
+		CU_ASSERT_EQUAL(step2(p, *t, 56.8, 550, 56.8, 550), MP_SLOW_NONE);
+	for (uint64_t end = *t + 20000; *t < end && !demoted; *t += 2000)
+		demoted = step2(p, *t, 56.8, 550, 571.1, 550) == MP_SLOW_DEMOTE;
+	CU_ASSERT_TRUE(demoted);
+	for (uint64_t end = *t + 20000; *t < end; *t += 2000)
+		CU_ASSERT_EQUAL(step2(p, *t, 80, 1045, 571.1, 55), MP_SLOW_NONE);
+	for (uint64_t end = *t + 30000; *t < end && !probe; *t += 2000)
+		if (step2(p, *t, 80, 1045, 14, 55) == MP_SLOW_PROBE)
+			probe = *t;
+	return probe;
+}
+
+/* The probe is judged on its window's totals: guest 02:22 UTC (load 12),
+ * a healed path probed at its full share was 1.2x its sibling over 10 s
+ * but 1.6x and 2.7x in single 2 s samples (127.5 vs 78.9 ms, 264.4 vs
+ * 98.6 ms), and the rule that needed every smoothed sample under the 1.5x
+ * midpoint failed both probes. Here one sample in four is 2.7x (smoothed
+ * 1.8x), the window 1.4x: re-admitted after one window, no failed probe.
+ * A path still 2x over its probe window with one good sample fails it. */
+static void test_probe_judged_on_window_totals(void)
+{
+	struct mp_slow_path p[2] = { { .up = true }, { .up = true } };
+	uint64_t t = 0, probe, readmit = 0;
+
+	probe = probe_after_heal(p, &t);
+	CU_ASSERT_NOT_EQUAL(probe, 0);
+	CU_ASSERT_TRUE(p[1].probing);
+	for (uint64_t end = t + 20000; t < end && !readmit; t += 2000) {
+		enum mp_slow_verdict v = step2(p, t, 98.6, 550,
+					       (t - probe) % 8000 == 4000 ? 264.4 : 98.6, 550);
+
+		CU_ASSERT_NOT_EQUAL(v, MP_SLOW_PROBE_FAIL);
+		if (v == MP_SLOW_READMIT)
+			readmit = t;
+	}
+	/* the window opens at the first sample after the probe, 6 s long */
+	CU_ASSERT_EQUAL(readmit, probe + 2000 + gcfg.window_ms);
+	CU_ASSERT_FALSE(p[1].demoted);
+	CU_ASSERT_EQUAL(p[1].win_latency_us, (98600 * 3 + 264400) / 4);
+	CU_ASSERT_EQUAL(p[1].win_sibling_us, 98600);
+
+	/* still 2x its siblings at its full share, one sample in four fine */
+	struct mp_slow_path q[2] = { { .up = true }, { .up = true } };
+	uint64_t fail = 0;
+
+	t = 0;
+	probe = probe_after_heal(q, &t);
+	CU_ASSERT_NOT_EQUAL(probe, 0);
+	for (uint64_t end = t + 20000; t < end && !fail; t += 2000) {
+		enum mp_slow_verdict v = step2(q, t, 98.6, 550,
+					       (t - probe) % 8000 == 4000 ? 90 : 200, 550);
+
+		CU_ASSERT_NOT_EQUAL(v, MP_SLOW_READMIT);
+		if (v == MP_SLOW_PROBE_FAIL)
+			fail = t;
+	}
+	CU_ASSERT_EQUAL(fail, probe + 2000 + gcfg.window_ms);
+	CU_ASSERT_TRUE(q[1].demoted);
+	CU_ASSERT_FALSE(q[1].probing);
+	CU_ASSERT_EQUAL(q[1].penalty, 2);
 }
 
 /* Smoothing: one sample of a handful of very slow requests, or one odd
@@ -610,6 +697,7 @@ const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_probe_fail_once),
 	UNIT_TEST(test_flap_damping),
 	UNIT_TEST(test_smoothing),
+	UNIT_TEST(test_probe_judged_on_window_totals),
 	UNIT_TEST(test_sibling_loaded_after_demotion),
 	UNIT_TEST(test_demote_after_window_then_readmit),
 	UNIT_TEST(test_spikes_and_hysteresis),

@@ -154,6 +154,29 @@ static void test_effective(void)
 	CU_ASSERT_EQUAL(mp_shares_effective(base, over, 3, out), -EINVAL);
 }
 
+static void test_relative_throughput(void)
+{
+	const struct mp_share a[3] = { { { 70, 70 } }, { { 30, 30 } }, { { 1, 1 } } };
+	const struct mp_share b[2] = { { { 900, 900 } }, { { 100000, 100000 } } };
+	const struct mp_share c[2] = { { { 80, 20 } }, { { 20, 80 } } };
+	unsigned int rt[3];
+
+	CU_ASSERT_EQUAL(mp_shares_relative_throughput(a, 3, rt), 0);
+	CU_ASSERT_EQUAL(rt[0], 100);
+	CU_ASSERT_EQUAL(rt[1], 43);	/* 30 / 70 x 100 = 42.9 */
+	CU_ASSERT_EQUAL(rt[2], 1);	/* 1.4 */
+	/* the largest is 100, a tiny one never 0 (0 = only when nothing else) */
+	CU_ASSERT_EQUAL(mp_shares_relative_throughput(b, 2, rt), 0);
+	CU_ASSERT_EQUAL(rt[0], 1);
+	CU_ASSERT_EQUAL(rt[1], 100);
+	/* per-direction shares: one figure, read + write */
+	CU_ASSERT_EQUAL(mp_shares_relative_throughput(c, 2, rt), 0);
+	CU_ASSERT_EQUAL(rt[0], 100);
+	CU_ASSERT_EQUAL(rt[1], 100);
+	CU_ASSERT_EQUAL(mp_shares_relative_throughput(NULL, 2, rt), -EINVAL);
+	CU_ASSERT_EQUAL(mp_shares_relative_throughput(NULL, 0, NULL), 0);
+}
+
 static void test_blkstat(void)
 {
 	/* a 6.1 kernel's line: 17 fields */
@@ -313,6 +336,7 @@ const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_glob),
 	UNIT_TEST(test_spec),
 	UNIT_TEST(test_effective),
+	UNIT_TEST(test_relative_throughput),
 	UNIT_TEST(test_blkstat),
 	UNIT_TEST(test_status),
 	UNIT_END,
