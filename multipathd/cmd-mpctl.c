@@ -452,6 +452,12 @@ static struct json_object *cmd_del_map(struct mpd *d, const char *const *a, unsi
 
 	if (!m)
 		return NULL;
+	/* a create in flight (the map may be in the kernel already while its
+	 * job waits for udev) is a "try again", not a map that is not there */
+	if (!m->in_kernel && m->op_in_flight) {
+		snprintf(err, len, "map %s is busy with a table change; try again", m->name);
+		return NULL;
+	}
 	if (!m->in_kernel) {
 		snprintf(err, len, "map %s is not loaded in the kernel", m->name);
 		return NULL;
