@@ -1,108 +1,28 @@
 #!/bin/bash
-# mpctl and the compat front-ends against our daemon on the other two path
-# sources (55-mpctl-* cover scsi_debug).
-# virtio-scsi (one disk on two controllers; overrides path_grouping_policy
-# failover, failback manual, so there are 2 groups and a switched one stays):
-# show topology/paths in text and --json (jq-validated), fail/reinstate
-# path, wait map --paths 2 (and its timeout while a path is failed), switch
-# group; the same through multipathd (show paths format, show topology,
-# fail/reinstate path, switchgroup) and multipath -l/-c; with the daemon
-# stopped, the read-only views from the kernel.
-# iSCSI (one LUN through two portals) with find_multipaths strict: os-brick's
-# attach and detach through the `multipathd` and `multipath` front-ends:
+# mpctl and the compat front-ends against our daemon on iSCSI (one LUN
+# through two portals) with find_multipaths strict: os-brick's attach and
+# detach through the `multipathd` and `multipath` front-ends (55-mpctl-*
+# cover scsi_debug, 58-mpctl-virtio virtio-scsi):
 # show status, multipath -a WWID ("wwid '…' added"), multipathd add path
 # /dev/sdX for each -> the map with 2 paths, /dev/disk/by-id/dm-uuid-mpath-WWID
-# and /sys/block/sdX/holders, multipathd show maps/paths format, multipath -c; the LUN grown on the target (iblock over a
-# loop device), sessions rescanned, resize map WWID: the table and dm-N
-# grow; del path; multipath -f WWID
-# refused while open, then done, held across reconfigure and a daemon
-# restart, and absent from `multipathd show maps`; add map with
-# the sysfs (naa.) WWID and add path bring it back; with the daemon stopped,
-# the kernel's view of the map; then the daemon again adopts it.
-# vm-timeout: 600
+# and /sys/block/sdX/holders, multipathd show maps/paths format, multipath
+# -c; the LUN grown on the target (iblock over a loop device), sessions
+# rescanned, resize map WWID: the table and dm-N grow; del path; multipath
+# -f WWID refused while open, then done, held across reconfigure and a
+# daemon restart, and absent from `multipathd show maps`; add map with the
+# sysfs (naa.) WWID and add path bring it back; then mpctl_common_checks
+# variant 2 (lib/mpctl-checks.bash); the daemon stopped with `mpctl
+# shutdown`, the kernel's view of the map; the daemon again adopts it; the
+# final detach flushes with `multipath -F`.
+# vm-timeout: 720
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
-[ "${VM_VDISK:-0}" = 1 ] || fail "guest started without the virtio disk"
+. "$VM_LIB/mpctl-checks.bash"
 mpd_cmp() { timeout 20 "$MPD_BIN" --socket "$MPD_SOCK" "$@"; }
 MP=/tmp/mpbin/multipath
 mkdir -p /tmp/mpbin && ln -sf "$VM_BUILD/mpctl" "$MP"
 mp() { MPCTL_SOCKET=$MPD_SOCK timeout 30 "$MP" "$@"; }
-# Index (1-based) of the group the kernel has active in MAP, "" if none.
-active_group() {
-	dmsetup status "$1" 2>/dev/null | awk '{
-		i = 4; i += $i + 1; i += $i + 1     # features, hardware handler
-		npg = $i; i += 2
-		for (g = 1; g <= npg; g++) {
-			if ($i == "A") { print g; exit }
-			i++; i += $i + 1                # selector status args
-			np = $i; nia = $(i + 1); i += 2 + np * (3 + nia)
-		}
-	}'
-}
-
-# ---- virtio-scsi --------------------------------------------------------------
-t0=$(now)
-# overrides: the built-in hardware table's QEMU entry says multibus
-MPD_EXTRA_CONF=$'overrides {\n\tpath_grouping_policy failover\n\tfailback manual\n}' \
-	mpd_setup_conf 'polling_interval 2'
-mpd_start || fail "daemon did not start"
-vmap() { dmsetup info -c --noheadings -o name,uuid 2>/dev/null | awk -F: -v w="${VM_VDISK_WWN#0x}" 'index($2, w) { print $1 }'; }
-must 60 "virtio map with 2 active paths" eval '[ -n "$(vmap)" ] && [ "$(mpath_active_paths "$(vmap)")" = 2 ]'
-m=$(vmap)
 mpctl_soft_fail
-
-expect_rc 0 ctl show topology "$m"; cat /tmp/out >&2
-grep -q "^$m " /tmp/out || fail "virtio: topology does not show $m"
-expect_rc 0 ctl --json show topology "$m"
-jq_ok '.[0].name == "'"$m"'" and (.[0].groups | length) == 2 and ([.[0].groups[].paths[]] | length) == 2'
-must 20 "virtio: both paths checked up" eval 'ctl --json show topology "$m" | jq -e "[.[0].groups[].paths[] | select(.checker_state == \"up\" and .dm_state == \"A\")] | length == 2" >/dev/null'
-expect_rc 0 ctl show paths; cat /tmp/out >&2
-expect_rc 0 ctl --json show paths; jq_ok 'map(select(.map == "'"$m"'")) | length == 2'
-d=$(jq -r 'map(select(.map == "'"$m"'"))[0].dev' /tmp/out)
-dt=$(devnum_of "$d")
-expect_rc 0 ctl show paths -o '%d %D %t %T %m'
-grep -qE "^$d +$dt +active +up +$m" /tmp/out || { cat /tmp/out >&2; fail "virtio: paths format fields"; }
-expect_rc 0 ctl wait map "$m" --paths 2 --timeout 20
-expect_rc 0 ctl wait map "$d" --paths 2 --timeout 20
-
-expect_rc 0 ctl fail path "$d"
-must 15 "virtio: $d failed by the operator" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = F ]'
-expect_rc 0 ctl --json show paths; jq_ok 'map(select(.dev == "'"$d"'"))[0].dm_state == "F"'
-expect_rc 1 ctl wait map "$m" --paths 2 --timeout 2
-expect_rc 0 ctl reinstate path "$d"
-must 20 "virtio: $d reinstated" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = A ]'
-expect_rc 0 ctl wait map "$m" --paths 2 --timeout 20
-# the compat clients on virtio
-mpd_cmp show paths format "%d %t %T" | grep -qE "^$d +active +ready" || fail "virtio: multipathd show paths format"
-mpd_cmp show topology | grep -qE "^$m \(" || fail "virtio: multipathd show topology"
-[ "$(mpd_cmp fail path "$d")" = ok ] || fail "virtio: multipathd fail path $d"
-must 15 "virtio: $d failed (multipathd)" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = F ]'
-[ "$(mpd_cmp reinstate path "$d")" = ok ] || fail "virtio: multipathd reinstate path $d"
-must 20 "virtio: $d reinstated (multipathd)" eval '[ "$(mpath_path_state '"$m"' '"$dt"')" = A ]'
-mp -l "$m" | grep -qE "^$m \(" || fail "virtio: multipath -l $m"
-mp -c "/dev/$d" >/dev/null || fail "virtio: multipath -c /dev/$d"
-
-# switch group: the kernel takes the new group on the next I/O
-g0=$(active_group "$m"); [ -n "$g0" ] || { read_ok "mapper/$m" 10; g0=$(active_group "$m"); }
-g1=$((g0 == 1 ? 2 : 1))
-say "virtio: group $g0 active, switching to $g1"
-expect_rc 0 ctl switch group "$m" "$g1"
-must 15 "virtio: group $g1 active in $m" eval 'read_ok "mapper/'"$m"'" 5 && [ "$(active_group '"$m"')" = '"$g1"' ]'
-expect_rc 1 ctl switch group "$m" 3
-[ "$(mpd_cmp switchgroup map "$m" group "$g0")" = ok ] || fail "virtio: multipathd switchgroup map $m group $g0"
-must 15 "virtio: group $g0 active again in $m" eval 'read_ok "mapper/'"$m"'" 5 && [ "$(active_group '"$m"')" = '"$g0"' ]'
-# no daemon: the read-only views come from the kernel (as in an initramfs
-# or after a crash), the actions say the daemon is unreachable
-mpd_stop
-expect_rc 3 ctl fail path "$d"
-expect_rc 0 ctl show topology "$m"; cat /tmp/out >&2
-grep -q "^$m " /tmp/out || fail "virtio fallback: topology does not show $m"
-expect_rc 0 ctl --json show topology "$m"
-jq_ok '.[0].name == "'"$m"'" and ([.[0].groups[].paths[]] | length) == 2'
-expect_rc 0 ctl --json status; jq_ok '.source == "kernel" and .daemon == null'
-mp -ll "$m" | grep -qE "^$m \(" || fail "virtio fallback: multipath -ll $m"
-figure mpctl_virtio_seconds "$(elapsed "$t0")"
-mpath_flush	# the strict part below starts with no map
 
 # ---- iSCSI, os-brick's sequence with find_multipaths strict ----------------------
 t0=$(now)
@@ -173,8 +93,10 @@ exec 7<&-
 dmsetup info "$m" >/dev/null 2>&1 || fail "multipath -f removed an open map"
 mp -f "$W" 2>/tmp/err || fail "multipath -f $W: $(cat /tmp/err)"
 dmsetup info "$m" >/dev/null 2>&1 && fail "$m still there after multipath -f"
+n=$(grep -c 'reconfigure: done' "$MPD_LOG")
 [ "$(mpd_cmp reconfigure)" = ok ] || fail "multipathd reconfigure"
-sleep 4
+# the daemon's own end of the reconfigure (its assembly pass), not a sleep
+must 20 "the daemon logged the end of the reconfigure" eval '[ "$(grep -c "reconfigure: done" "$MPD_LOG")" -gt '"$n"' ]'
 dmsetup info "$m" >/dev/null 2>&1 && fail "$m came back on reconfigure after multipath -f"
 expect_rc 0 ctl --json show maps; jq_ok 'map(select(.wwid == "'"$W"'"))[0] | .held == true and .in_kernel == false'
 mp -ll | grep -q "($W)" && fail "multipath -ll lists the flushed map"
@@ -191,7 +113,8 @@ mpd_stop
 echo 'not a wwid' >>"$H"
 mpd_start || fatal_fail "daemon did not restart with a hold"
 grep -q "$H:$n: not a WWID" "$MPD_LOG" || fail "bad line $n of $H not reported: $(grep held-maps "$MPD_LOG" | tail -n 3)"
-sleep 4
+# the first assembly done (every path found at start), not a sleep
+expect_rc 0 ctl wait startup --timeout 30
 dmsetup info "$m" >/dev/null 2>&1 && fail "$m came back after a daemon restart despite the hold"
 expect_rc 0 ctl --json show maps; jq_ok 'map(select(.wwid == "'"$W"'"))[0] | .held == true and .in_kernel == false'
 
@@ -204,8 +127,16 @@ expect_rc 0 ctl add path "$o"
 expect_rc 0 ctl wait map "$W" --paths 2 --timeout 30
 expect_rc 0 ctl reload wwids
 expect_rc 0 ctl --json reload wwids; jq_ok '.result == "ok" and .wwids >= 1'
+figure mpctl_iscsi_own_seconds "$(elapsed "$t0")"
+# every transport-blind command and compat verb on the iSCSI map
+mpctl_common_checks 2 is "$m" "$d" "$o"
 
-# no daemon: the kernel's view of the iSCSI map, then the daemon again
+# no daemon (stopped with mpctl shutdown): the kernel's view of the iSCSI
+# map, then the daemon again
+p=$(daemon_pid)
+expect_rc 0 ctl shutdown
+must 20 "the daemon ($p) gone after mpctl shutdown" eval '! kill -0 '"$p"' 2>/dev/null'
+dmsetup info "$m" >/dev/null 2>&1 || fail "iSCSI: $m gone with the daemon"
 mpd_stop
 expect_rc 0 ctl --json show topology "$m"
 jq_ok '.[0].name == "'"$m"'" and ([.[0].groups[].paths[]] | length) == 2'
@@ -214,8 +145,10 @@ mp -ll "$W" | grep -q "($W)" || fail "iSCSI fallback: multipath -ll $W"
 mpd_start || fatal_fail "daemon did not restart"
 expect_rc 0 ctl wait map "$W" --paths 2 --timeout 30
 
-# detach as os-brick does: flush, then the paths go
-mp -f "$W" 2>/tmp/err || fail "final multipath -f $W: $(cat /tmp/err)"
+# detach as os-brick does: flush (here all maps, -F; -f is above), then the
+# paths go
+mp -F 2>/tmp/err || fail "final multipath -F: $(cat /tmp/err)"
+dmsetup info "$m" >/dev/null 2>&1 && fail "$m still there after multipath -F"
 [ "$(mpd_cmp del path "/dev/$d")" = ok ] || fail "multipathd del path /dev/$d"
 [ "$(mpd_cmp del path "/dev/$o")" = ok ] || fail "multipathd del path /dev/$o"
 figure mpctl_iscsi_seconds "$(elapsed "$t0")"
