@@ -452,22 +452,33 @@ static uint64_t probe_after_heal(struct mp_slow_path *p, uint64_t *t)
  * midpoint failed both probes. Here one sample in four is 2.7x (smoothed
  * 1.8x), the window 1.4x: re-admitted after one window, no failed probe.
  * A path still 2x over its probe window with one good sample fails it. */
+/* Feeds the probing path usual_ms per request, odd_ms in one sample of
+ * four, for up to 20 s after the probe; returns when `want` came (0 if it
+ * never did), asserting `never` does not come first. */
+static uint64_t probe_window_verdict(struct mp_slow_path p[2], uint64_t *t, uint64_t probe,
+				     double usual_ms, double odd_ms,
+				     enum mp_slow_verdict want, enum mp_slow_verdict never)
+{
+	for (uint64_t end = *t + 20000; *t < end; *t += 2000) {
+		enum mp_slow_verdict v = step2(p, *t, 98.6, 550,
+					       (*t - probe) % 8000 == 4000 ? odd_ms : usual_ms, 550);
+
+		CU_ASSERT_NOT_EQUAL(v, never);
+		if (v == want)
+			return *t;
+	}
+	return 0;
+}
+
 static void test_probe_judged_on_window_totals(void)
 {
 	struct mp_slow_path p[2] = { { .up = true }, { .up = true } };
-	uint64_t t = 0, probe, readmit = 0;
+	uint64_t t = 0, probe, readmit;
 
 	probe = probe_after_heal(p, &t);
 	CU_ASSERT_NOT_EQUAL(probe, 0);
 	CU_ASSERT_TRUE(p[1].probing);
-	for (uint64_t end = t + 20000; t < end && !readmit; t += 2000) {
-		enum mp_slow_verdict v = step2(p, t, 98.6, 550,
-					       (t - probe) % 8000 == 4000 ? 264.4 : 98.6, 550);
-
-		CU_ASSERT_NOT_EQUAL(v, MP_SLOW_PROBE_FAIL);
-		if (v == MP_SLOW_READMIT)
-			readmit = t;
-	}
+	readmit = probe_window_verdict(p, &t, probe, 98.6, 264.4, MP_SLOW_READMIT, MP_SLOW_PROBE_FAIL);
 	/* the window opens at the first sample after the probe, 6 s long */
 	CU_ASSERT_EQUAL(readmit, probe + 2000 + gcfg.window_ms);
 	CU_ASSERT_FALSE(p[1].demoted);
@@ -476,19 +487,12 @@ static void test_probe_judged_on_window_totals(void)
 
 	/* still 2x its siblings at its full share, one sample in four fine */
 	struct mp_slow_path q[2] = { { .up = true }, { .up = true } };
-	uint64_t fail = 0;
+	uint64_t fail;
 
 	t = 0;
 	probe = probe_after_heal(q, &t);
 	CU_ASSERT_NOT_EQUAL(probe, 0);
-	for (uint64_t end = t + 20000; t < end && !fail; t += 2000) {
-		enum mp_slow_verdict v = step2(q, t, 98.6, 550,
-					       (t - probe) % 8000 == 4000 ? 90 : 200, 550);
-
-		CU_ASSERT_NOT_EQUAL(v, MP_SLOW_READMIT);
-		if (v == MP_SLOW_PROBE_FAIL)
-			fail = t;
-	}
+	fail = probe_window_verdict(q, &t, probe, 200, 90, MP_SLOW_PROBE_FAIL, MP_SLOW_READMIT);
 	CU_ASSERT_EQUAL(fail, probe + 2000 + gcfg.window_ms);
 	CU_ASSERT_TRUE(q[1].demoted);
 	CU_ASSERT_FALSE(q[1].probing);
