@@ -443,6 +443,21 @@ static bool partmaps_busy(struct mpd *d, const struct mpd_map *m, char *err, siz
 	return busy;
 }
 
+/* Whether the map's table is in the kernel for an operator's action; on
+ * false, err says why. A create in flight (the map may be in the kernel
+ * already while its job waits for udev) is a "try again", not a map that
+ * is not there. */
+static bool map_loaded(const struct mpd_map *m, char *err, size_t len)
+{
+	if (m->in_kernel)
+		return true;
+	if (m->op_in_flight)
+		snprintf(err, len, "map %s is busy with a table change; try again", m->name);
+	else
+		snprintf(err, len, "map %s is not loaded in the kernel", m->name);
+	return false;
+}
+
 static struct json_object *cmd_del_map(struct mpd *d, const char *const *a, unsigned int n, char *err,
 				       size_t len)
 {
@@ -450,18 +465,8 @@ static struct json_object *cmd_del_map(struct mpd *d, const char *const *a, unsi
 	struct mp_dm_map_info info;
 	struct mpd_job *j;
 
-	if (!m)
+	if (!m || !map_loaded(m, err, len))
 		return NULL;
-	/* a create in flight (the map may be in the kernel already while its
-	 * job waits for udev) is a "try again", not a map that is not there */
-	if (!m->in_kernel && m->op_in_flight) {
-		snprintf(err, len, "map %s is busy with a table change; try again", m->name);
-		return NULL;
-	}
-	if (!m->in_kernel) {
-		snprintf(err, len, "map %s is not loaded in the kernel", m->name);
-		return NULL;
-	}
 	/* the cached count is only as fresh as the last dm event; an info
 	 * ioctl never waits on I/O, so ask the kernel now */
 	if (mp_dm_info(d->dm, MP_DM_UUID(m->uuid), &info) == 0)
@@ -549,12 +554,8 @@ static struct json_object *suspend_resume(struct mpd *d, const char *arg, bool s
 	struct mpd_job *j;
 	int r;
 
-	if (!m)
+	if (!m || !map_loaded(m, err, len))
 		return NULL;
-	if (!m->in_kernel) {
-		snprintf(err, len, "map %s is not loaded in the kernel", m->name);
-		return NULL;
-	}
 	j = mpd_job_new(suspend ? MPD_JOB_SUSPEND : MPD_JOB_RESUME, m->uuid, m->name);
 	r = j ? mpd_workers_submit(d->workers, j) : -ENOMEM;
 	if (r < 0) {
