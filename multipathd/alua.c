@@ -1,9 +1,13 @@
 /* ALUA priorities of paths: the port group state behind prio alua (and
  * detect_prio on a TPGS device).
  *
- * Each check that found the path answering is followed by a REPORT TARGET
- * PORT GROUPS on the path's sg handle (asynchronous, like the check); the
- * reply (mp_rtpg_decode) gives the port group's state and preferred bit.
+ * A check that found the path answering may be followed by a REPORT
+ * TARGET PORT GROUPS on the path's sg handle (asynchronous, like the
+ * check): libmp's mp_policy_alua_refresh decides, from a unit attention,
+ * a path state change, and scsi_dh_alua's access_state (read through an fd
+ * kept open, one pread) against ours; a healthy path whose kernel view
+ * agrees is asked every MP_ALUA_RTPG_EVERY checks. The reply
+ * (mp_rtpg_decode) gives the port group's state and preferred bit.
  * If RTPG fails, sysfs access_state (scsi_dh_alua) is read instead. A
  * changed state reloads the map, whose table build recomputes priorities
  * and groups. A UNIT ATTENTION on RTPG itself is answered by one re-ask.
@@ -12,10 +16,12 @@
  * first table (and the comparison with an adopted one) already has the
  * right groups: asking later would reload every map after each start.
  *
- * Owns nothing: the sg handle is the checker's (mpd_checker_ensure_sg). */
+ * Owns the path's kept-open access_state fd (p->aas_fd, closed by
+ * mpd_alua_release); the sg handle is the checker's (mpd_checker_ensure_sg). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mp/prio.h"
 #include "mp/vpd.h"
@@ -83,7 +89,61 @@ static int submit_rtpg(struct mpd *d, struct mpd_path *p)
 	return r;
 }
 
-void mpd_alua_refresh(struct mpd *d, struct mpd_path *p)
+void mpd_alua_release(struct mpd_path *p)
+{
+	if (p->aas_open)
+		close(p->aas_fd);
+	p->aas_open = false;
+}
+
+/* scsi_dh_alua's access_state: 0 and the state, or -errno (no handler,
+ * the device gone). A failed read closes the fd; the next call opens it
+ * again, so a handler attached later is seen. */
+static int kernel_view(struct mpd_path *p, enum mp_alua_state *ret)
+{
+	int r;
+
+	if (!p->aas_open) {
+		r = mp_sysfs_sdev_attr_open("/sys", p->mp.kname, "access_state", &p->aas_fd);
+		if (r < 0)
+			return r;
+		p->aas_open = true;
+	}
+	r = mp_sysfs_access_state_fd(p->aas_fd, ret);
+	if (r < 0)
+		mpd_alua_release(p);
+	return r;
+}
+
+/* Whether this check is followed by an RTPG (libmp decides). */
+static bool rtpg_due(struct mpd *d, struct mpd_path *p, bool ua, bool path_changed)
+{
+	struct mp_alua_refresh_input in = {
+		.ua_changed = ua, .path_changed = path_changed,
+		.answered_once = p->rtpg_answered, .last_failed = p->rtpg_failed,
+		.ours = p->mp.alua_state, .kernel = MP_ALUA_UNKNOWN,
+		.checks_since = p->rtpg_skipped, .every = MP_ALUA_RTPG_EVERY,
+	};
+	const char *why;
+	bool ask = true;
+
+	/* a UA or a first ask needs no kernel view: spare the read */
+	if (!ua && p->rtpg_answered)
+		in.kernel_known = kernel_view(p, &in.kernel) == 0;
+	if (mp_policy_alua_refresh(&in, &ask, &why) < 0)
+		return true;
+	if (!ask) {
+		p->rtpg_skipped++;
+		return false;
+	}
+	p->rtpg_skipped = 0;
+	if (in.kernel_known && in.kernel != in.ours)
+		mpd_log_path(&d->log, LOG_INFO, p, "alua: kernel says %s, we have %s: asking RTPG",
+			     mp_alua_state_to_string(in.kernel), mp_alua_state_to_string(in.ours));
+	return true;
+}
+
+void mpd_alua_refresh(struct mpd *d, struct mpd_path *p, bool ua, bool path_changed)
 {
 	int r;
 
@@ -99,6 +159,8 @@ void mpd_alua_refresh(struct mpd *d, struct mpd_path *p)
 		rtpg_failed(d, p, "no port group id in VPD 0x83");
 		return;
 	}
+	if (!rtpg_due(d, p, ua, path_changed))
+		return;
 	p->rtpg_retried = false;
 	r = submit_rtpg(d, p);
 	if (r < 0)
@@ -157,6 +219,7 @@ void mpd_alua_rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_re
 	if (p->rtpg_failed)
 		mpd_log_path(&d->log, LOG_NOTICE, p, "alua: RTPG answers again");
 	p->rtpg_failed = false;
+	p->rtpg_answered = true;
 	apply_alua(d, p, st, pref, "rtpg", tpg);
 }
 
@@ -186,6 +249,7 @@ void mpd_alua_probe(struct mpd *d, struct mpd_path *p)
 	p->mp.alua_state = st;
 	p->mp.alua_pref = pref;
 	p->alua_src = "rtpg";
+	p->rtpg_answered = true;
 	mpd_log_path(&d->log, LOG_INFO, p, "alua: %s%s (rtpg, tpg %d)", mp_alua_state_to_string(st),
 		     pref ? " preferred" : "", tpg);
 }

@@ -3,7 +3,8 @@
  * Per path: a one-shot timer in the loop's heap at the interval state's
  * next deadline (mp_policy_interval_*). When it fires, the checker reads
  * the SCSI device state from sysfs (an offline device is DOWN without a
- * command) and starts one asynchronous check:
+ * command; device/state is kept open, one pread a read) and starts one
+ * asynchronous check:
  *   tur, readsector0  one command on the path's /dev/sgN (TEST UNIT READY;
  *                     READ(10) of block 0); the sg fd sits in the epoll set
  *                     and the result comes back by tag;
@@ -20,9 +21,11 @@
  * outstanding the path gets TIMEOUT verdicts without a second read, so a
  * hung device costs one aio slot and its own timeouts, never the loop.
  *
- * Priorities: for the alua prioritizer each check that found the path
- * answering is followed by an RTPG on the same sg handle (alua.c); a UNIT
- * ATTENTION "asymmetric access state changed" on a check asks it at once.
+ * Priorities: for the alua prioritizer a check that found the path
+ * answering may be followed by an RTPG on the same sg handle (alua.c:
+ * when the path changed state, the kernel's access_state differs, or every
+ * few checks); a UNIT ATTENTION "asymmetric access state changed" on a
+ * check asks it at once.
  *
  * Verdicts feed mp_policy_path_step(); its actions (fail/reinstate via dm
  * messages on a worker, purge) are carried out here. Map-level policies
@@ -30,8 +33,8 @@
  * polling_interval.
  *
  * Owns: each path's sg handle (opened on first use, closed on release or
- * after a timeout, which orphans the command) and O_DIRECT fd (closed on
- * release), and d->aio (created on the first directio check, freed by
+ * after a timeout, which orphans the command), O_DIRECT fd and kept-open
+ * device/state fd (closed on release), and d->aio (created on the first directio check, freed by
  * mpd_checker_stop at exit). */
 #include <errno.h>
 #include <stddef.h>
@@ -212,12 +215,43 @@ void mpd_checker_map_update(struct mpd *d, struct mpd_map *m)
 
 static void start_check(struct mpd *d, struct mpd_path *p);
 
+static void close_state(struct mpd_path *p)
+{
+	if (p->state_open)
+		close(p->state_fd);
+	p->state_open = false;
+}
+
+/* The SCSI device state through the path's kept-open device/state: one
+ * pread instead of an open (a walk through two symlinks), a read and a
+ * close. A failed read closes the fd and opens it once more: a stale fd
+ * of a device that went reads -ENODEV. */
+static int sdev_state(struct mpd_path *p, enum mp_sdev_state *ret)
+{
+	int r = -ENODEV;
+
+	for (int tries = 0; tries < 2; tries++) {
+		if (!p->state_open) {
+			r = mp_sysfs_sdev_attr_open("/sys", p->mp.kname, "state", &p->state_fd);
+			if (r < 0)
+				return r;
+			p->state_open = true;
+		}
+		r = mp_sysfs_sdev_state_fd(p->state_fd, ret);
+		if (r == 0)
+			return 0;
+		close_state(p);
+	}
+	return r;
+}
+
 /* Healthy paths back off to max_polling_interval between checks, so a path
  * the kernel stopped running (offline, transport-offline, blocked) on an
  * idle map, where no I/O error tells dm, would go unnoticed that long. Its
  * sysfs state costs one read and nothing on the target: each polling
  * interval reads it for every waiting path of the map and checks at once
- * one that no longer runs. */
+ * one that no longer runs. A path whose check falls before the next tick
+ * is skipped: the check reads the state first. */
 static void sweep_sdev_states(struct mpd *d, struct mpd_map *m)
 {
 	for (size_t i = 0; i < m->model->n_paths; i++) {
@@ -226,9 +260,9 @@ static void sweep_sdev_states(struct mpd *d, struct mpd_map *m)
 		enum mp_sdev_state st;
 
 		if (p->map != m || p->ival.in_flight || p->pol.state == MP_PATH_DOWN ||
-		    !p->checked_once)
+		    !p->checked_once || p->ival.next_ms <= m->next_tick_ms)
 			continue;
-		if (mp_sysfs_sdev_state("/sys", p->mp.kname, &st) < 0 || st == MP_SDEV_RUNNING)
+		if (sdev_state(p, &st) < 0 || st == MP_SDEV_RUNNING)
 			continue;
 		start_check(d, p);
 	}
@@ -300,6 +334,8 @@ void mpd_checker_release_path(struct mpd *d, struct mpd_path *p)
 {
 	close_sg(d, p);
 	close_dio(p);
+	close_state(p);
+	mpd_alua_release(p);
 	p->timer_gen++;
 }
 
@@ -363,6 +399,7 @@ static void finish_check(struct mpd *d, struct mpd_path *p, enum mp_check_result
 	uint64_t now = mpd_now_ms();
 	struct mp_path_event ev = { .kind = MP_PEV_CHECKER, .chk = verdict_to_chk(verdict),
 				    .dm = p->mp.dm_state, .now_ms = now };
+	enum mp_path_state old = p->pol.state;
 
 	p->check_seq++;
 	p->checked_once = true;
@@ -384,7 +421,7 @@ static void finish_check(struct mpd *d, struct mpd_path *p, enum mp_check_result
 	mpd_checker_schedule(d, p);
 	if (p->map && (verdict == MP_CHECK_UP || verdict == MP_CHECK_GHOST ||
 		       verdict == MP_CHECK_PENDING))
-		mpd_alua_refresh(d, p);
+		mpd_alua_refresh(d, p, false, old != p->pol.state);
 }
 
 static void on_sg_ready(struct mpd *d, int fd, uint32_t events, uint64_t id)
@@ -409,7 +446,7 @@ static void on_sg_ready(struct mpd *d, int fd, uint32_t events, uint64_t id)
 			mp_sense_describe(&res.status, detail, sizeof(detail));
 		finish_check(d, p, res.verdict, res.verdict != MP_CHECK_UP ? detail : NULL);
 		if (alua_changed && p->map)
-			mpd_alua_refresh(d, p);	/* finish_check skips it on RETRY */
+			mpd_alua_refresh(d, p, true, false);	/* finish_check skips it on RETRY */
 	}
 }
 
@@ -570,7 +607,7 @@ static void start_check(struct mpd *d, struct mpd_path *p)
 
 	p->last_check_ms = now;
 	p->check_start_us = mpd_now_us();
-	if (mp_sysfs_sdev_state("/sys", p->mp.kname, &st) == 0)
+	if (sdev_state(p, &st) == 0)
 		p->sdev_state = st;
 	if (mp_policy_interval_start(&p->ival, &p->icfg, now, &p->ival) < 0)
 		return;

@@ -190,7 +190,13 @@ struct mpd_path {
 	bool rtpg_busy;
 	bool rtpg_retried;		/* one re-ask after a UNIT ATTENTION */
 	bool rtpg_failed;		/* last RTPG failed: sysfs used (logged once) */
+	bool rtpg_answered;		/* an RTPG (or the discovery probe) answered */
+	unsigned int rtpg_skipped;	/* answering checks since the last RTPG */
 	const char *alua_src;		/* "rtpg", "sysfs" or NULL (discovery) */
+	/* device/state and device/access_state kept open: one pread a read
+	 * (checker.c, alua.c); closed on release or after a failed read */
+	bool state_open, aas_open;
+	int state_fd, aas_fd;
 
 	/* byte-share sampling and policies (shares.c) */
 	struct mpd_path_share {
@@ -352,10 +358,15 @@ unsigned int mpd_map_usable_paths(const struct mpd_map *m);
 /* A new path whose ALUA state sysfs does not know: one bounded blocking
  * RTPG, so its first table has the right priorities. */
 void mpd_alua_probe(struct mpd *d, struct mpd_path *p);
-/* After a check that found the path answering: ask RTPG (or read sysfs). */
-void mpd_alua_refresh(struct mpd *d, struct mpd_path *p);
+/* After a check that found the path answering: ask RTPG when libmp's
+ * mp_policy_alua_refresh says so (ua: the check's sense said the access
+ * state changed; path_changed: the check changed the path's state), or
+ * read sysfs where RTPG cannot answer. */
+void mpd_alua_refresh(struct mpd *d, struct mpd_path *p, bool ua, bool path_changed);
 /* An RTPG reply reaped from the path's sg handle. */
 void mpd_alua_rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_result *res);
+/* Closes the kept-open access_state attribute (path release). */
+void mpd_alua_release(struct mpd_path *p);
 
 /* ---- shares.c: byte-share shares, sampling, tuning, slow paths -------------- */
 

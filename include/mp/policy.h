@@ -390,4 +390,35 @@ struct mp_uevent_verdict {
 /* -EINVAL for NULL. */
 int mp_policy_uevent_read(const struct mp_uevent_read *in, struct mp_uevent_verdict *ret);
 
+/* ---- when an ALUA path's port group state is asked again (policy-alua.c) - */
+
+/* After a check that found an alua-prio path answering, whether to send a
+ * REPORT TARGET PORT GROUPS (a SCSI command on the target, a round trip
+ * through the loop) or to keep the state the last one gave. The port group
+ * state changes rarely, and a change shows first in the kernel: the target
+ * raises a UNIT ATTENTION on every I_T nexus, scsi_dh_alua takes it from
+ * the next command (ours or I/O) and re-reads the state into access_state.
+ * So with the kernel's view to compare against, a healthy path is asked
+ * when that view (or a UA we saw) says the state moved, when the path
+ * itself changed state, and at least every `every` checks in case a
+ * target does not tell; without it (no scsi_dh_alua), at every check. */
+#define MP_ALUA_RTPG_EVERY 4	/* checks; 80 s at the default max_polling_interval */
+
+struct mp_alua_refresh_input {
+	bool ua_changed;	/* this check's sense: asymmetric access state changed */
+	bool path_changed;	/* the path's state changed with this check */
+	bool answered_once;	/* an RTPG has answered on this path since it came */
+	bool last_failed;	/* the last RTPG failed (sysfs stands in) */
+	bool kernel_known;	/* scsi_dh_alua's access_state could be read */
+	enum mp_alua_state kernel;	/* that access_state; kernel_known only */
+	enum mp_alua_state ours;	/* what the path record holds */
+	unsigned int checks_since;	/* answering checks since the last RTPG went out */
+	unsigned int every;	/* 0 or 1: every check */
+};
+
+/* *ret_ask: send an RTPG now; *ret_why: a static reason (for the log and
+ * tests). -EINVAL for NULL. */
+int mp_policy_alua_refresh(const struct mp_alua_refresh_input *in, bool *ret_ask,
+			   const char **ret_why);
+
 #endif

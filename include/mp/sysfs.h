@@ -78,6 +78,19 @@ int mp_sysfs_sdev_state(const char *root, const char *kname, enum mp_sdev_state 
 int mp_sysfs_alua_state(const char *root, const char *kname, enum mp_alua_state *ret,
 			bool *ret_pref);
 
+/* A device attribute kept open to be read again cheaply: ROOT/block/
+ * KNAME/device/ATTR ("state", "access_state"). Opening walks the path (two
+ * symlinks) once; each later read is one pread at offset 0, which sysfs
+ * answers with the attribute's current value. The caller owns *ret_fd.
+ * -errno of open (-ENOENT: no such device or attribute). */
+int mp_sysfs_sdev_attr_open(const char *root, const char *kname, const char *attr, int *ret_fd);
+/* The device state / scsi_dh_alua's access_state through such an fd:
+ * 0, -errno of the read (-ENODEV once the device is gone: close the fd
+ * and open again, or give up), -ENODATA when empty, -EBADMSG for a word
+ * that is not a state. */
+int mp_sysfs_sdev_state_fd(int fd, enum mp_sdev_state *ret);
+int mp_sysfs_access_state_fd(int fd, enum mp_alua_state *ret);
+
 /* The sg node of a block device: "sg2" for "sdc". -ENOENT when the sg
  * driver is not bound to it. */
 int mp_sysfs_sg_name(const char *root, const char *kname, char *ret, size_t len);

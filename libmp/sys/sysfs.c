@@ -404,6 +404,67 @@ int mp_sysfs_alua_state(const char *root, const char *kname, enum mp_alua_state 
 	return 0;
 }
 
+int mp_sysfs_sdev_attr_open(const char *root, const char *kname, const char *attr, int *ret_fd)
+{
+	char p[PATH_MAX];
+	int fd;
+
+	if (!root || !kname || !attr || !ret_fd)
+		return -EINVAL;
+	if (mp_sysfs_fmt(p, sizeof(p), "%s/block/%s/device/%s", root, kname, attr) < 0)
+		return -ENAMETOOLONG;
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	*ret_fd = fd;
+	return 0;
+}
+
+/* One pread from offset 0: sysfs renders the attribute afresh on each
+ * read at 0, and its text (a word) comes whole in one call. */
+static int fd_word(int fd, char *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return n > 0 ? 0 : -ENODATA;
+}
+
+int mp_sysfs_sdev_state_fd(int fd, enum mp_sdev_state *ret)
+{
+	char buf[32];
+	enum mp_sdev_state s;
+	int r;
+
+	if (fd < 0 || !ret)
+		return -EINVAL;
+	r = fd_word(fd, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	if (mp_sdev_state_from_string(buf, &s) < 0)
+		return -EBADMSG;
+	*ret = s;
+	return 0;
+}
+
+int mp_sysfs_access_state_fd(int fd, enum mp_alua_state *ret)
+{
+	char buf[32];
+	int r;
+
+	if (fd < 0 || !ret)
+		return -EINVAL;
+	r = fd_word(fd, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	*ret = alua_from_access_state(buf);
+	return *ret == MP_ALUA_UNKNOWN ? -EBADMSG : 0;
+}
+
 int mp_sysfs_sg_name(const char *root, const char *kname, char *ret, size_t len)
 {
 	char p[PATH_MAX], name[MP_KNAME_SIZE];

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "mp/sysfs.h"
@@ -133,10 +135,79 @@ static void test_state_strings(void)
 	CU_ASSERT_EQUAL(mp_sdev_state_from_string("sleepy", &st), -EINVAL);
 }
 
+/* Attributes kept open: the fixture's values, then a value rewritten in
+ * place is what the next read through the same fd returns (offset 0 each
+ * time), and a missing attribute or word is refused. */
+static void rewrite(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_attr_fds(void)
+{
+	char root[512], tmp[] = "/tmp/mp-sysfs-XXXXXX", path[600];
+	enum mp_sdev_state st = MP_SDEV_CANCEL;
+	enum mp_alua_state as = MP_ALUA_UNKNOWN;
+	int fd = -1, afd = -1;
+
+	root_of("scsi_debug", root, sizeof(root));
+	CU_ASSERT_EQUAL_FATAL(mp_sysfs_sdev_attr_open(root, "sdb", "state", &fd), 0);
+	CU_ASSERT_EQUAL(mp_sysfs_sdev_state_fd(fd, &st), 0);
+	CU_ASSERT_EQUAL(st, MP_SDEV_RUNNING);
+	CU_ASSERT_EQUAL(mp_sysfs_sdev_state_fd(fd, &st), 0);	/* again, same fd */
+	CU_ASSERT_EQUAL(st, MP_SDEV_RUNNING);
+	close(fd);
+	CU_ASSERT_EQUAL_FATAL(mp_sysfs_sdev_attr_open(root, "sdb", "access_state", &afd), 0);
+	CU_ASSERT_EQUAL(mp_sysfs_access_state_fd(afd, &as), 0);
+	CU_ASSERT_EQUAL(as, MP_ALUA_NON_OPTIMIZED);
+	CU_ASSERT_EQUAL(mp_sysfs_sdev_state_fd(afd, &st), -EBADMSG);
+	close(afd);
+	fd = 7;
+	CU_ASSERT_EQUAL(mp_sysfs_sdev_attr_open(root, "sdz", "state", &fd), -ENOENT);
+	CU_ASSERT_EQUAL(fd, 7);
+	CU_ASSERT_EQUAL(mp_sysfs_sdev_state_fd(-1, &st), -EINVAL);
+
+	/* a tree of our own whose values change under an open fd */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(tmp));
+	snprintf(path, sizeof(path), "%s/block", tmp);
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/block/sdx", tmp);
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/block/sdx/device", tmp);
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/block/sdx/device/state", tmp);
+	rewrite(path, "running\n");
+	CU_ASSERT_EQUAL_FATAL(mp_sysfs_sdev_attr_open(tmp, "sdx", "state", &fd), 0);
+	CU_ASSERT_EQUAL(mp_sysfs_sdev_state_fd(fd, &st), 0);
+	CU_ASSERT_EQUAL(st, MP_SDEV_RUNNING);
+	rewrite(path, "transport-offline\n");
+	CU_ASSERT_EQUAL(mp_sysfs_sdev_state_fd(fd, &st), 0);
+	CU_ASSERT_EQUAL(st, MP_SDEV_TRANSPORT_OFFLINE);
+	rewrite(path, "");
+	CU_ASSERT_EQUAL(mp_sysfs_sdev_state_fd(fd, &st), -ENODATA);
+	CU_ASSERT_EQUAL(st, MP_SDEV_TRANSPORT_OFFLINE);
+	rewrite(path, "sleepy\n");
+	CU_ASSERT_EQUAL(mp_sysfs_sdev_state_fd(fd, &st), -EBADMSG);
+	close(fd);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/block/sdx/device", tmp);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/block/sdx", tmp);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/block", tmp);
+	rmdir(path);
+	rmdir(tmp);
+}
+
 const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_scsi_debug),
 	UNIT_TEST(test_missing),
 	UNIT_TEST(test_small_calls),
 	UNIT_TEST(test_state_strings),
+	UNIT_TEST(test_attr_fds),
 	UNIT_END,
 };
