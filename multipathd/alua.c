@@ -84,8 +84,10 @@ static int submit_rtpg(struct mpd *d, struct mpd_path *p)
 		return r;
 	mp_sg_cmd_rtpg(&cmd, MP_SG_MAX_DATA, false, (uint32_t)p->icfg.checker_timeout_ms);
 	r = mp_sg_submit(p->sg, &cmd, mpd_checker_tag(p));
-	if (r == 0)
+	if (r == 0) {
 		p->rtpg_busy = true;
+		p->n_rtpgs++;
+	}
 	return r;
 }
 

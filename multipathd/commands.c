@@ -65,6 +65,7 @@ static struct json_object *path_json(const struct mpd_path *p)
 	json_object_object_add(o, "alua_state", jstr(mp_alua_state_to_string(p->mp.alua_state)));
 	json_object_object_add(o, "alua_source", p->alua_src ? jstr(p->alua_src) : NULL);
 	json_object_object_add(o, "checks", json_object_new_int64((int64_t)p->n_checks));
+	json_object_object_add(o, "rtpgs", json_object_new_int64((int64_t)p->n_rtpgs));
 	json_object_object_add(o, "vendor", jstr(p->mp.vendor));
 	json_object_object_add(o, "product", jstr(p->mp.product));
 	mpd_shares_path_json(p, o);

@@ -192,6 +192,7 @@ struct mpd_path {
 	bool rtpg_failed;		/* last RTPG failed: sysfs used (logged once) */
 	bool rtpg_answered;		/* an RTPG (or the discovery probe) answered */
 	unsigned int rtpg_skipped;	/* answering checks since the last RTPG */
+	uint64_t n_rtpgs;		/* RTPGs sent after checks (show paths) */
 	const char *alua_src;		/* "rtpg", "sysfs" or NULL (discovery) */
 	/* device/state and device/access_state kept open: one pread a read
 	 * (checker.c, alua.c); closed on release or after a failed read */
