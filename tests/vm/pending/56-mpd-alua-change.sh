@@ -17,6 +17,15 @@
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 modprobe scsi_dh_alua || fail "no scsi_dh_alua module"
+# LIO supports explicit ALUA too: a non-optimized group would be switched
+# back to optimized by scsi_dh_alua's SET TARGET PORT GROUPS at the first
+# path activation (the reload that follows our prio change; seen in the
+# first run: back to optimized 1.3 s later). optimize_stpg (taken when the
+# port group is first seen, at login) keeps a non-optimized group as it is.
+stpg=/sys/module/scsi_dh_alua/parameters/optimize_stpg
+[ -w "$stpg" ] || fail "cannot set scsi_dh_alua optimize_stpg"
+echo 1 >"$stpg"
+trap 'echo 0 >"$stpg" 2>/dev/null' EXIT
 mpd_setup_conf 'polling_interval 2' 'max_polling_interval 8'
 iscsi_up 1 || fail "iSCSI bring-up failed"
 d=$(iscsi_devs_on 0); o=$(iscsi_devs_on 1)
@@ -27,7 +36,8 @@ done
 gp=$(ls -d "$ISCSI_CFG"/core/*/mpvm0/alua/default_tg_pt_gp 2>/dev/null | head -n 1)
 [ -n "$gp" ] && [ -w "$gp/alua_access_state" ] || fail "no LIO port group state under $ISCSI_CFG/core"
 say "port group: type $(cat "$gp/alua_access_type"), state $(cat "$gp/alua_access_state"); access_state $(cat "/sys/block/$d/device/access_state")"
-l0=$(($(wc -l <"$MPD_LOG" 2>/dev/null || echo 0) + 1))	# this test's part of the log
+daemon_use mpd || fail "no mpd adapter"
+l0=$(($(cat "$MPD_LOG" 2>/dev/null | wc -l) + 1))	# this test's part of the log
 mpd_start || fail "daemon did not start"
 pj() { mpd_ctl show paths | jq -r --arg d "$1" ".data[] | select(.dev == \$d) | $2"; }
 both() { [ "$(pj "$d" "$1")" = "$2" ] && [ "$(pj "$o" "$1")" = "$2" ]; }
