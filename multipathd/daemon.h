@@ -244,6 +244,7 @@ struct mpd_map {
 	/* byte-share (shares.c) */
 	uint64_t share_next_ms;		/* next sample */
 	bool share_tuned;		/* the table carries tuned shares */
+	bool share_fallback;		/* byte-share asked, no module: service-time */
 	struct mp_tune_state share_tune;	/* tuning's window and counters */
 	unsigned long share_reloads;	/* reloads asked by tuning or slow paths */
 };
@@ -373,7 +374,10 @@ void mpd_alua_release(struct mpd_path *p);
 
 /* True when the map's groups use the byte-share selector. */
 bool mpd_shares_active(const struct mpd_map *m);
-/* The selector words a map's groups get (its path_selector). */
+/* Before a table is built: whether byte-share, when the config asks for
+ * it, is available (module loaded, or listed in modules.dep); if not, the
+ * map falls back to service-time (m->share_fallback, logged on change).
+ * Returns the selector words to use. */
 const char *mpd_shares_selector(struct mpd *d, struct mpd_map *m);
 /* Per-path args of a group with selector sel: 2 for service-time weighted
  * by path_shares (repeat count, relative_throughput), else 1. */
@@ -530,6 +534,9 @@ struct mpd {
 		enum mp_protocol protocol;
 		struct mp_settings set;
 	} resolved;
+	/* dm-byte-share in modules.dep (shares.c): 0 not read yet, 1 listed,
+	 * -1 not; read once (a module loaded later shows in /sys/module) */
+	int byte_share_dep;
 
 	struct udev *udev;
 	struct udev_monitor *monitor;

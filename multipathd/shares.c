@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -32,14 +34,61 @@ static bool selector_is(const char *sel, const char *name)
 	return sel && strncmp(sel, name, l) == 0 && (sel[l] == ' ' || !sel[l]);
 }
 
-bool mpd_shares_active(const struct mpd_map *m)
+/* The config asks for byte-share. */
+static bool configured_byte_share(const struct mpd_map *m)
 {
 	return selector_is(m->set.path_selector, "byte-share");
 }
 
+bool mpd_shares_active(const struct mpd_map *m)
+{
+	return configured_byte_share(m) && !m->share_fallback;
+}
+
+/* dm-multipath loads dm-byte-share itself when a table names it: it is
+ * usable when loaded, or when modprobe would find it (modules.dep, read
+ * once: installed under updates/ or by DKMS). */
+static bool byte_share_available(struct mpd *d)
+{
+	struct utsname u;
+	char path[300], line[4096];
+	FILE *f;
+
+	if (access("/sys/module/dm_byte_share", F_OK) == 0)
+		return true;
+	if (d->byte_share_dep)
+		return d->byte_share_dep > 0;
+	d->byte_share_dep = -1;
+	if (uname(&u) < 0 ||
+	    snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", u.release) >= (int)sizeof(path))
+		return false;
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		/* "updates/dkms/dm-byte-share.ko: kernel/drivers/md/dm-multipath.ko" */
+		if (colon && (*colon = '\0', strstr(line, "/dm-byte-share.ko"))) {
+			d->byte_share_dep = 1;
+			break;
+		}
+	}
+	fclose(f);
+	return d->byte_share_dep > 0;
+}
+
 const char *mpd_shares_selector(struct mpd *d, struct mpd_map *m)
 {
-	(void)d;
+	bool fallback = configured_byte_share(m) && !byte_share_available(d);
+
+	if (fallback != m->share_fallback)
+		mpd_log_map(&d->log, fallback ? LOG_WARNING : LOG_NOTICE, m, fallback ?
+			    "byte-share selector not available (no dm-byte-share module): service-time, weighted by path_shares" :
+			    "byte-share selector available again");
+	m->share_fallback = fallback;
+	if (fallback)
+		return "service-time 0";
 	return m->set.path_selector ? m->set.path_selector : "service-time 0";
 }
 
@@ -47,7 +96,8 @@ unsigned int mpd_shares_path_args(const struct mpd_map *m, const char *sel)
 {
 	/* service-time's relative_throughput only where shares were asked for:
 	 * otherwise the table stays what it always was ("<repeat>") */
-	return selector_is(sel, "service-time") && m->set.path_shares && *m->set.path_shares ? 2 : 1;
+	return selector_is(sel, "service-time") &&
+	       (m->share_fallback || (m->set.path_shares && *m->set.path_shares)) ? 2 : 1;
 }
 
 static void configured(const struct mpd_map *m, const struct mpd_path *p, struct mp_share *ret)
@@ -391,9 +441,17 @@ void mpd_shares_map_json(const struct mpd_map *m, struct json_object *o)
 	struct mp_dm_share_group mode;
 	bool known;
 
-	if (!mpd_shares_active(m))
+	if (!configured_byte_share(m))
 		return;
 	bs = json_object_new_object();
+	if (m->share_fallback) {
+		/* no dm-byte-share: service-time weighted by path_shares */
+		json_object_object_add(bs, "mode", json_object_new_string("service-time-fallback"));
+		json_object_object_add(bs, "path_shares",
+				       json_object_new_string(m->set.path_shares ? m->set.path_shares : ""));
+		json_object_object_add(o, "byte_share", bs);
+		return;
+	}
 	known = kernel_mode(m, &mode) == 0;
 	/* rw: the patched dm-multipath passes the I/O direction, so read and
 	 * write shares apply separately; single: one share per path */

@@ -8,8 +8,14 @@
 #     was read, the bytes the selector started on it, and the map's mode;
 #   - fio random reads and writes through the daemon's map: path A's part
 #     of the bytes (sysfs sector deltas) is 70 within 3 points;
-#   - mpctl's topology text shows the shares;
-#   - a reconfigure with other shares (50/50) reloads the table.
+#   - mpctl's topology text shows the shares; mpctl metrics gives the
+#     shares per direction and the selector's bytes (Prometheus text);
+#   - a reconfigure with other shares (50/50) reloads the table;
+#   - path_selector "service-time 0" with path_shares 70/30: the table
+#     carries relative_throughput 100/43;
+#   - byte-share asked with dm-byte-share unloaded: service-time 100/43,
+#     show topology's byte_share.mode "service-time-fallback"; the module
+#     back and a reconfigure: byte-share 70/30 again.
 # vm-timeout: 300
 set -u
 . "$VM_LIB/guest.sh"
@@ -35,9 +41,9 @@ host_of() { basename "$(readlink -f "/sys/block/$1/device")" | cut -d: -f1; }
 HA=$(host_of "$BS_A") HB=$(host_of "$BS_B")
 say "path A $BS_A on host $HA, path B $BS_B on host $HB"
 
-write_conf() { # SHARES
+write_conf() { # SHARES [SELECTOR]
 	MPD_EXTRA_CONF="overrides {
-	path_selector \"byte-share 0\"
+	path_selector \"${2:-byte-share 0}\"
 	path_grouping_policy multibus
 	path_shares \"$1\"
 	share_interval 2
@@ -96,11 +102,56 @@ if [ -x "$VM_BUILD/mpctl" ]; then
 	say "PASS: mpctl show topology shows the shares"
 fi
 
+# ---- metrics: the shares, the selector's bytes, the latency -----------------------
+met=$("$VM_BUILD/mpctl" --socket "$MPD_SOCK" metrics) || fail "mpctl metrics failed"
+echo "$met" | grep -qE "^mpd_path_share\{path=\"$BS_A\",map=\"$MAP\",dir=\"read\"\} 70$" ||
+	fail "metrics: no read share 70 for $BS_A: $(echo "$met" | grep mpd_path_share)"
+echo "$met" | grep -qE "^mpd_path_share\{path=\"$BS_B\",map=\"$MAP\",dir=\"write\"\} 30$" ||
+	fail "metrics: no write share 30 for $BS_B"
+echo "$met" | grep -qE "^mpd_path_share_bytes_total\{path=\"$BS_A\",map=\"$MAP\"\} [1-9][0-9]*$" ||
+	fail "metrics: no selector bytes for $BS_A: $(echo "$met" | grep mpd_path_share_bytes)"
+bad=$(echo "$met" | grep -vE '^(# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+|[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? -?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?)$')
+[ -z "$bad" ] || fail "metrics lines that do not parse: $bad"
+say "PASS: metrics: $(echo "$met" | grep -E '^mpd_path_(share|latency)' | tr '\n' ' ')"
+
 # ---- reconfigure: new shares reload the table ---------------------------------
 write_conf "$HA:*=50 $HB:*=50"
 kill -HUP "$(daemon_pid)" || fail "cannot signal the daemon"
 must 30 "table reloaded with 50/50" has_shares 50 50
 bs_check_split mpd-randread-50-50 randread 6 50 read
 say "PASS: reconfigure reloaded the shares"
+
+# ---- service-time weighted by path_shares; the fallback without the module ---
+# has_st RT-A RT-B: service-time with those relative_throughput words (the
+# shares scaled so that the largest is 100: 70/30 -> 100/43)
+has_st() {
+	local t
+	t=$(dmsetup table "$MAP")
+	echo "$t" | grep -q "service-time 0 2 2 " && echo "$t" | grep -q " $BS_DA 1 $1\( \|$\)" &&
+		echo "$t" | grep -q " $BS_DB 1 $2\( \|$\)"
+}
+write_conf "$HA:*=70 $HB:*=30" "service-time 0"
+kill -HUP "$(daemon_pid)" || fail "cannot signal the daemon"
+must 30 "service-time table with relative_throughput 100/43" has_st 100 43
+say "PASS: service-time takes path_shares as relative_throughput: $(dmsetup table "$MAP")"
+# no table uses byte-share now: stop the daemon, unload the module, start it
+# with byte-share asked for (write_conf rewrites the directory, the control
+# socket with it: the daemon is started after it)
+mpd_stop
+rmmod dm_byte_share || fail "cannot unload dm_byte_share"
+write_conf "$HA:*=70 $HB:*=30"
+mpd_start || fail "daemon did not start without dm-byte-share"
+must 60 "$MAP back with both paths" mpath_all_active 1 2 "$BS_A" "$BS_B"
+has_st 100 43 || fail "without dm-byte-share the table is not service-time 100/43: $(dmsetup table "$MAP")"
+mode=$(mpd_ctl show topology | jq -r --arg m "$MAP" '.data[] | select(.name == $m) | .byte_share.mode')
+[ "$mode" = service-time-fallback ] || fail "byte_share.mode without the module is '$mode'"
+say "PASS: without the module: service-time 100/43, mode $mode"
+insmod "$BS_KO" || fail "insmod $BS_KO again"
+kill -HUP "$(daemon_pid)" || fail "cannot signal the daemon"
+if wait_for 30 has_shares 70 30; then
+	say "PASS: module back, reconfigure: byte-share 70/30 again"
+else
+	fail "module back, the table stayed $(dmsetup table "$MAP")"
+fi
 mpd_stop
 say "PASS"
