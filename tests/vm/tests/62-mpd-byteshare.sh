@@ -16,7 +16,7 @@
 #   - byte-share asked with dm-byte-share unloaded: service-time 100/43,
 #     show topology's byte_share.mode "service-time-fallback"; the module
 #     back and a reconfigure: byte-share 70/30 again.
-# vm-timeout: 300
+# vm-timeout: 420
 set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
