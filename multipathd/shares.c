@@ -82,7 +82,9 @@ const char *mpd_shares_selector(struct mpd *d, struct mpd_map *m)
 {
 	bool fallback = configured_byte_share(m) && !byte_share_available(d);
 
-	if (fallback != m->share_fallback)
+	/* logged when it changes while byte-share is asked for: a config that
+	 * moves to another selector ends the fallback without a word */
+	if (fallback != m->share_fallback && configured_byte_share(m))
 		mpd_log_map(&d->log, fallback ? LOG_WARNING : LOG_NOTICE, m, fallback ?
 			    "byte-share selector not available (no dm-byte-share module): service-time, weighted by path_shares" :
 			    "byte-share selector available again");

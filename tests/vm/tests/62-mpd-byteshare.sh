@@ -11,11 +11,14 @@
 #   - mpctl's topology text shows the shares; mpctl metrics gives the
 #     shares per direction and the selector's bytes (Prometheus text);
 #   - a reconfigure with other shares (50/50) reloads the table;
-#   - path_selector "service-time 0" with path_shares 70/30: the table
-#     carries relative_throughput 100/43;
-#   - byte-share asked with dm-byte-share unloaded: service-time 100/43,
-#     show topology's byte_share.mode "service-time-fallback"; the module
+#   - path_selector "service-time 0" with path_shares 80/20: the table
+#     carries relative_throughput 100/25;
+#   - dm-byte-share unloaded, byte-share 70/30 asked (reconfigure): the
+#     table becomes service-time 100/43, show topology's byte_share.mode
+#     is "service-time-fallback", the log has the warning; the module
 #     back and a reconfigure: byte-share 70/30 again.
+# The config is rewritten in place after the start (write_conf), so the
+# daemon, its socket and bindings stay: no restart.
 # vm-timeout: 420
 set -u
 . "$VM_LIB/guest.sh"
@@ -41,15 +44,18 @@ host_of() { basename "$(readlink -f "/sys/block/$1/device")" | cut -d: -f1; }
 HA=$(host_of "$BS_A") HB=$(host_of "$BS_B")
 say "path A $BS_A on host $HA, path B $BS_B on host $HB"
 
-write_conf() { # SHARES [SELECTOR]
-	MPD_EXTRA_CONF="overrides {
-	path_selector \"${2:-byte-share 0}\"
-	path_grouping_policy multibus
-	path_shares \"$1\"
-	share_interval 2
-	no_path_retry fail
-}" mpd_setup_conf 'polling_interval 2' 'max_polling_interval 4'
+# write_conf SHARES [SELECTOR]: multipath.conf rewritten in place (the
+# daemon's socket and bindings beside it stay; mpd_setup_conf made the
+# directory afresh once)
+write_conf() {
+	printf '%s\n' "defaults {" "	user_friendly_names yes" "	find_multipaths off" \
+		"	polling_interval 2" "	max_polling_interval 4" "}" "overrides {" \
+		"	path_selector \"${2:-byte-share 0}\"" "	path_grouping_policy multibus" \
+		"	path_shares \"$1\"" "	share_interval 2" "	no_path_retry fail" "}" \
+		>"$MPD_TEST_DIR/multipath.conf.new" &&
+		mv "$MPD_TEST_DIR/multipath.conf.new" "$MPD_TEST_DIR/multipath.conf"
 }
+mpd_setup_conf
 write_conf "$HA:*=70 $HB:*=30"
 cat "$MPD_TEST_DIR/multipath.conf" >&2
 mpd_start || fail "daemon did not start"
@@ -123,35 +129,37 @@ say "PASS: reconfigure reloaded the shares"
 
 # ---- service-time weighted by path_shares; the fallback without the module ---
 # has_st RT-A RT-B: service-time with those relative_throughput words (the
-# shares scaled so that the largest is 100: 70/30 -> 100/43)
+# shares scaled so that the largest is 100)
 has_st() {
 	local t
 	t=$(dmsetup table "$MAP")
 	echo "$t" | grep -q "service-time 0 2 2 " && echo "$t" | grep -q " $BS_DA 1 $1\( \|$\)" &&
 		echo "$t" | grep -q " $BS_DB 1 $2\( \|$\)"
 }
-write_conf "$HA:*=70 $HB:*=30" "service-time 0"
+write_conf "$HA:*=80 $HB:*=20" "service-time 0"
 kill -HUP "$(daemon_pid)" || fail "cannot signal the daemon"
-must 30 "service-time table with relative_throughput 100/43" has_st 100 43
+must 30 "service-time table with relative_throughput 100/25" has_st 100 25
 say "PASS: service-time takes path_shares as relative_throughput: $(dmsetup table "$MAP")"
-# no table uses byte-share now: stop the daemon, unload the module, start it
-# with byte-share asked for (write_conf rewrites the directory, the control
-# socket with it: the daemon is started after it)
-mpd_stop
+# no table uses byte-share now (the overrides cover every map): unload it,
+# then ask for byte-share 70/30; the table can only become service-time
+# 100/43 through the fallback
 rmmod dm_byte_share || fail "cannot unload dm_byte_share"
+n0=$(wc -l <"$MPD_LOG")
 write_conf "$HA:*=70 $HB:*=30"
-mpd_start || fail "daemon did not start without dm-byte-share"
-must 60 "$MAP back with both paths" mpath_all_active 1 2 "$BS_A" "$BS_B"
-has_st 100 43 || fail "without dm-byte-share the table is not service-time 100/43: $(dmsetup table "$MAP")"
+kill -HUP "$(daemon_pid)" || fail "cannot signal the daemon"
+must 30 "without dm-byte-share: service-time 100/43" has_st 100 43
+! lsmod | grep -q '^dm_byte_share ' || fail "dm_byte_share is loaded again"
 mode=$(mpd_ctl show topology | jq -r --arg m "$MAP" '.data[] | select(.name == $m) | .byte_share.mode')
 [ "$mode" = service-time-fallback ] || fail "byte_share.mode without the module is '$mode'"
-say "PASS: without the module: service-time 100/43, mode $mode"
+warn=$(tail -n +"$((n0 + 1))" "$MPD_LOG" | grep -m1 -E "$MAP \([^)]*\): byte-share selector not available") ||
+	fail "no fallback warning for $MAP in the log: $(tail -n +"$((n0 + 1))" "$MPD_LOG" | head -n 20)"
+say "PASS: without the module: $(dmsetup table "$MAP"); mode $mode; log: $warn"
 insmod "$BS_KO" || fail "insmod $BS_KO again"
+n0=$(wc -l <"$MPD_LOG")
 kill -HUP "$(daemon_pid)" || fail "cannot signal the daemon"
-if wait_for 30 has_shares 70 30; then
-	say "PASS: module back, reconfigure: byte-share 70/30 again"
-else
-	fail "module back, the table stayed $(dmsetup table "$MAP")"
-fi
+must 30 "module back, reconfigure: byte-share 70/30" has_shares 70 30
+tail -n +"$((n0 + 1))" "$MPD_LOG" | grep -qE "$MAP \([^)]*\): byte-share selector available again" ||
+	fail "no 'available again' for $MAP in the log"
+say "PASS: module back, reconfigure: byte-share 70/30 again"
 mpd_stop
 say "PASS"
