@@ -65,15 +65,11 @@ static bool byte_share_available(struct mpd *d)
 	f = fopen(path, "re");
 	if (!f)
 		return false;
-	while (fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		/* "updates/dkms/dm-byte-share.ko: kernel/drivers/md/dm-multipath.ko" */
-		if (colon && (*colon = '\0', strstr(line, "/dm-byte-share.ko"))) {
+	while (fgets(line, sizeof(line), f))
+		if (mp_shares_moddep_lists(line, "dm-byte-share")) {
 			d->byte_share_dep = 1;
 			break;
 		}
-	}
 	fclose(f);
 	return d->byte_share_dep > 0;
 }

@@ -78,6 +78,14 @@ int mp_shares_effective(const struct mp_share *base, const unsigned int *pinned,
 #define MP_SHARE_ST_MAX 100u
 int mp_shares_relative_throughput(const struct mp_share *s, size_t n, unsigned int *ret);
 
+/* Whether one line of the kernel's modules.dep ("updates/dkms/dm-byte-share.ko:
+ * kernel/drivers/md/dm-multipath.ko") lists the module file name (e.g.
+ * "dm-byte-share"): the path before the ':' ends in name.ko or
+ * name.ko.<compression>, name at the start or after a '/'. A module named
+ * only as a dependency does not count. The daemon asks it to learn whether
+ * dm-multipath could autoload byte-share, before it names it in a table. */
+bool mp_shares_moddep_lists(const char *line, const char *name);
+
 /* ---- block-layer statistics (shares.c) ------------------------------------ */
 
 /* /sys/block/sdX/stat, the fields we use (Documentation/block/stat.rst). */

@@ -175,6 +175,24 @@ int mp_shares_relative_throughput(const struct mp_share *s, size_t n, unsigned i
 	return 0;
 }
 
+bool mp_shares_moddep_lists(const char *line, const char *name)
+{
+	const char *colon = line ? strchr(line, ':') : NULL, *base, *rest;
+	size_t n = name ? strlen(name) : 0;
+
+	if (!colon || !n)
+		return false;
+	/* the file name of the module path, before the ':' */
+	base = colon;
+	while (base > line && base[-1] != '/')
+		base--;
+	if ((size_t)(colon - base) < n + 3 || strncmp(base, name, n) != 0 || strncmp(base + n, ".ko", 3) != 0)
+		return false;
+	rest = base + n + 3;
+	/* ".ko" alone, or ".ko.xz" / ".ko.zst" / ".ko.gz" (a compressed module) */
+	return rest == colon || (*rest == '.' && rest + 1 < colon);
+}
+
 int mp_blkstat_parse(const char *text, struct mp_blkstat *ret)
 {
 	unsigned long long f[11];

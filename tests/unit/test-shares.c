@@ -329,6 +329,41 @@ static void test_config_keywords(void)
 	}
 }
 
+static void test_moddep_lists(void)
+{
+	static const struct {
+		const char *line;
+		bool want;
+	} cases[] = {
+		{ "updates/dkms/dm-byte-share.ko: kernel/drivers/md/dm-multipath.ko kernel/drivers/md/dm-mod.ko\n", true },
+		{ "updates/dm-byte-share.ko.xz: kernel/drivers/md/dm-multipath.ko.xz", true },
+		{ "extra/dm-byte-share.ko.zst:", true },
+		{ "dm-byte-share.ko:", true },
+		{ "kernel/drivers/md/dm-multipath.ko: kernel/drivers/md/dm-mod.ko", false },
+		{ "kernel/drivers/md/dm-service-time.ko: kernel/drivers/md/dm-multipath.ko", false },
+		{ "extra/xdm-byte-share.ko:", false },
+		{ "extra/dm-byte-share.kox:", false },
+		{ "extra/dm-byte-share.ko.:", false },
+		{ "extra/dm-byte-share.k:", false },
+		{ "extra/dm-byte-shar.ko:", false },
+		{ "kernel/foo.ko: updates/dm-byte-share.ko", false },
+		{ "updates/dm-byte-share.ko", false },
+		{ ":", false },
+		{ "", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool got = mp_shares_moddep_lists(cases[i].line, "dm-byte-share");
+
+		if (got != cases[i].want)
+			fprintf(stderr, "moddep: '%s' gave %d\n", cases[i].line, got);
+		CU_ASSERT_EQUAL(got, cases[i].want);
+	}
+	CU_ASSERT_FALSE(mp_shares_moddep_lists(NULL, "dm-byte-share"));
+	CU_ASSERT_FALSE(mp_shares_moddep_lists("dm-byte-share.ko:", ""));
+	CU_ASSERT_FALSE(mp_shares_moddep_lists("dm-byte-share.ko:", NULL));
+}
+
 const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_config_keywords),
 	UNIT_TEST(test_share_words),
@@ -337,6 +372,7 @@ const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_spec),
 	UNIT_TEST(test_effective),
 	UNIT_TEST(test_relative_throughput),
+	UNIT_TEST(test_moddep_lists),
 	UNIT_TEST(test_blkstat),
 	UNIT_TEST(test_status),
 	UNIT_END,
