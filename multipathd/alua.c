@@ -11,6 +11,9 @@
  * If RTPG fails, sysfs access_state (scsi_dh_alua) is read instead. A
  * changed state reloads the map, whose table build recomputes priorities
  * and groups. A UNIT ATTENTION on RTPG itself is answered by one re-ask.
+ * RTPG asks MP_RTPG_ALLOC_FIRST bytes (the reply's pages stay resident in
+ * the sg handle's buffer); a reply cut by that length is asked once more
+ * with its whole length (mp_rtpg_reask), which the path then keeps.
  * A path found without access_state (no scsi_dh_alua) gets one RTPG at
  * discovery, through SG_IO on its sg node and bounded by 3 s, so that the
  * first table (and the comparison with an adopted one) already has the
@@ -74,6 +77,11 @@ static void rtpg_failed(struct mpd *d, struct mpd_path *p, const char *why)
 	alua_from_sysfs(d, p);
 }
 
+static uint32_t rtpg_alloc(const struct mpd_path *p)
+{
+	return p->rtpg_alloc ? p->rtpg_alloc : MP_RTPG_ALLOC_FIRST;
+}
+
 static int submit_rtpg(struct mpd *d, struct mpd_path *p)
 {
 	struct mp_sg_cmd cmd;
@@ -82,7 +90,7 @@ static int submit_rtpg(struct mpd *d, struct mpd_path *p)
 	r = mpd_checker_ensure_sg(d, p);
 	if (r < 0)
 		return r;
-	mp_sg_cmd_rtpg(&cmd, MP_SG_MAX_DATA, false, (uint32_t)p->icfg.checker_timeout_ms);
+	mp_sg_cmd_rtpg(&cmd, rtpg_alloc(p), false, (uint32_t)p->icfg.checker_timeout_ms);
 	r = mp_sg_submit(p->sg, &cmd, mpd_checker_tag(p));
 	if (r == 0) {
 		p->rtpg_busy = true;
@@ -164,9 +172,16 @@ void mpd_alua_refresh(struct mpd *d, struct mpd_path *p, bool ua, bool path_chan
 	if (!rtpg_due(d, p, ua, path_changed))
 		return;
 	p->rtpg_retried = false;
+	p->rtpg_regrown = false;
 	r = submit_rtpg(d, p);
 	if (r < 0)
 		rtpg_failed(d, p, strerror(-r));
+}
+
+static bool reply_good(const struct mp_sg_result *res)
+{
+	return res->status.host_status == MP_DID_OK &&
+	       (res->status.scsi_status & 0x7e) == MP_SAM_GOOD;
 }
 
 /* The path's group in an RTPG reply: 0 and its state, or -errno with the
@@ -180,7 +195,7 @@ static int rtpg_reply(const struct mpd_path *p, const struct mp_sg_result *res,
 	struct mp_rtpg *rt = NULL;
 	int r;
 
-	if (res->status.host_status != MP_DID_OK || (res->status.scsi_status & 0x7e) != MP_SAM_GOOD) {
+	if (!reply_good(res)) {
 		mp_sense_describe(&res->status, why, whylen);
 		return -EIO;
 	}
@@ -200,6 +215,23 @@ static int rtpg_reply(const struct mpd_path *p, const struct mp_sg_result *res,
 	return r;
 }
 
+/* A good reply cut by our allocation length: true when it was asked again
+ * with the reply's whole length, which the path keeps for later asks (an
+ * array with many groups pays the second command once, not every time). */
+static bool rtpg_regrow(struct mpd *d, struct mpd_path *p, const struct mp_sg_result *res)
+{
+	uint32_t need;
+
+	if (p->rtpg_regrown || !reply_good(res) ||
+	    mp_rtpg_reask(res->data, res->data_len, rtpg_alloc(p), MP_SG_MAX_DATA, &need) != 1)
+		return false;
+	mpd_log_path(&d->log, LOG_INFO, p, "alua: RTPG reply needs %u bytes, %u asked: asking again",
+		     need, rtpg_alloc(p));
+	p->rtpg_alloc = need;
+	p->rtpg_regrown = true;
+	return submit_rtpg(d, p) == 0;
+}
+
 void mpd_alua_rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_result *res)
 {
 	enum mp_alua_state st;
@@ -214,6 +246,8 @@ void mpd_alua_rtpg_done(struct mpd *d, struct mpd_path *p, const struct mp_sg_re
 		if (submit_rtpg(d, p) == 0)
 			return;
 	}
+	if (rtpg_regrow(d, p, res))
+		return;
 	if (rtpg_reply(p, res, &st, &pref, &tpg, why, sizeof(why)) < 0) {
 		rtpg_failed(d, p, why);
 		return;

@@ -189,6 +189,8 @@ struct mpd_path {
 	/* alua prio: REPORT TARGET PORT GROUPS over the sg handle */
 	bool rtpg_busy;
 	bool rtpg_retried;		/* one re-ask after a UNIT ATTENTION */
+	bool rtpg_regrown;		/* one re-ask after a reply cut by our length */
+	uint32_t rtpg_alloc;		/* RTPG allocation length; 0: MP_RTPG_ALLOC_FIRST */
 	bool rtpg_failed;		/* last RTPG failed: sysfs used (logged once) */
 	bool rtpg_answered;		/* an RTPG (or the discovery probe) answered */
 	unsigned int rtpg_skipped;	/* answering checks since the last RTPG */

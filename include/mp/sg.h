@@ -20,8 +20,11 @@
  * itself and, if it wants the slot back, frees the handle; the kernel then
  * drops the command's reply when it finishes (sg's keep_orphan is off).
  *
- * Buffers: each slot owns its data buffer; a reaped result's data pointer
- * stays valid until the next submit on, or free of, the same handle.
+ * Buffers: each slot owns its data buffer, sized to the largest data_len
+ * submitted through it (the kernel copies the whole transfer length back,
+ * so ask what the answer needs, not MP_SG_MAX_DATA); a reaped result's
+ * data pointer stays valid until the next submit on, or free of, the same
+ * handle (a submit may replace a slot's buffer with a larger one).
  *
  * All functions return 0 (or a count) or a negative errno. */
 #ifndef MP_SG_H

@@ -120,9 +120,30 @@ struct mp_rtpg {
 	uint16_t *port_store;		/* backing store for every group's ports */
 };
 
+/* Allocation length for a first RTPG: the 4-byte header plus 8 bytes a
+ * group and 4 a port hold 42 groups of one port, far more than arrays
+ * have. A reply's pages are resident in the caller's buffer (the sg
+ * driver copies the whole transfer length back), so asking the SPC
+ * maximum at every check would keep ~8 KiB a path for a 28-byte answer. */
+#define MP_RTPG_ALLOC_FIRST	512
+
+/* The reply's own length: 4 + RETURN DATA LENGTH in *ret_total, whatever
+ * len holds; -EBADMSG when len < 4 (no header to read). */
+int mp_rtpg_reply_len(const uint8_t *buf, size_t len, size_t *ret_total);
+
+/* Whether an RTPG answer of len bytes to a request of asked bytes must be
+ * asked again, and with what: 1 and *ret_alloc = the reply's whole length
+ * when the allocation length cut it (the length exceeds both len and
+ * asked) and it fits max; 0 when nothing is to be re-asked (complete, or
+ * cut by something a longer request would not fix: decode refuses it);
+ * -EMSGSIZE when the whole reply exceeds max; -EBADMSG without a header. */
+int mp_rtpg_reask(const uint8_t *buf, size_t len, uint32_t asked, uint32_t max,
+		  uint32_t *ret_alloc);
+
 /* Decodes a response. A return data length beyond len is -EBADMSG (the
- * reason says how many bytes to re-read with); descriptors running past
- * the data are -EBADMSG. *ret is freed with mp_rtpg_free(). */
+ * reason says how many bytes to re-read with; mp_rtpg_reask gives that
+ * length as a number); descriptors running past the data are -EBADMSG.
+ * *ret is freed with mp_rtpg_free(). */
 int mp_rtpg_decode(const uint8_t *buf, size_t len, struct mp_rtpg **ret,
 		   char *err, size_t errlen);
 void mp_rtpg_free(struct mp_rtpg *r);

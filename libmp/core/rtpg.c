@@ -9,7 +9,9 @@
  * (format, implicit transition time, reserved), then descriptors of 8
  * bytes + 4 per target port. A length beyond what was read is refused
  * rather than decoded partially: a group cut in half would put the path
- * in a wrong state, and the caller can simply re-read. */
+ * in a wrong state, and the caller can simply re-read: mp_rtpg_reask says
+ * whether and with which allocation length (callers ask a small one
+ * first, MP_RTPG_ALLOC_FIRST). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +73,38 @@ static int rtpg_scan(const uint8_t *buf, size_t start, size_t end, size_t *ret_g
 	return 0;
 }
 
+int mp_rtpg_reply_len(const uint8_t *buf, size_t len, size_t *ret_total)
+{
+	if (!buf || !ret_total)
+		return -EINVAL;
+	if (len < 4)
+		return -EBADMSG;
+	*ret_total = 4 + ((size_t)buf[0] << 24 | (size_t)buf[1] << 16 |
+			  (size_t)buf[2] << 8 | buf[3]);
+	return 0;
+}
+
+/* A reply shorter than its own length but not shorter than what we asked
+ * was cut by our allocation length: asking its whole length fixes that.
+ * Shorter than asked as well means the transfer itself came up short; a
+ * longer request would get the same, so that is not re-asked (no loop). */
+int mp_rtpg_reask(const uint8_t *buf, size_t len, uint32_t asked, uint32_t max,
+		  uint32_t *ret_alloc)
+{
+	size_t total;
+	int r;
+
+	r = mp_rtpg_reply_len(buf, len, &total);
+	if (r < 0)
+		return r;
+	if (total <= len || total <= asked)
+		return 0;
+	if (total > max)
+		return -EMSGSIZE;
+	*ret_alloc = (uint32_t)total;
+	return 1;
+}
+
 int mp_rtpg_decode(const uint8_t *buf, size_t len, struct mp_rtpg **ret,
 		   char *err, size_t errlen)
 {
@@ -83,12 +117,10 @@ int mp_rtpg_decode(const uint8_t *buf, size_t len, struct mp_rtpg **ret,
 		mp_errbuf_set(err, errlen, "no buffer");
 		return -EINVAL;
 	}
-	if (len < 4) {
+	if (mp_rtpg_reply_len(buf, len, &total) < 0) {
 		mp_errbuf_set(err, errlen, "RTPG header truncated: %zu bytes, need 4", len);
 		return -EBADMSG;
 	}
-	total = 4 + ((size_t)buf[0] << 24 | (size_t)buf[1] << 16 |
-		     (size_t)buf[2] << 8 | buf[3]);
 	if (total > len) {
 		mp_errbuf_set(err, errlen, "RTPG return data length %zu exceeds the %zu bytes read "
 			"(truncated; re-read with %zu)", total - 4, len, total);

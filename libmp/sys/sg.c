@@ -3,11 +3,15 @@
  * blocking SG_IO wrapper for tools.
  *
  * Ownership: a struct mp_sg owns its fd and MP_SG_MAX_INFLIGHT slots; each
- * slot owns a sense buffer and (allocated on first use, kept until
- * mp_sg_free) a data buffer of MP_SG_MAX_DATA bytes. The kernel writes into
- * those buffers when the caller read()s the reply, so a slot is only
- * reused after its reply was read; a result's data pointer therefore stays
- * valid until the next submit or the free.
+ * slot owns a sense buffer and a data buffer sized to the largest data_len
+ * submitted through it so far (allocated on first use, replaced by a larger
+ * one when a longer request comes, kept until mp_sg_free). Sized to the
+ * request, not to MP_SG_MAX_DATA: the sg driver copies the whole transfer
+ * length back into it, so every byte asked becomes resident, and a daemon
+ * keeps one handle a path. The kernel writes into a buffer only when the
+ * caller read()s the reply, so a slot is only reused (or its buffer
+ * replaced) after its reply was read; a result's data pointer therefore
+ * stays valid until the next submit on the handle or its free.
  *
  * The sg_io_hdr carries the slot index in pack_id; the 64-bit tag stays in
  * the slot, so nothing the kernel echoes back is ever dereferenced without
@@ -33,6 +37,7 @@ struct sg_slot {
 	enum mp_sg_op op;
 	uint64_t tag;
 	uint32_t data_len;
+	uint32_t data_cap;		/* bytes allocated at data */
 	uint8_t *data;
 	uint8_t sense[MP_SENSE_MAX];
 };
@@ -201,10 +206,14 @@ int mp_sg_submit(struct mp_sg *sg, const struct mp_sg_cmd *cmd, uint64_t tag)
 		}
 	if (!s)
 		return -EBUSY;
-	if (cmd->data_len && !s->data) {
-		s->data = malloc(MP_SG_MAX_DATA);
+	if (cmd->data_len > s->data_cap) {
+		/* free, not realloc: nothing in the old buffer is kept */
+		free(s->data);
+		s->data_cap = 0;
+		s->data = malloc(cmd->data_len);
 		if (!s->data)
 			return -ENOMEM;
+		s->data_cap = cmd->data_len;
 	}
 	fill_hdr(&h, cmd, s->data, s->sense);
 	h.pack_id = (int)i;

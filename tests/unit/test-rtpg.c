@@ -175,6 +175,85 @@ static void test_scsi_debug_reply(void)
 	mp_rtpg_free(r);
 }
 
+/* The re-ask decision: a first ask of MP_RTPG_ALLOC_FIRST bytes, asked
+ * again with the reply's whole length only when our length cut it. */
+static void test_reask_decision(void)
+{
+	static const struct {
+		const char *what;
+		uint8_t head[4];	/* RETURN DATA LENGTH as on the wire */
+		size_t len;		/* bytes the device returned */
+		uint32_t asked, max;
+		int rc;
+		uint32_t want;
+	} cases[] = {
+		{ "complete", { 0, 0, 0, 28 }, 32, 512, 8192, 0, 0 },
+		{ "complete, buffer longer", { 0, 0, 0, 28 }, 40, 512, 8192, 0, 0 },
+		{ "cut by our length", { 0, 0, 0, 28 }, 16, 16, 8192, 1, 32 },
+		{ "cut at the first ask", { 0, 0, 0x02, 0x58 }, 512, 512, 8192, 1, 604 },
+		{ "whole reply exactly max", { 0, 0, 0x1f, 0xfc }, 512, 512, 8192, 1, 8192 },
+		{ "one byte over max", { 0, 0, 0x1f, 0xfd }, 512, 512, 8192, -EMSGSIZE, 0 },
+		{ "short transfer, not our length", { 0, 0, 0, 28 }, 16, 512, 8192, 0, 0 },
+		{ "header cut", { 0, 0, 0, 28 }, 3, 512, 8192, -EBADMSG, 0 },
+		{ "huge length", { 0xff, 0xff, 0xff, 0xff }, 512, 512, 8192, -EMSGSIZE, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t buf[512] = { 0 };
+		uint32_t got = 7;
+
+		memcpy(buf, cases[i].head, 4);
+		CU_ASSERT_EQUAL(mp_rtpg_reask(buf, cases[i].len, cases[i].asked, cases[i].max, &got),
+				cases[i].rc);
+		/* the length is written only when a re-ask is wanted */
+		CU_ASSERT_EQUAL(got, cases[i].rc == 1 ? cases[i].want : 7);
+	}
+	CU_ASSERT_EQUAL(mp_rtpg_reask(NULL, 4, 512, 8192, NULL), -EINVAL);
+}
+
+/* 50 groups of one port (604 bytes) against a first ask of 512: the cut
+ * reply is refused by the decoder, the re-ask length is the whole reply,
+ * and a reply of that length decodes every group. */
+static void test_reask_round_trip(void)
+{
+	enum { GROUPS = 50, TOTAL = 4 + GROUPS * 12 };
+	uint8_t reply[TOTAL] = { 0, 0, (uint8_t)((TOTAL - 4) >> 8), (uint8_t)(TOTAL - 4) };
+	struct mp_rtpg *r = NULL;
+	const struct mp_rtpg_group *g;
+	size_t total = 0;
+	uint32_t need = 0;
+
+	for (unsigned int i = 0; i < GROUPS; i++) {
+		uint8_t *d = reply + 4 + 12 * i;
+
+		d[0] = i == 42 ? 0x80 : 0x01;	/* group 43 optimized and preferred */
+		d[3] = (uint8_t)(i + 1);	/* TPG id */
+		d[7] = 1;			/* one port */
+		d[11] = (uint8_t)(i + 1);	/* relative port id */
+	}
+	CU_ASSERT_EQUAL(mp_rtpg_reply_len(reply, MP_RTPG_ALLOC_FIRST, &total), 0);
+	CU_ASSERT_EQUAL(total, TOTAL);
+	CU_ASSERT_EQUAL(mp_rtpg_decode(reply, MP_RTPG_ALLOC_FIRST, &r, NULL, 0), -EBADMSG);
+	CU_ASSERT_PTR_NULL(r);
+	CU_ASSERT_EQUAL_FATAL(mp_rtpg_reask(reply, MP_RTPG_ALLOC_FIRST, MP_RTPG_ALLOC_FIRST, 8192,
+					    &need), 1);
+	CU_ASSERT_EQUAL(need, TOTAL);
+	/* the second answer, asked with need, is complete */
+	CU_ASSERT_EQUAL(mp_rtpg_reask(reply, need, need, 8192, &need), 0);
+	CU_ASSERT_EQUAL_FATAL(mp_rtpg_decode(reply, need, &r, NULL, 0), 0);
+	CU_ASSERT_EQUAL(r->n_groups, GROUPS);
+	CU_ASSERT_EQUAL_FATAL(mp_rtpg_find(r, 43, -1, &g), 0);
+	CU_ASSERT_EQUAL(g->state, MP_ALUA_OPTIMIZED);
+	CU_ASSERT_TRUE(g->pref);
+	CU_ASSERT_EQUAL_FATAL(mp_rtpg_find(r, -1, 50, &g), 0);
+	CU_ASSERT_EQUAL(g->state, MP_ALUA_NON_OPTIMIZED);
+	mp_rtpg_free(r);
+	/* the scsi_debug and LIO shapes fit the first ask */
+	CU_ASSERT_EQUAL(mp_rtpg_reask(rtpg_extended, sizeof(rtpg_extended), MP_RTPG_ALLOC_FIRST,
+				      8192, &need), 0);
+	CU_ASSERT_TRUE(sizeof(rtpg_extended) < MP_RTPG_ALLOC_FIRST);
+}
+
 const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_scsi_debug_reply),
 	UNIT_TEST(test_normal_header),
@@ -182,5 +261,7 @@ const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_every_state),
 	UNIT_TEST(test_bad_responses),
 	UNIT_TEST(test_empty_response),
+	UNIT_TEST(test_reask_decision),
+	UNIT_TEST(test_reask_round_trip),
 	UNIT_END,
 };
