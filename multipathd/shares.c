@@ -12,7 +12,7 @@
  * Shares in a table, per path:
  *   configured   path_shares lookup, MP_SHARE_DEFAULT when no word matches;
  *   tuned        permille from the tuning policy once it has reloaded;
- *   demoted      a slow path gets the tuning floor (permille) and the
+ *   demoted      a slow path gets MP_SHARE_DEMOTED (permille) and the
  *                others split the rest in proportion to their base; a
  *                probing one is back at its base share for its probe. */
 #include <errno.h>
@@ -123,14 +123,6 @@ int mpd_shares_rt_word(const struct mpd_map *m, const struct mpd_path *p, char *
 	return snprintf(buf, len, "%u", MP_SHARE_ST_MAX) < (int)len ? 0 : -ENOBUFS;
 }
 
-static unsigned int floor_permille(void)
-{
-	struct mp_tune_config c;
-
-	mp_tune_config_default(&c);
-	return c.floor;
-}
-
 /* Base shares of every path of m (configured, or tuned once the table
  * carries tuned shares) and the pinned permille of demoted paths (0 = not
  * pinned; a probing path is not), in m->model->paths order. */
@@ -147,7 +139,7 @@ static size_t base_shares(const struct mpd_map *m, struct mp_share *base, unsign
 			base[i].v[MP_DIR_READ] = p->share.tune.loaded[MP_DIR_READ];
 			base[i].v[MP_DIR_WRITE] = p->share.tune.loaded[MP_DIR_WRITE];
 		}
-		pinned[i] = p->share.slow.demoted && !p->share.slow.probing ? floor_permille() : 0;
+		pinned[i] = p->share.slow.demoted && !p->share.slow.probing ? MP_SHARE_DEMOTED : 0;
 	}
 	return n;
 }
@@ -267,8 +259,10 @@ static void run_tuning(struct mpd *d, struct mpd_map *m, size_t n, bool rw, uint
 		struct mp_tune_path *t = &((struct mpd_path *)m->model->paths[i])->share.tune;
 
 		/* not tuned yet: start from the administrator's shares */
-		if (!m->share_tuned)
+		if (!m->share_tuned) {
 			memcpy(t->loaded, base[i], sizeof(t->loaded));
+			memcpy(t->kept, base[i], sizeof(t->kept));
+		}
 		tp[i] = *t;
 	}
 	if (mp_policy_tune_step(&cfg, &m->share_tune, tp, n, now, &want) < 0)
@@ -294,7 +288,9 @@ static void run_tuning(struct mpd *d, struct mpd_map *m, size_t n, bool rw, uint
 		return;
 	m->share_tuned = true;
 	*reload = true;
-	mpd_log_map(&d->log, LOG_NOTICE, m, "share tuning: %s (permille)", detail);
+	/* probing: a trial the next window keeps or reverts */
+	mpd_log_map(&d->log, LOG_NOTICE, m, "share tuning, %s: %s (permille)",
+		    mp_tune_phase_to_string(m->share_tune.search[0].phase), detail);
 	mpd_events_map(d->events, m, "shares", "tuned", "tuning", detail);
 }
 
@@ -463,5 +459,11 @@ void mpd_shares_map_json(const struct mpd_map *m, struct json_object *o)
 	json_object_object_add(bs, "share_reloads", json_object_new_int64((int64_t)m->share_reloads));
 	json_object_object_add(bs, "tuning_windows", json_object_new_int64((int64_t)m->share_tune.decisions));
 	json_object_object_add(bs, "tuning_reloads", json_object_new_int64((int64_t)m->share_tune.reloads));
+	/* where the search is: measuring, probing a move, or holding */
+	json_object_object_add(bs, "tuning_state", m->set.share_tuning ?
+			       json_object_new_string(mp_tune_phase_to_string(m->share_tune.search[0].phase)) :
+			       NULL);
+	json_object_object_add(bs, "tuning_probes", json_object_new_int64((int64_t)m->share_tune.search[0].probes));
+	json_object_object_add(bs, "tuning_moves_kept", json_object_new_int64((int64_t)m->share_tune.search[0].kept_moves));
 	json_object_object_add(o, "byte_share", bs);
 }

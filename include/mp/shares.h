@@ -1,9 +1,9 @@
 /* Byte-share selector support (kernel/dm-byte-share): per-path shares as
  * dm words, the administrator's path_shares spec, block-layer stat samples,
  * and two pure policies over those samples:
- *   tune  measured service rate per path -> new shares, damped, floored,
- *         with a dead band so a reload happens only when it is worth it
- *         (policy-tune.c);
+ *   tune  the map's measured cost (request time per byte) -> a search for
+ *         the shares that make it least, one reload-tested move at a
+ *         time, then hold until the cost drifts (policy-tune.c);
  *   slow  a path whose latency stays far above its siblings' while its
  *         checker says up ("gray failure") -> demoted to the floor share,
  *         probed at a small share once it behaves, re-admitted once it
@@ -26,6 +26,9 @@
 #define MP_SHARE_DEFAULT	100u
 /* Tuned and demoted shares are permille of a map's usable paths. */
 #define MP_SHARE_SCALE		1000u
+/* A demoted slow path's share (permille): enough requests for its
+ * latency to stay measurable, too few to hold the map back. */
+#define MP_SHARE_DEMOTED	50u
 /* The policies judge at most this many paths of one map. */
 #define MP_SHARE_MAX_PATHS	64u
 
@@ -120,25 +123,57 @@ int mp_share_sample_latency_us(const struct mp_share_sample *s, int dir, unsigne
 
 struct mp_tune_config {
 	unsigned int floor;		/* permille a usable path never goes under */
-	unsigned int deadband;		/* permille a share must move before a reload */
-	unsigned int tolerance;		/* percent: cost this far off the map's mean moves shares */
-	unsigned int gain;		/* 1..3: shares x (mean / cost)^gain per window */
-	unsigned int min_ios;		/* per path over a window for a usable cost */
+	unsigned int deadband;		/* permille: a move must change some share this much */
+	unsigned int margin;		/* percent: a move is kept when the map's cost fell this
+					 * much, and by 2.5 standard errors of the difference */
+	unsigned int drift;		/* percent: a held cost moving this far starts a new search */
+	unsigned int min_ios;		/* per usable path over a window for a judgement */
 	uint64_t window_ms;		/* measure this long before deciding */
 	uint64_t settle_ms;		/* after a reload, ignore this long (queues refill) */
 	bool split;			/* separate read and write shares (rw mode) */
 };
 
-/* Defaults: floor 50 (5 %), dead band 50, tolerance 25 %, gain 1,
- * 64 I/Os, window 10 s, settle 4 s (the daemon scales window and settle
- * to share_interval). */
+/* Defaults: floor 10 (1 %), dead band 5, margin 5 %, drift 30 %, 64 I/Os
+ * a path, window 10 s, settle 4 s (the daemon scales window and settle to
+ * share_interval). */
 void mp_tune_config_default(struct mp_tune_config *ret);
+
+enum mp_tune_phase {
+	MP_TUNE_BASE,		/* the kept shares are loaded; the window measures them */
+	MP_TUNE_PROBE,		/* one move is loaded; the window judges it */
+	MP_TUNE_HOLD,		/* no move paid at the finest step; watching the cost */
+	_MP_TUNE_PHASE_MAX,
+};
+
+const char *mp_tune_phase_to_string(enum mp_tune_phase v);
+
+/* The search of one direction (policy-tune.c describes it). */
+struct mp_tune_search {
+	enum mp_tune_phase phase;
+	double base_cost;		/* map's ms per MiB under the kept shares; 0 unknown */
+	unsigned int step;		/* index of the move's factor (x4, x2, x1.41) */
+	unsigned int move;		/* move to try next: path move % n, up below n, down above */
+	unsigned int last_kept;		/* the last move that paid */
+	unsigned int failed;		/* moves that did not pay at this step */
+	unsigned int drifted;		/* held windows in a row off base_cost */
+	unsigned int probes;		/* moves judged, this search and before */
+	unsigned int kept_moves;	/* moves that paid */
+	unsigned int searches;		/* searches started (paths changed, drift) */
+	double base_var;		/* variance of base_cost, from its window's samples */
+	bool ratios_held;		/* HOLD: each path's held ratio is recorded */
+	bool equal_probe;		/* PROBE: the move loaded is an equal split */
+};
 
 /* Per map, kept by the caller across steps (zero-initialised). */
 struct mp_tune_state {
 	uint64_t window_start_ms;	/* samples before this are ignored; 0: not started */
 	unsigned int reloads;		/* reloads this policy asked for */
 	unsigned int decisions;		/* windows judged (with or without a reload) */
+	struct mp_tune_search search[_MP_DIR_MAX];	/* one search when !split: [READ] */
+	/* this window's per-sample map costs: their spread says how much of
+	 * a difference between two windows is noise */
+	double win_sum[_MP_DIR_MAX], win_sumsq[_MP_DIR_MAX];
+	unsigned int win_n[_MP_DIR_MAX];
 };
 
 /* Per path, kept by the caller across steps. */
@@ -153,25 +188,22 @@ struct mp_tune_path {
 	uint64_t acc_ticks[_MP_DIR_MAX];
 	double cost[_MP_DIR_MAX];	/* last judged window: ms of request time per MiB, 0 unknown */
 	unsigned int loaded[_MP_DIR_MAX];	/* permille in the table now; 0: equal split */
-	int last_move[_MP_DIR_MAX];	/* +1/-1: way the last reload moved it, 0 none */
+	unsigned int kept[_MP_DIR_MAX];	/* permille the search holds (loaded unless probing) */
+	double held[_MP_DIR_MAX];	/* HOLD: its cost over the map's when the search ended */
 	/* out */
 	unsigned int next[_MP_DIR_MAX];	/* permille to load when *ret_reload */
 };
 
 /* One step at now_ms over a map's paths (call once per sample period).
  * Accumulates the samples over a window (restarted by a reload, after a
- * settle time, and when the set of usable paths changes); at the end of
- * a window compares each rated path's cost (request time per byte) with
- * the map's share-weighted mean. When some path is off by more than
- * tolerance, shares move to loaded x (mean / cost)^gain (at most 4x either
- * way), renormalised, floored: load leaves a path that costs more per
- * byte than the others until their costs meet or it reaches the floor.
- * Within the tolerance: hold.
- * *ret_reload when some usable path's next is at least deadband from
- * loaded (twice that against the direction of its last reload); the
- * caller then loads next and copies it to loaded. At most one reload per
- * settle + window. Holds while fewer than two usable paths are rated.
- * 0 or -EINVAL. */
+ * settle time, and when the set of usable paths changes); at the end of a
+ * window judges the map's cost (request time per byte over all its usable
+ * paths): a search loads one move of the shares at a time and keeps it
+ * when the cost fell by the margin, reverts it otherwise, and holds once
+ * no move pays at the finest step, until the cost drifts (policy-tune.c).
+ * *ret_reload when next differs from loaded; the caller then loads next
+ * and copies it to loaded. At most one reload per settle + window. Holds
+ * while fewer than two usable paths carry I/O. 0 or -EINVAL. */
 int mp_policy_tune_step(const struct mp_tune_config *cfg, struct mp_tune_state *st,
 			struct mp_tune_path *paths, size_t n, uint64_t now_ms, bool *ret_reload);
 

@@ -3,36 +3,55 @@
  * the shares the byte-share selector should use. Pure: the caller keeps
  * the per-map and per-path state and passes samples and the time in.
  *
- * Model. A path's cost is request time per byte (ms per MiB). The map's
- * mean cost is the share-weighted mean over the paths; with a fixed
- * number of requests outstanding (a database, fio's iodepth) throughput is
- * that depth over the mean request time, so a byte moved from a path that
- * costs more than the mean to one that costs less speeds the map up. The
- * fixed point is where every path that carries more than the floor costs
- * the same per byte (queueing on the busier path rises until it does), or
- * a slower path sits at the floor. That is the difference from giving each
- * path a share proportional to 1/latency (equal requests in flight, what
- * service-time does request by request): a path delayed 20 ms would keep a
- * fifth of the bytes and every fifth request would wait 20 ms; here it
- * keeps the floor when the healthy path's queueing never costs as much.
+ * Objective. With some number of requests outstanding (a database's
+ * threads, fio's iodepth) a map's throughput is that number over its mean
+ * request time per byte, so the tuner minimises the map's cost: request
+ * time summed over all its paths over the bytes they all moved (ms per
+ * MiB), measured, not modelled.
  *
- * Stability (the first version reloaded 500 -> 719 -> 821 -> 680 -> 608 in
- * a loaded guest, deciding every 2 s sample from smoothed rates):
- *   - decisions come from whole windows of samples (sums, not means of
- *     ratios) taken under one loaded table: after a reload the samples of a
- *     settle time are dropped, so queues that still reflect the old table
- *     never steer the new one; at most one reload per settle + window;
- *   - a tolerance band: costs within tolerance of the mean move nothing
- *     (the fixed point is where costs meet, so a band around it, not a
- *     pull back to the configured shares, which would leave it again);
- *   - a dead band on the loaded share, twice as wide against the direction
- *     of the last reload (no A-B-A walks);
- *   - gain 1 (shares x mean / cost): a squared step reached the floor in
- *     fewer reloads where costs do not depend on the split, but overshot
- *     both ways where the slower path saturates (the guest's delayed iSCSI
- *     path: 786 -> 608 -> 925); one window moves a share by at most 4x;
- *   - every usable path keeps the floor, so it keeps being measured and can
- *     win its share back.
+ * Why a measured search. The first version moved load off any path that
+ * cost more per byte than the map's mean until the costs met. That is the
+ * point where no single request gains by changing path, not the point
+ * where the map gains most (that is where the marginal costs meet), and on
+ * the guest bed the costs are not even independent: with a path delayed
+ * 20 ms, the healthy path took 31.9 ms a request at 880/120 permille, 23.4
+ * at 900/100 and 18.8 at 990/10, so the equal-cost rule stopped at 880/120
+ * with 27.0 MiB/s of a 70/30 mix where 990/10 gave 48.4 (bench-share,
+ * 2026-11-27 07:32 UTC). A search needs no model of either effect.
+ *
+ *   BASE --window: cost of the kept shares--> PROBE (one move loaded)
+ *   PROBE --cost fell by > margin--> keep the move, PROBE the same move again
+ *   PROBE --otherwise--> reload the kept shares, BASE, next move; when no
+ *         move paid at this step, the next smaller step; after the last:
+ *   HOLD --for 2 windows the map's cost off the held one by > drift, or a
+ *         path's cost against the map's off by > 2 x drift--> PROBE an
+ *         equal split (a path healed at the floor carries too little for
+ *         a move from there to show), then the moves from step x4
+ *
+ * A move multiplies one path's share by the step's factor (x4, x2, x1.41),
+ * or with more than two usable paths also divides it, and splits the rest
+ * of the room over the others in proportion. A search is local: where a
+ * map's cost has two valleys, it ends in the one its first move leads to. The first
+ * move tried is the path that cost least per byte in the last window,
+ * upwards; a step that follows a kept move starts with that move.
+ *
+ * Stability:
+ *   - decisions come from whole windows (sums, not means of ratios) taken
+ *     under one loaded table; after a reload the samples of a settle time
+ *     are dropped, so queues still shaped by the old table never steer the
+ *     new one; at most one reload per settle + window;
+ *   - a move is kept only when it beat the cost just measured at the kept
+ *     shares by the margin and by 2.5 standard errors of the
+ *     difference (from the spread of each window's samples: a noisy bed
+ *     asks for a clearer gain); a rejected move is reverted and the kept
+ *     shares are measured again before the next move (drift in the load
+ *     never makes a probe look good against a stale base);
+ *   - the search ends (HOLD) after the smallest step found nothing: a
+ *     held map reloads only when its cost moved by more than drift, twice
+ *     in a row (the workload or a path changed);
+ *   - every usable path keeps the floor, so it keeps being measured and a
+ *     search can give it its share back; a change in the set of usable
+ *     paths starts a new search.
  * tests/unit/test-policy-tune.c runs closed-loop models with noise and
  * counts reloads and reversals. */
 #include <errno.h>
@@ -41,7 +60,24 @@
 #include "mp/shares.h"
 
 #define TUNE_MIB	(1024.0 * 1024.0)
-#define TUNE_MAX_RATIO	4.0	/* one window moves a share by at most this factor */
+#define TUNE_DRIFT_WINDOWS 2u	/* held windows off the held cost before a new search */
+#define ELEMENTSOF(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The factor a move multiplies one share by, coarse to fine. */
+static const double tune_steps[] = { 4.0, 2.0, 1.41421356 };
+
+static const char *const phase_table[_MP_TUNE_PHASE_MAX] = {
+	[MP_TUNE_BASE] = "measuring",
+	[MP_TUNE_PROBE] = "probing",
+	[MP_TUNE_HOLD] = "holding",
+};
+
+const char *mp_tune_phase_to_string(enum mp_tune_phase v)
+{
+	if ((unsigned int)v >= ELEMENTSOF(phase_table))
+		return NULL;
+	return phase_table[v];
+}
 
 /* Shares are positive: round half up without libm. */
 static unsigned int round_share(double v)
@@ -52,10 +88,10 @@ static unsigned int round_share(double v)
 void mp_tune_config_default(struct mp_tune_config *ret)
 {
 	*ret = (struct mp_tune_config){
-		.floor = 50,
-		.deadband = 50,
-		.tolerance = 25,
-		.gain = 1,
+		.floor = 10,
+		.deadband = 5,
+		.margin = 5,
+		.drift = 30,
 		.min_ios = 64,
 		.window_ms = 10000,
 		.settle_ms = 4000,
@@ -73,6 +109,13 @@ static void clear_window(struct mp_tune_path *p, size_t n)
 	}
 }
 
+static void clear_spread(struct mp_tune_state *st)
+{
+	memset(st->win_sum, 0, sizeof(st->win_sum));
+	memset(st->win_sumsq, 0, sizeof(st->win_sumsq));
+	memset(st->win_n, 0, sizeof(st->win_n));
+}
+
 /* The window's figures of direction d (both summed when !split). */
 static void window_dir(const struct mp_tune_path *p, int d, bool split, uint64_t *ios,
 		       uint64_t *bytes, uint64_t *ticks)
@@ -87,9 +130,9 @@ static void window_dir(const struct mp_tune_path *p, int d, bool split, uint64_t
 	}
 }
 
-/* Splits room among the rated paths by weight, lifting any under the floor
- * to it and re-splitting what is left among the others. */
-static void split_room(unsigned int floor, const double *w, size_t n, const bool *rated,
+/* Splits room among the usable paths by weight, lifting any under the
+ * floor to it and re-splitting what is left among the others. */
+static void split_room(unsigned int floor, const double *w, size_t n, const bool *usable,
 		       double room, double *ret)
 {
 	bool fixed[MP_SHARE_MAX_PATHS];
@@ -101,13 +144,13 @@ static void split_room(unsigned int floor, const double *w, size_t n, const bool
 		bool lifted = false;
 
 		for (size_t i = 0; i < n; i++)
-			if (rated[i] && !fixed[i])
+			if (usable[i] && !fixed[i])
 				sum += w[i];
 		for (size_t i = 0; i < n; i++)
-			if (rated[i] && !fixed[i])
+			if (usable[i] && !fixed[i])
 				ret[i] = sum > 0 ? left * w[i] / sum : left;
 		for (size_t i = 0; i < n; i++) {
-			if (rated[i] && !fixed[i] && ret[i] < floor) {
+			if (usable[i] && !fixed[i] && ret[i] < floor) {
 				ret[i] = floor;
 				fixed[i] = true;
 				left -= floor;
@@ -119,119 +162,362 @@ static void split_room(unsigned int floor, const double *w, size_t n, const bool
 	}
 }
 
-/* Judges direction d of a finished window: fills target[] for the rated
- * paths (the others keep loaded). False when there is nothing to move. */
-static bool judge_dir(const struct mp_tune_config *cfg, struct mp_tune_path *p, size_t n, int d,
-		      double *target)
+/* A floor that every usable path can have at once. */
+static unsigned int floor_for(const struct mp_tune_config *cfg, size_t n_usable)
 {
-	bool rated[MP_SHARE_MAX_PATHS];
-	double w[MP_SHARE_MAX_PATHS];
-	double room = 0, sum_cost = 0, mean, cmin = 0, cmax = 0;
-	double tol = cfg->tolerance / 100.0;
-	/* many paths: a floor they could not all get is lowered */
-	unsigned int floor = cfg->floor < MP_SHARE_SCALE / (2 * n) ? cfg->floor :
-			     MP_SHARE_SCALE / (2 * n);
-	size_t n_rated = 0;
+	unsigned int most = MP_SHARE_SCALE / (2 * (unsigned int)(n_usable ? n_usable : 1));
+
+	return cfg->floor < most ? cfg->floor : most;
+}
+
+/* The map's cost over the window in direction d (ms of request time per
+ * MiB, all usable paths together), and each path's own for show. False
+ * when fewer than two paths are usable or too little I/O was done to
+ * judge (min_ios per usable path, summed). */
+static bool map_cost(const struct mp_tune_config *cfg, struct mp_tune_path *p, size_t n, int d,
+		     double *ret)
+{
+	uint64_t all_ios = 0, all_bytes = 0, all_ticks = 0;
+	size_t n_usable = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t ios, bytes, ticks;
 
-		target[i] = p[i].loaded[d];
-		rated[i] = false;
+		p[i].cost[d] = 0;
 		if (!p[i].usable)
 			continue;
+		n_usable++;
 		window_dir(&p[i], d, cfg->split, &ios, &bytes, &ticks);
-		if (ios < cfg->min_ios || !ios || !bytes) {
-			p[i].cost[d] = 0;
-			continue;
-		}
-		/* sub-millisecond totals still count as one ms */
-		p[i].cost[d] = (double)(ticks ? ticks : 1) * TUNE_MIB / (double)bytes;
-		rated[i] = true;
-		n_rated++;
-		room += p[i].loaded[d];
-		sum_cost += p[i].loaded[d] * p[i].cost[d];
-		if (!cmin || p[i].cost[d] < cmin)
-			cmin = p[i].cost[d];
-		if (p[i].cost[d] > cmax)
-			cmax = p[i].cost[d];
+		all_ios += ios;
+		all_bytes += bytes;
+		all_ticks += ticks;
+		if (ios && bytes)	/* sub-millisecond totals still count as one ms */
+			p[i].cost[d] = (double)(ticks ? ticks : 1) * TUNE_MIB / (double)bytes;
 	}
-	if (n_rated < 2 || room <= 0 || room < (double)floor * (double)n_rated)
+	if (n_usable < 2 || !all_bytes || all_ios < (uint64_t)cfg->min_ios * n_usable)
 		return false;
-	mean = sum_cost / room;
-	/* within the tolerance: the costs have met (or differ by noise) */
-	if (cmax <= mean * (1 + tol) && cmin * (1 + tol) >= mean)
-		return false;
-	/* weight by (mean / cost)^gain, at most 4x either way per window */
-	for (size_t i = 0; i < n; i++) {
-		double r = 1;
-
-		if (!rated[i])
-			continue;
-		for (unsigned int k = 0; k < cfg->gain; k++)
-			r *= mean / p[i].cost[d];
-		if (r > TUNE_MAX_RATIO)
-			r = TUNE_MAX_RATIO;
-		if (r < 1 / TUNE_MAX_RATIO)
-			r = 1 / TUNE_MAX_RATIO;
-		w[i] = p[i].loaded[d] * r;
-	}
-	split_room(floor ? floor : 1, w, n, rated, room, target);
+	*ret = (double)(all_ticks ? all_ticks : 1) * TUNE_MIB / (double)all_bytes;
 	return true;
 }
 
-/* Sets next from target and says whether the move is worth a reload. */
-static bool propose(const struct mp_tune_config *cfg, struct mp_tune_path *p, size_t n, int d,
-		    const double *target)
+/* One sample's map cost in direction d, into the window's spread. */
+static void add_sample_cost(const struct mp_tune_config *cfg, struct mp_tune_state *st,
+			    const struct mp_tune_path *p, size_t n, int d)
 {
-	bool reload = false;
+	uint64_t bytes = 0, ticks = 0;
+	double c;
 
 	for (size_t i = 0; i < n; i++) {
-		unsigned int q = round_share(target[i]);
-		long move;
-
-		p[i].next[d] = q < MP_SHARE_MIN ? MP_SHARE_MIN : q;
-		if (!p[i].usable)
+		if (!p[i].usable || !p[i].sample.valid)
 			continue;
-		move = (long)p[i].next[d] - (long)p[i].loaded[d];
-		if (move < 0)
-			move = -move;
-		/* turning back needs twice the dead band */
-		if (move && (unsigned long)move >= cfg->deadband * ((p[i].next[d] > p[i].loaded[d]) ==
-							   (p[i].last_move[d] < 0) &&
-							   p[i].last_move[d] ? 2ul : 1ul))
-			reload = true;
+		for (int k = 0; k < _MP_DIR_MAX; k++) {
+			if (cfg->split && k != d)
+				continue;
+			bytes += p[i].sample.bytes[k];
+			ticks += p[i].sample.ticks_ms[k];
+		}
 	}
-	return reload;
+	if (!bytes)
+		return;
+	c = (double)ticks * TUNE_MIB / (double)bytes;
+	st->win_sum[d] += c;
+	st->win_sumsq[d] += c * c;
+	st->win_n[d]++;
 }
 
-/* Loaded share of a path that has none yet: an equal split. */
-static void fill_defaults(struct mp_tune_path *p, size_t n)
+/* Variance of the window's mean cost from its samples' spread (0 with
+ * fewer than two samples: then only the margin guards). */
+static double window_var(const struct mp_tune_state *st, int d)
 {
-	size_t n_usable = 0;
+	double n = st->win_n[d], mean, var;
+
+	if (st->win_n[d] < 2)
+		return 0;
+	mean = st->win_sum[d] / n;
+	var = (st->win_sumsq[d] - n * mean * mean) / (n - 1);
+	return var > 0 ? var / n : 0;
+}
+
+static size_t count_usable(const struct mp_tune_path *p, size_t n)
+{
+	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++)
-		n_usable += p[i].usable;
+		k += p[i].usable;
+	return k;
+}
+
+/* Moves a search can try: one per path upwards; downwards too when more
+ * than two are usable (with two, one path down is the other up; with
+ * three, taking from the delayed one alone is no single path's up). */
+static unsigned int n_moves(const struct mp_tune_path *p, size_t n)
+{
+	return (unsigned int)(count_usable(p, n) > 2 ? 2 * n : n);
+}
+
+/* Fills next[d] with move `move` at the search's step applied to the kept
+ * shares; false when it changes no usable share by the dead band (a path
+ * at the floor cannot go down, an unusable one is not moved). */
+static bool make_move(const struct mp_tune_config *cfg, const struct mp_tune_search *s,
+		      struct mp_tune_path *p, size_t n, int d, unsigned int move)
+{
+	size_t who = move % n, n_usable = count_usable(p, n);
+	bool usable[MP_SHARE_MAX_PATHS];
+	double w[MP_SHARE_MAX_PATHS], target[MP_SHARE_MAX_PATHS], room = 0;
+	double f = tune_steps[s->step];
+	unsigned int band = cfg->deadband ? cfg->deadband : 1;
+	bool moves = false;
+
+	if (!p[who].usable)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		usable[i] = p[i].usable;
+		w[i] = p[i].kept[d];
+		target[i] = p[i].kept[d];
+		if (usable[i])
+			room += p[i].kept[d];
+	}
+	w[who] = move < n ? w[who] * f : w[who] / f;
+	split_room(floor_for(cfg, n_usable), w, n, usable, room, target);
+	for (size_t i = 0; i < n; i++) {
+		unsigned int q = round_share(target[i]);
+
+		p[i].next[d] = q < MP_SHARE_MIN ? MP_SHARE_MIN : q;
+		if (usable[i] && (p[i].next[d] >= p[i].kept[d] + band ||
+				  p[i].next[d] + band <= p[i].kept[d]))
+			moves = true;
+	}
+	return moves;
+}
+
+/* The move did not pay (or changed nothing): the next one; after all of
+ * them, the next finer step, starting with the last move that paid. */
+static void move_failed(struct mp_tune_search *s, unsigned int moves)
+{
+	s->move = (s->move + 1) % moves;
+	if (++s->failed >= moves) {
+		s->failed = 0;
+		s->step++;
+		s->move = s->last_kept;
+	}
+}
+
+/* Loads the next move that changes something into next[d] (PROBE, true),
+ * or, when no move is left at any step, holds (false). */
+static bool next_move(const struct mp_tune_config *cfg, struct mp_tune_search *s,
+		      struct mp_tune_path *p, size_t n, int d)
+{
+	unsigned int moves = n_moves(p, n);
+
+	while (s->step < ELEMENTSOF(tune_steps)) {
+		if (make_move(cfg, s, p, n, d, s->move)) {
+			s->phase = MP_TUNE_PROBE;
+			return true;
+		}
+		move_failed(s, moves);
+	}
+	for (size_t i = 0; i < n; i++)
+		p[i].next[d] = p[i].kept[d];
+	s->phase = MP_TUNE_HOLD;
+	s->drifted = 0;
+	s->ratios_held = false;
+	return false;
+}
+
+/* Loads an equal split of the kept room as the probe (false when that is
+ * what is kept). */
+static bool equal_move(const struct mp_tune_config *cfg, struct mp_tune_path *p, size_t n, int d)
+{
+	unsigned int room = 0, band = cfg->deadband ? cfg->deadband : 1;
+	size_t n_usable = count_usable(p, n);
+	bool moves = false;
+
+	for (size_t i = 0; i < n; i++)
+		if (p[i].usable)
+			room += p[i].kept[d];
+	for (size_t i = 0; i < n; i++) {
+		p[i].next[d] = p[i].kept[d];
+		if (!p[i].usable)
+			continue;
+		p[i].next[d] = room / (unsigned int)n_usable;
+		if (p[i].next[d] < MP_SHARE_MIN)
+			p[i].next[d] = MP_SHARE_MIN;
+		if (p[i].next[d] >= p[i].kept[d] + band || p[i].next[d] + band <= p[i].kept[d])
+			moves = true;
+	}
+	return moves;
+}
+
+/* A new search from the kept shares, which the window just measured.
+ * After drift, the first probe is an equal split: a path that healed at
+ * the floor carries too little for any move from there to show. */
+static bool search_from(const struct mp_tune_config *cfg, struct mp_tune_search *s,
+			struct mp_tune_path *p, size_t n, int d, bool after_drift, double cost)
+{
+	size_t best = n;
+
+	for (size_t i = 0; i < n; i++)
+		if (p[i].usable && p[i].cost[d] > 0 && (best == n || p[i].cost[d] < p[best].cost[d]))
+			best = i;
+	s->base_cost = cost;
+	s->step = 0;
+	s->failed = 0;
+	s->move = best < n ? (unsigned int)best : 0;
+	s->last_kept = s->move;
+	s->equal_probe = after_drift && equal_move(cfg, p, n, d);
+	if (s->equal_probe) {
+		s->phase = MP_TUNE_PROBE;
+		return true;
+	}
+	return next_move(cfg, s, p, n, d);
+}
+
+/* Whether some path's cost against the map's moved by factor since the
+ * search ended: a path at the floor that healed barely moves the map's
+ * cost, but its own falls from several times the map's to under it. */
+static bool ratio_moved(const struct mp_tune_path *p, size_t n, int d, double cost,
+			double factor)
+{
+	for (size_t i = 0; i < n; i++) {
+		double r;
+
+		if (!p[i].usable || p[i].cost[d] <= 0 || p[i].held[d] <= 0)
+			continue;
+		r = p[i].cost[d] / cost;
+		if (r > p[i].held[d] * factor || r * factor < p[i].held[d])
+			return true;
+	}
+	return false;
+}
+
+/* Judges direction d at the end of a window; next[d] is what to load.
+ * True when next differs from loaded. */
+static bool judge_dir(const struct mp_tune_config *cfg, struct mp_tune_search *s,
+		      struct mp_tune_path *p, size_t n, int d, double var)
+{
+	double cost = 0, margin = cfg->margin / 100.0, drift = cfg->drift / 100.0, gain;
+	unsigned int moves = n_moves(p, n);
+	bool have = map_cost(cfg, p, n, d, &cost);
+
+	for (size_t i = 0; i < n; i++)
+		p[i].next[d] = p[i].loaded[d];
+	switch (s->phase) {
+	case MP_TUNE_BASE:
+		if (!have)
+			return false;
+		s->base_var = var;
+		if (s->step == 0 && s->failed == 0)	/* a new search */
+			return search_from(cfg, s, p, n, d, false, cost);
+		s->base_cost = cost;
+		return next_move(cfg, s, p, n, d);
+	case MP_TUNE_PROBE:
+		if (have) {
+			s->probes++;
+			/* kept when better by the margin and by 2.5 times the
+			 * standard error of the difference (the noise) */
+			gain = s->base_cost - cost;
+			if (gain > s->base_cost * margin && gain * gain > 6.25 * (s->base_var + var)) {
+				/* the move paid: keep it, try it once more */
+				for (size_t i = 0; i < n; i++)
+					p[i].kept[d] = p[i].loaded[d];
+				s->base_cost = cost;
+				s->base_var = var;
+				s->failed = 0;
+				if (!s->equal_probe)
+					s->last_kept = s->move;
+				s->equal_probe = false;
+				s->kept_moves++;
+				return next_move(cfg, s, p, n, d);
+			}
+			if (s->equal_probe)
+				s->equal_probe = false;	/* the moves from the kept shares follow */
+			else
+				move_failed(s, moves);
+		}
+		/* not better, or no load to judge it by: back to the kept shares */
+		for (size_t i = 0; i < n; i++)
+			p[i].next[d] = p[i].kept[d];
+		if (s->step >= ELEMENTSOF(tune_steps)) {
+			s->phase = MP_TUNE_HOLD;
+			s->base_cost = 0;	/* measured again under the kept shares */
+			s->drifted = 0;
+			s->ratios_held = false;
+		} else {
+			s->phase = MP_TUNE_BASE;
+		}
+		return true;
+	case MP_TUNE_HOLD:
+		if (!have)
+			return false;
+		if (s->base_cost <= 0 || !s->ratios_held) {
+			if (s->base_cost <= 0)
+				s->base_cost = cost;
+			for (size_t i = 0; i < n; i++)
+				p[i].held[d] = p[i].cost[d] / cost;
+			s->ratios_held = true;
+			return false;
+		}
+		if (cost > s->base_cost * (1 + drift) || cost * (1 + drift) < s->base_cost ||
+		    ratio_moved(p, n, d, cost, 1 + 2 * drift)) {
+			if (++s->drifted < TUNE_DRIFT_WINDOWS)
+				return false;
+			s->searches++;
+			s->base_var = var;
+			return search_from(cfg, s, p, n, d, true, cost);
+		}
+		s->drifted = 0;
+		/* follow slow change, so only a step counts as drift */
+		s->base_cost = 0.75 * s->base_cost + 0.25 * cost;
+		return false;
+	case _MP_TUNE_PHASE_MAX:
+		break;
+	}
+	return false;
+}
+
+/* Loaded and kept shares of paths that have none yet: an equal split. */
+static void fill_defaults(struct mp_tune_path *p, size_t n)
+{
+	size_t n_usable = count_usable(p, n);
+
 	for (size_t i = 0; i < n; i++)
 		for (int d = 0; d < _MP_DIR_MAX; d++) {
 			unsigned int eq = MP_SHARE_SCALE / (unsigned int)(n_usable ? n_usable : 1);
 
 			if (!p[i].loaded[d])
 				p[i].loaded[d] = eq;
+			if (!p[i].kept[d])
+				p[i].kept[d] = p[i].loaded[d];
 			p[i].next[d] = p[i].loaded[d];
 		}
+}
+
+/* A new search from what is loaded now. */
+static void restart(struct mp_tune_state *st, struct mp_tune_path *p, size_t n)
+{
+	for (int d = 0; d < _MP_DIR_MAX; d++) {
+		const struct mp_tune_search *o = &st->search[d];
+
+		st->search[d] = (struct mp_tune_search){
+			.phase = MP_TUNE_BASE,
+			.probes = o->probes,
+			.kept_moves = o->kept_moves,
+			.searches = o->searches + 1,
+		};
+	}
+	for (size_t i = 0; i < n; i++)
+		memcpy(p[i].kept, p[i].loaded, sizeof(p[i].kept));
 }
 
 int mp_policy_tune_step(const struct mp_tune_config *cfg, struct mp_tune_state *st,
 			struct mp_tune_path *paths, size_t n, uint64_t now_ms, bool *ret_reload)
 {
-	double target[MP_SHARE_MAX_PATHS];
 	bool reload = false, changed = false;
 	int n_dirs;
 
 	if (!cfg || !st || (n && !paths) || !ret_reload || cfg->floor == 0 ||
-	    cfg->floor >= MP_SHARE_SCALE || cfg->gain == 0 || cfg->gain > 3 ||
-	    cfg->window_ms == 0 || n > MP_SHARE_MAX_PATHS)
+	    cfg->floor >= MP_SHARE_SCALE || cfg->margin == 0 || cfg->margin >= 100 ||
+	    cfg->drift == 0 || cfg->window_ms == 0 || n > MP_SHARE_MAX_PATHS)
 		return -EINVAL;
 	*ret_reload = false;
 	if (n == 0)
@@ -240,9 +526,13 @@ int mp_policy_tune_step(const struct mp_tune_config *cfg, struct mp_tune_state *
 	for (size_t i = 0; i < n; i++)
 		changed |= paths[i].usable != paths[i].was_usable;
 	/* first step, a path failed or came back, or the clock went back: what
-	 * the window holds was measured under other conditions */
+	 * the window holds was measured under other conditions, and what the
+	 * search learnt was learnt on other paths */
 	if (!st->window_start_ms || changed || now_ms + cfg->settle_ms < st->window_start_ms) {
+		if (!st->window_start_ms || changed)
+			restart(st, paths, n);
 		clear_window(paths, n);
+		clear_spread(st);
 		st->window_start_ms = now_ms ? now_ms : 1;
 		return 0;
 	}
@@ -259,24 +549,28 @@ int mp_policy_tune_step(const struct mp_tune_config *cfg, struct mp_tune_state *
 			paths[i].acc_ticks[d] += s->ticks_ms[d];
 		}
 	}
-	if (now_ms - st->window_start_ms < cfg->window_ms)
-		return 0;
 	n_dirs = cfg->split ? _MP_DIR_MAX : 1;
 	for (int d = 0; d < n_dirs; d++)
-		if (judge_dir(cfg, paths, n, d, target))
-			reload |= propose(cfg, paths, n, d, target);
+		add_sample_cost(cfg, st, paths, n, d);
+	if (now_ms - st->window_start_ms < cfg->window_ms)
+		return 0;
+	for (int d = 0; d < n_dirs; d++)
+		judge_dir(cfg, &st->search[d], paths, n, d, window_var(st, d));
 	st->decisions++;
 	for (size_t i = 0; i < n; i++) {
 		if (!cfg->split) {
 			/* one share for both directions */
 			paths[i].next[MP_DIR_WRITE] = paths[i].next[MP_DIR_READ];
+			paths[i].kept[MP_DIR_WRITE] = paths[i].kept[MP_DIR_READ];
 			paths[i].cost[MP_DIR_WRITE] = paths[i].cost[MP_DIR_READ];
 		}
-		for (int d = 0; reload && d < _MP_DIR_MAX; d++)
-			if (paths[i].next[d] != paths[i].loaded[d])
-				paths[i].last_move[d] = paths[i].next[d] > paths[i].loaded[d] ? 1 : -1;
+		for (int d = 0; d < _MP_DIR_MAX; d++)
+			reload |= paths[i].next[d] != paths[i].loaded[d];
 	}
+	if (!cfg->split)
+		st->search[MP_DIR_WRITE] = st->search[MP_DIR_READ];
 	clear_window(paths, n);
+	clear_spread(st);
 	st->window_start_ms = now_ms + (reload ? cfg->settle_ms : 0);
 	st->reloads += reload;
 	*ret_reload = reload;

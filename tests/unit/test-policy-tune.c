@@ -1,13 +1,16 @@
 /* Unit tests for share tuning (policy-tune.c) over synthetic traces: a
- * closed-loop model where each path's latency grows with the share it was
- * given (a queue forms), so what is measured depends on the loaded shares
- * as on a real SAN, with deterministic multiplicative noise on every
- * sample and time passed in (one sample every 2 s, as share_interval 2).
- * Properties: a 20 ms slower path goes to the floor in a few reloads and
- * the shares then stay; a path that saturates settles where the costs
- * meet, without oscillating; near-equal noisy paths never reload back and
- * forth; a healed path wins its share back; samples right after a reload
- * are not judged; idle and failed paths hold; split read/write shares. */
+ * closed-loop model where each path's latency depends on the shares loaded
+ * (its own queue, and load on the others where they share a resource), so
+ * what is measured depends on the table as on a real SAN, with
+ * deterministic multiplicative noise on every sample and time passed in
+ * (one sample every 2 s, as share_interval 2). The search is judged by
+ * the model's own optimum: the map's cost where it holds against the
+ * least cost over every split, the reloads it took, and that it then
+ * holds. Cases: the guest bed (the healthy path slowed by the delayed
+ * one's load: the floor is best, where equal cost stopped early); a
+ * delayed path beside a queueing one (an inner optimum); a saturating
+ * path; near-equal paths under noise; a healed path; three paths; the
+ * settle and window rules; idle and failed paths; split read/write. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +24,12 @@ const char unit_suite_name[] = "policy-tune";
 #define IO_SIZE 65536u
 #define PERIOD_MS 2000u
 
-/* One path of the model: latency_us = base_us + slope_us * s + quad_us * s^2
- * with s its fraction of the bytes (quad: a path that saturates early). */
+/* One path of the model: latency_us = base_us + slope_us * s + quad_us *
+ * s^2 + cross_us * (1 - s) with s its fraction of the bytes (quad: a path
+ * that saturates early; cross: the others' load slows it, as one target
+ * or one CPU behind both paths does). */
 struct model {
-	double base_us, slope_us, quad_us;
+	double base_us, slope_us, quad_us, cross_us;
 };
 
 struct trace {
@@ -41,6 +46,50 @@ static double noise(unsigned int *seed, double amp)
 	return amp * (((double)((*seed >> 8) & 0xffff) / 32767.5) - 1.0);
 }
 
+static double model_latency(const struct model *m, double share)
+{
+	return m->base_us + m->slope_us * share + m->quad_us * share * share +
+	       m->cross_us * (1 - share);
+}
+
+/* The model's map cost (mean latency a request) at the given permille. */
+static double model_cost(const struct model *m, const unsigned int *permille, size_t n)
+{
+	double sum = 0, cost = 0;
+
+	for (size_t i = 0; i < n; i++)
+		sum += permille[i];
+	for (size_t i = 0; i < n; i++)
+		cost += permille[i] / sum * model_latency(&m[i], permille[i] / sum);
+	return cost;
+}
+
+/* The least map cost of a two-path model over every split with both
+ * paths at or above floor permille. */
+static double model_best2(const struct model *m, unsigned int floor)
+{
+	double best = 0;
+
+	for (unsigned int a = floor; a + floor <= MP_SHARE_SCALE; a++) {
+		unsigned int pm[2] = { a, MP_SHARE_SCALE - a };
+		double c = model_cost(m, pm, 2);
+
+		if (!best || c < best)
+			best = c;
+	}
+	return best;
+}
+
+/* The map cost of the shares loaded now. */
+static double loaded_cost(const struct model *m, const struct mp_tune_path *p, size_t n)
+{
+	unsigned int pm[MP_SHARE_MAX_PATHS];
+
+	for (size_t i = 0; i < n; i++)
+		pm[i] = p[i].loaded[0];
+	return model_cost(m, pm, n);
+}
+
 /* Fills the samples of one period in which `total_ios` requests were
  * spread by the loaded shares (the selector splits bytes by share). */
 static void simulate(const struct model *m, struct mp_tune_path *p, size_t n, double total_ios,
@@ -53,7 +102,7 @@ static void simulate(const struct model *m, struct mp_tune_path *p, size_t n, do
 	for (size_t i = 0; i < n; i++) {
 		double share = p[i].usable && sum ? (double)p[i].loaded[dir] / sum : 0;
 		double ios = total_ios * share;
-		double lat = m[i].base_us + m[i].slope_us * share + m[i].quad_us * share * share;
+		double lat = model_latency(&m[i], share);
 
 		lat *= 1.0 + noise(seed, amp);
 		memset(&p[i].sample, 0, sizeof(p[i].sample));
@@ -65,7 +114,8 @@ static void simulate(const struct model *m, struct mp_tune_path *p, size_t n, do
 }
 
 /* Runs steps, loading next whenever the policy asks; counts reloads and
- * reversals of path 0's share (a reversal is an oscillation). */
+ * the turns of path 0's share (a probe and its revert are one turn; what
+ * counts is that they stop). */
 static void run(const struct mp_tune_config *cfg, struct mp_tune_state *st, const struct model *m,
 		struct mp_tune_path *p, size_t n, unsigned int steps, double amp, struct trace *t)
 {
@@ -104,108 +154,129 @@ static void start(struct mp_tune_path *p, size_t n, struct mp_tune_state *st, st
 		p[i].usable = true;
 }
 
-/* The iSCSI path delayed 20 ms by netem beside a healthy one whose
- * latency is mostly queueing: the delayed path costs more per byte at
- * every split, so it goes to the floor, in few reloads, and stays. */
-static void test_delayed_path_to_floor_and_stays(void)
+/* Runs a search to its end and checks what the issue asks of it: the map's
+ * cost where it holds within `within` of the model's best, at most
+ * max_reloads reloads, none in the last `quiet` steps. */
+static void check_search(const struct model *m, size_t n, double best, double within,
+			 unsigned int steps, double amp, unsigned int seed, unsigned int max_reloads,
+			 unsigned int quiet)
 {
-	const struct model m[2] = { { 1000, 4000, 0 }, { 21000, 4000, 0 } };
-	struct mp_tune_path p[2];
+	struct mp_tune_path p[MP_SHARE_MAX_PATHS];
 	struct mp_tune_state st;
 	struct mp_tune_config cfg;
 	struct trace t;
+	double c;
 
 	mp_tune_config_default(&cfg);
-	start(p, 2, &st, &t);
-	run(&cfg, &st, m, p, 2, 300, 0.15, &t);	/* 10 minutes, +-15 % noise */
-	CU_ASSERT(t.reloads >= 1);
-	CU_ASSERT(t.reloads <= 3);
-	CU_ASSERT_EQUAL(t.reversals, 0);
-	CU_ASSERT(t.last_reload_step <= 30);	/* within a minute */
-	/* at the floor, or short of it by less than the dead band */
-	CU_ASSERT(p[1].loaded[0] >= cfg.floor && p[1].loaded[0] < cfg.floor + cfg.deadband);
-	CU_ASSERT_EQUAL(p[0].loaded[0] + p[1].loaded[0], MP_SHARE_SCALE);
+	start(p, n, &st, &t);
+	t.seed = seed;
+	run(&cfg, &st, m, p, n, steps, amp, &t);
+	c = loaded_cost(m, p, n);
+	if (getenv("TUNE_TRACE"))
+		fprintf(stderr, "seed %u: %u reloads, last at step %u, path 0 at %u, cost %.0f, best %.0f, %s\n",
+			seed, t.reloads, t.last_reload_step, p[0].loaded[0], c, best,
+			mp_tune_phase_to_string(st.search[0].phase));
+	CU_ASSERT(c <= best * (1 + within));
+	CU_ASSERT(t.reloads <= max_reloads);
+	CU_ASSERT(t.last_reload_step + quiet <= steps);
+	CU_ASSERT_EQUAL(st.search[0].phase, MP_TUNE_HOLD);
 	CU_ASSERT_EQUAL(st.reloads, t.reloads);
-	CU_ASSERT(st.decisions >= 40);		/* it kept judging, and held */
-	CU_ASSERT(p[1].cost[0] > p[0].cost[0]);
+	for (size_t i = 0; i < n; i++)
+		CU_ASSERT(p[i].loaded[0] >= cfg.floor);
+}
 
-	/* one backend behind both portals (the guest's target): both paths
-	 * wait in the same 27 ms queue whatever the split, the delayed one
-	 * 20 ms more */
-	const struct model q[2] = { { 27000, 0, 0 }, { 47000, 0, 0 } };
+/* Near the guest bed's figures (bench-share, 2026-11-27 07:32 UTC, a 70/30
+ * mix): the healthy path queues (5 ms a request at 500 permille, 19-21 ms
+ * near 1000), the delayed one takes 25 ms alone and its TCP window makes
+ * it queue steeply (65 ms at 500). The least cost is near 900/100; the
+ * bed itself measured its best at 990/10 (the healthy path took 31.9 ms
+ * at 880/120 there, which this model does not have). */
+static void test_bed_delayed_path(void)
+{
+	const struct model m[2] = { { 5000, 14000, 0, 0 }, { 25000, 0, 160000, 0 } };
+	double best = model_best2(m, 10);
 
-	start(p, 2, &st, &t);
-	run(&cfg, &st, q, p, 2, 300, 0.15, &t);
-	CU_ASSERT(t.reloads <= 4);
-	CU_ASSERT_EQUAL(t.reversals, 0);
-	CU_ASSERT(t.last_reload_step <= 30);
-	CU_ASSERT(p[1].loaded[0] >= cfg.floor && p[1].loaded[0] <= cfg.floor + cfg.deadband);
+	for (unsigned int seed = 1; seed <= 10; seed++)
+		check_search(m, 2, best, 0.05, 900, 0.10, seed, 20, 600);
+}
 
-	/* separate queues: the healthy path queues 27 ms at its full share;
-	 * the costs meet near 87/13 and the shares stay there */
-	const struct model r[2] = { { 0, 27000, 0 }, { 20000, 27000, 0 } };
+/* A delayed path beside one that queues: the marginal costs meet near
+ * 315 permille on the delayed path (equal costs would say 130). */
+static void test_delayed_beside_queueing_path(void)
+{
+	const struct model m[2] = { { 0, 27000, 0, 0 }, { 20000, 27000, 0, 0 } };
+	double best = model_best2(m, 10);
 
-	start(p, 2, &st, &t);
-	run(&cfg, &st, r, p, 2, 300, 0.15, &t);
-	CU_ASSERT(t.reloads <= 4);
-	CU_ASSERT_EQUAL(t.reversals, 0);
-	CU_ASSERT(p[1].loaded[0] >= 60 && p[1].loaded[0] <= 250);
+	for (unsigned int seed = 1; seed <= 10; seed++)
+		check_search(m, 2, best, 0.06, 900, 0.10, seed, 20, 600);
 }
 
 /* Path 0 saturates (its latency climbs steeply with its share), path 1 is
- * flat at 10 ms: the costs meet near 22.5 % on path 0. Settles within the
- * tolerance of that point, without walking back and forth, under noise. */
-static void test_saturating_path_settles(void)
+ * flat at 10 ms: the least cost is near 112 permille on path 0. */
+static void test_saturating_path(void)
 {
-	const struct model m[2] = { { 1000, 40000, 0 }, { 10000, 0, 0 } };
-	struct mp_tune_path p[2];
-	struct mp_tune_state st;
-	struct mp_tune_config cfg;
-	struct trace t;
-	double l0, l1;
+	const struct model m[2] = { { 1000, 40000, 0, 0 }, { 10000, 0, 0, 0 } };
+	double best = model_best2(m, 10);
 
-	mp_tune_config_default(&cfg);
-	start(p, 2, &st, &t);
-	run(&cfg, &st, m, p, 2, 600, 0.10, &t);
-	CU_ASSERT(t.reloads <= 6);
-	CU_ASSERT(t.reversals <= 1);
-	CU_ASSERT(t.last_reload_step <= 120);
-	/* at the end the latencies are within the tolerance band */
-	l0 = m[0].base_us + m[0].slope_us * p[0].loaded[0] / 1000.0;
-	l1 = m[1].base_us;
-	CU_ASSERT(l0 < l1 * 1.35 && l1 < l0 * 1.35);
+	for (unsigned int seed = 1; seed <= 10; seed++)
+		check_search(m, 2, best, 0.06, 900, 0.10, seed, 20, 600);
 }
 
-/* Near-equal paths under +-15 % noise per sample: 50/50 holds. */
-static void test_noise_never_reloads(void)
+/* The guest's case of 2026-11-26 16:16: the delayed path's latency climbs
+ * steeply with its share (a TCP window caps it), the healthy one queues
+ * linearly; the least cost is near 205 permille on the delayed path. */
+static void test_steep_delayed_path(void)
 {
-	const struct model m[2] = { { 2000, 3000, 0 }, { 2300, 3000, 0 } };
-	const struct model m3[3] = { { 5000, 2000, 0 }, { 5000, 2000, 0 }, { 5500, 2000, 0 } };
-	struct mp_tune_path p[3];
-	struct mp_tune_state st;
-	struct mp_tune_config cfg;
-	struct trace t;
+	const struct model m[2] = { { 10000, 30000, 0, 0 }, { 20000, 0, 300000, 0 } };
+	double best = model_best2(m, 10);
 
-	mp_tune_config_default(&cfg);
-	start(p, 2, &st, &t);
-	run(&cfg, &st, m, p, 2, 900, 0.15, &t);	/* half an hour */
-	CU_ASSERT_EQUAL(t.reloads, 0);
-	CU_ASSERT_EQUAL(p[0].loaded[0], 500);
-	start(p, 3, &st, &t);
-	run(&cfg, &st, m3, p, 3, 900, 0.15, &t);
-	CU_ASSERT_EQUAL(t.reloads, 0);
-	/* heavier noise (+-40 %) may move it, but a bounded number of times */
-	start(p, 2, &st, &t);
-	run(&cfg, &st, m, p, 2, 900, 0.40, &t);
-	CU_ASSERT(t.reloads <= 2);
+	for (unsigned int seed = 1; seed <= 20; seed++)
+		check_search(m, 2, best, 0.06, 900, 0.15, seed, 20, 600);
 }
 
-/* After the floor, the delay goes away: the path now costs less than the
- * loaded one and wins its share back, then the shares stay. */
+/* Near-equal paths under noise: the probes find nothing, the search ends
+ * near 50/50 and holds for the rest of the half hour; heavier noise asks
+ * for clearer gains, so it does not wander either. */
+static void test_noise_holds(void)
+{
+	const struct model m[2] = { { 2000, 3000, 0, 0 }, { 2300, 3000, 0, 0 } };
+	double best = model_best2(m, 10);
+
+	for (unsigned int seed = 1; seed <= 10; seed++) {
+		check_search(m, 2, best, 0.05, 900, 0.15, seed, 20, 600);
+		check_search(m, 2, best, 0.15, 900, 0.40, seed, 20, 600);
+	}
+}
+
+/* Three paths, one delayed: the search ends near the least cost (the
+ * delayed one near the floor, the two healthy ones near equal). Six moves
+ * a step: up to 36 reloads for the probes that fail, plus those kept. */
+static void test_three_paths(void)
+{
+	const struct model m[3] = { { 1000, 4000, 0, 0 }, { 1000, 4000, 0, 0 },
+				    { 21000, 4000, 0, 0 } };
+	double best = 0;
+
+	for (unsigned int a = 10; a <= 980; a += 2)
+		for (unsigned int b = 10; a + b + 10 <= 1000; b += 2) {
+			unsigned int pm[3] = { a, b, 1000 - a - b };
+			double c = model_cost(m, pm, 3);
+
+			if (!best || c < best)
+				best = c;
+		}
+	for (unsigned int seed = 1; seed <= 5; seed++)
+		check_search(m, 3, best, 0.06, 1800, 0.10, seed, 56, 900);
+}
+
+/* At the floor, the delay goes away: the map's cost hardly changes (the
+ * path carries 1 %), but its own cost falls from several times the map's
+ * to under it, which starts a new search that gives it its share back;
+ * then the shares hold. */
 static void test_healed_path_returns(void)
 {
-	const struct model sick[2] = { { 1000, 4000, 0 }, { 21000, 4000, 0 } };
-	const struct model healed[2] = { { 1000, 4000, 0 }, { 1000, 4000, 0 } };
+	const struct model sick[2] = { { 1000, 4000, 0, 0 }, { 21000, 4000, 0, 0 } };
+	const struct model healed[2] = { { 1000, 4000, 0, 0 }, { 1000, 4000, 0, 0 } };
 	struct mp_tune_path p[2];
 	struct mp_tune_state st;
 	struct mp_tune_config cfg;
@@ -214,19 +285,25 @@ static void test_healed_path_returns(void)
 
 	mp_tune_config_default(&cfg);
 	start(p, 2, &st, &t);
-	run(&cfg, &st, sick, p, 2, 60, 0.10, &t);
-	CU_ASSERT(p[1].loaded[0] < cfg.floor + cfg.deadband);
+	run(&cfg, &st, sick, p, 2, 300, 0.10, &t);
+	/* 59 permille: from there each move gains less than 2.5 standard
+	 * errors of this noise */
+	CU_ASSERT(p[1].loaded[0] <= 60);
+	CU_ASSERT_EQUAL(st.search[0].phase, MP_TUNE_HOLD);
 	before = t.reloads;
-	t.last_sign = 0;
-	run(&cfg, &st, healed, p, 2, 300, 0.10, &t);
-	CU_ASSERT(p[1].loaded[0] >= 400 && p[1].loaded[0] <= 600);
-	CU_ASSERT(t.reloads - before <= 4);
-	CU_ASSERT(t.last_reload_step <= 90);
-	CU_ASSERT_EQUAL(t.reversals, 0);
+	run(&cfg, &st, healed, p, 2, 600, 0.10, &t);
+	if (getenv("TUNE_TRACE"))
+		fprintf(stderr, "healed: %u/%u after %u reloads\n", p[0].loaded[0], p[1].loaded[0],
+			t.reloads - before);
+	CU_ASSERT(t.reloads > before);
+	CU_ASSERT(loaded_cost(healed, p, 2) <= model_best2(healed, 10) * 1.06);
+	CU_ASSERT(t.reloads - before <= 16);
+	CU_ASSERT(t.last_reload_step <= 300 + 300);
+	CU_ASSERT_EQUAL(st.search[0].phase, MP_TUNE_HOLD);
 }
 
 /* Samples within settle after a reload are not judged, a window needs
- * window_ms of samples, and no reload comes sooner than settle + window. */
+ * window_ms of samples, and a probe comes no sooner than one window. */
 static void test_settle_and_window(void)
 {
 	struct mp_tune_path p[2];
@@ -247,10 +324,11 @@ static void test_settle_and_window(void)
 		/* first step starts the window at 2 s; judged at 12 s */
 		CU_ASSERT_EQUAL(reload, now == 12000);
 	}
-	/* costs 32 vs 320 ms/MiB, mean 176: weights 500 x 4 (capped) and
-	 * 500 x 176/320, renormalised to 1000 */
-	CU_ASSERT_EQUAL(p[0].next[0], 879);
-	CU_ASSERT_EQUAL(p[1].next[0], 121);
+	/* the first move: the cheaper path's share x4, the rest to the other */
+	CU_ASSERT_EQUAL(p[0].next[0], 800);
+	CU_ASSERT_EQUAL(p[1].next[0], 200);
+	CU_ASSERT_EQUAL(p[0].kept[0], 500);
+	CU_ASSERT_EQUAL(st.search[0].phase, MP_TUNE_PROBE);
 	CU_ASSERT_EQUAL(st.window_start_ms, 12000 + cfg.settle_ms);
 	for (int i = 0; i < 2; i++)
 		memcpy(p[i].loaded, p[i].next, sizeof(p[i].loaded));
@@ -265,6 +343,13 @@ static void test_settle_and_window(void)
 	CU_ASSERT_EQUAL(mp_policy_tune_step(&cfg, &st, p, 2, 18000, &reload), 0);
 	CU_ASSERT_EQUAL(p[0].acc_ticks[0], 1000000);
 	CU_ASSERT_FALSE(reload);	/* window runs to 26 s */
+	for (now = 20000; now <= 26000; now += 2000)
+		CU_ASSERT_EQUAL(mp_policy_tune_step(&cfg, &st, p, 2, now, &reload), 0);
+	/* the probe cost far more (the wild sample): reverted to the kept shares */
+	CU_ASSERT(reload);
+	CU_ASSERT_EQUAL(p[0].next[0], 500);
+	CU_ASSERT_EQUAL(p[1].next[0], 500);
+	CU_ASSERT_EQUAL(st.search[0].phase, MP_TUNE_BASE);
 }
 
 static void test_idle_failed_and_bad_config(void)
@@ -287,7 +372,7 @@ static void test_idle_failed_and_bad_config(void)
 
 	/* one path failed: the survivor alone is no reason to reload, and the
 	 * failed one keeps its share for when it returns */
-	const struct model m[2] = { { 1000, 0, 0 }, { 50000, 0, 0 } };
+	const struct model m[2] = { { 1000, 0, 0, 0 }, { 50000, 0, 0, 0 } };
 
 	start(p, 2, &st, &t);
 	p[0].loaded[0] = p[0].loaded[1] = 700;
@@ -296,14 +381,18 @@ static void test_idle_failed_and_bad_config(void)
 	run(&cfg, &st, m, p, 2, 60, 0, &t);
 	CU_ASSERT_EQUAL(t.reloads, 0);
 	CU_ASSERT_EQUAL(p[1].next[0], 300);
-	/* it returns: the window restarts, then it is judged */
+	/* it returns: a new search from 700/300 sends it to the floor */
 	p[1].usable = true;
-	run(&cfg, &st, m, p, 2, 60, 0, &t);
+	run(&cfg, &st, m, p, 2, 300, 0, &t);
 	CU_ASSERT(t.reloads >= 1);
-	CU_ASSERT(p[1].loaded[0] < cfg.floor + cfg.deadband);
+	CU_ASSERT(p[1].loaded[0] <= cfg.floor + cfg.deadband);
+	CU_ASSERT(st.search[0].searches >= 2);
 
 	/* bad configs */
-	cfg.gain = 0;
+	cfg.margin = 0;
+	CU_ASSERT_EQUAL(mp_policy_tune_step(&cfg, &st, p, 2, 0, &reload), -EINVAL);
+	mp_tune_config_default(&cfg);
+	cfg.drift = 0;
 	CU_ASSERT_EQUAL(mp_policy_tune_step(&cfg, &st, p, 2, 0, &reload), -EINVAL);
 	mp_tune_config_default(&cfg);
 	cfg.floor = 0;
@@ -315,11 +404,16 @@ static void test_idle_failed_and_bad_config(void)
 	CU_ASSERT_EQUAL(mp_policy_tune_step(&cfg, NULL, p, 2, 0, &reload), -EINVAL);
 	CU_ASSERT_EQUAL(mp_policy_tune_step(&cfg, &st, p, MP_SHARE_MAX_PATHS + 1, 0, &reload),
 			-EINVAL);
+	CU_ASSERT_STRING_EQUAL(mp_tune_phase_to_string(MP_TUNE_HOLD), "holding");
+	CU_ASSERT_PTR_NULL(mp_tune_phase_to_string(_MP_TUNE_PHASE_MAX));
 }
 
+/* Split shares: path 0 reads fast and writes slowly, path 1 the other way
+ * round; each direction's search finds its own floor. */
 static void test_split_directions(void)
 {
-	/* path 0 reads fast and writes slowly; path 1 the other way round */
+	const struct model rd[2] = { { 1000, 2000, 0, 0 }, { 20000, 2000, 0, 0 } };
+	const struct model wr[2] = { { 20000, 2000, 0, 0 }, { 1000, 2000, 0, 0 } };
 	struct mp_tune_path p[2];
 	struct mp_tune_state st;
 	struct mp_tune_config cfg;
@@ -329,59 +423,39 @@ static void test_split_directions(void)
 	mp_tune_config_default(&cfg);
 	cfg.split = true;
 	start(p, 2, &st, &t);
-	for (uint64_t now = 2000; now <= 120000; now += 2000) {
-		p[0].sample = (struct mp_share_sample){ .valid = true, .ios = { 500, 500 },
-			.bytes = { 500ull * IO_SIZE, 500ull * IO_SIZE }, .ticks_ms = { 500, 4000 } };
-		p[1].sample = (struct mp_share_sample){ .valid = true, .ios = { 500, 500 },
-			.bytes = { 500ull * IO_SIZE, 500ull * IO_SIZE }, .ticks_ms = { 4000, 500 } };
-		CU_ASSERT_EQUAL_FATAL(mp_policy_tune_step(&cfg, &st, p, 2, now, &reload), 0);
+	for (unsigned int k = 0; k < 600; k++) {
+		struct mp_share_sample w[2];
+
+		t.now += PERIOD_MS;
+		simulate(wr, p, 2, 1000, MP_DIR_WRITE, 0.05, &t.seed);
+		w[0] = p[0].sample;
+		w[1] = p[1].sample;
+		simulate(rd, p, 2, 1000, MP_DIR_READ, 0.05, &t.seed);
+		for (int i = 0; i < 2; i++) {
+			p[i].sample.ios[MP_DIR_WRITE] = w[i].ios[MP_DIR_WRITE];
+			p[i].sample.bytes[MP_DIR_WRITE] = w[i].bytes[MP_DIR_WRITE];
+			p[i].sample.ticks_ms[MP_DIR_WRITE] = w[i].ticks_ms[MP_DIR_WRITE];
+		}
+		CU_ASSERT_EQUAL_FATAL(mp_policy_tune_step(&cfg, &st, p, 2, t.now, &reload), 0);
 		if (reload)
 			for (int i = 0; i < 2; i++)
 				memcpy(p[i].loaded, p[i].next, sizeof(p[i].loaded));
 	}
-	/* flat 8:1 costs: the slower direction of each path goes to the
-	 * floor (or within the dead band of it) */
-	CU_ASSERT(p[0].loaded[MP_DIR_READ] > 900);
-	CU_ASSERT(p[0].loaded[MP_DIR_WRITE] < 100);
-	CU_ASSERT(p[1].loaded[MP_DIR_READ] < 100);
-	CU_ASSERT(p[1].loaded[MP_DIR_WRITE] > 900);
-	CU_ASSERT_EQUAL(p[0].loaded[MP_DIR_READ] + p[1].loaded[MP_DIR_READ], 1000);
-}
-
-/* The guest's case (bench-share, 2026-11-26 16:16): the delayed path's
- * cost climbs steeply with its share (20 ms of netem and a TCP window that
- * caps it at a few MiB/s: 4389 ms/MiB at 500, 1192 at 214, 3879 at 392
- * permille), the healthy one queues linearly. The costs meet near 213
- * permille on the delayed path; a step that believed the costs constant
- * overshot both ways (786 -> 608 -> 925) with the squared step first
- * tried. Over 20 noise seeds: settles in <= 2 reloads, never turns back. */
-static void test_steep_delayed_path(void)
-{
-	const struct model m[2] = { { 10000, 30000, 0 }, { 20000, 0, 300000 } };
-	struct mp_tune_path p[2];
-	struct mp_tune_state st;
-	struct mp_tune_config cfg;
-	struct trace t;
-
-	mp_tune_config_default(&cfg);
-	for (unsigned int seed = 1; seed <= 20; seed++) {
-		start(p, 2, &st, &t);
-		t.seed = seed;
-		run(&cfg, &st, m, p, 2, 300, 0.15, &t);
-		if (getenv("TUNE_TRACE"))
-			fprintf(stderr, "seed %u: %u reloads, %u reversals, last at step %u, %u/%u\n", seed,
-				t.reloads, t.reversals, t.last_reload_step, p[0].loaded[0], p[1].loaded[0]);
-		CU_ASSERT(t.reloads <= 2);
-		CU_ASSERT_EQUAL(t.reversals, 0);
-		CU_ASSERT(p[1].loaded[0] >= 150 && p[1].loaded[0] <= 300);
-	}
+	CU_ASSERT(p[0].loaded[MP_DIR_READ] >= 980);
+	CU_ASSERT(p[0].loaded[MP_DIR_WRITE] <= 20);
+	CU_ASSERT(p[1].loaded[MP_DIR_READ] <= 20);
+	CU_ASSERT(p[1].loaded[MP_DIR_WRITE] >= 980);
+	CU_ASSERT_EQUAL(st.search[MP_DIR_READ].phase, MP_TUNE_HOLD);
+	CU_ASSERT_EQUAL(st.search[MP_DIR_WRITE].phase, MP_TUNE_HOLD);
 }
 
 const struct unit_test unit_tests[] = {
+	UNIT_TEST(test_bed_delayed_path),
+	UNIT_TEST(test_delayed_beside_queueing_path),
+	UNIT_TEST(test_saturating_path),
 	UNIT_TEST(test_steep_delayed_path),
-	UNIT_TEST(test_delayed_path_to_floor_and_stays),
-	UNIT_TEST(test_saturating_path_settles),
-	UNIT_TEST(test_noise_never_reloads),
+	UNIT_TEST(test_noise_holds),
+	UNIT_TEST(test_three_paths),
 	UNIT_TEST(test_healed_path_returns),
 	UNIT_TEST(test_settle_and_window),
 	UNIT_TEST(test_idle_failed_and_bad_config),

@@ -9,12 +9,12 @@
 #   round-robin, service-time, byte-share equal shares, byte-share with
 #   share_tuning, then service-time and round-robin again (A-B-A: drift in
 #   the host's load shows as a gap between the two rounds, and the tuned
-#   runs are compared with the mean of both). Tuning is measured converged:
-#   the mix runs until the tuning has judged BS_STABLE_WINDOWS windows in a
-#   row without a reload (at most BS_WARM_MAX s; the figure says whether it
-#   got there), then the three measured runs; the table's shares are logged
-#   every 5 s from the switch to the end of the measured runs, and reloads
-#   during the measured runs are counted;
+#   runs are compared with the mean of both). Tuning is measured converged,
+#   per workload: that workload runs until the search holds (tuning_state
+#   "holding", at most BS_WARM_MAX s; the figure says whether it got
+#   there), then its measured run; the table's shares are logged every 5 s
+#   from the switch to the end of the measured runs, and reloads during
+#   each measured run are counted;
 #   Reference points for the ceiling (after the tuned runs, before the
 #   second round): byte-share with static shares (BS_SWEEP, fast path's
 #   permille, the mix only), then the fast path alone (the delayed path
@@ -32,14 +32,15 @@
 # (selectors round-robin, service-time, byte-share-equal, byte-share-tuned,
 # static-<permille> (mix only), fast-alone, service-time-2, round-robin-2,
 # byte-share-slowpath), bench-share-<selector>-<workload>-{fast,slow}-{iops,ms},
-# bench-share-tuned-{converge-seconds,converged,reloads,reloads-measured},
+# bench-share-tuned-<workload>-{converge-seconds,converged,reloads-measured},
+# bench-share-tuned-reloads,
 # bench-share-{demote,readmit}-seconds.
 # vm-timeout: 1700
 set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 BS_KO=$VM_BUILD/kernel/dm-byte-share/dm-byte-share.ko
-: "${BS_SECS:=20}" "${BS_WARM_MAX:=240}" "${BS_STABLE_WINDOWS:=3}" "${BS_DELAY:=20ms}" "${BS_SLOW_WINDOW:=6}"
+: "${BS_SECS:=20}" "${BS_WARM_MAX:=240}" "${BS_DELAY:=20ms}" "${BS_SLOW_WINDOW:=6}"
 : "${BS_PREWARM:=10}" "${BS_SWEEP:=900 950 990}"
 
 [ -r "$BS_KO" ] || fail "$BS_KO not built (make kmod)"
@@ -140,33 +141,48 @@ logger=$!
 bsj() { # the map's byte_share object from show topology
 	mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m) | .byte_share'
 }
-# warm-up: the mix until the tuning has judged BS_STABLE_WINDOWS windows in
-# a row without a reload
-fio --name=warm --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k --iodepth=16 \
-	--rw=randrw --rwmixread=70 --size=60m --time_based --runtime="$BS_WARM_MAX" --output=/dev/null &
-fpid=$!
-last_r=0 last_w=0 t_last=0 converged=0
-while awk -v e="$(elapsed "$t_tune")" -v h="$BS_WARM_MAX" 'BEGIN { exit !(e < h) }'; do
-	sleep 2
-	j=$(bsj) || continue
-	r=$(echo "$j" | jq -r '.tuning_reloads // 0') w=$(echo "$j" | jq -r '.tuning_windows // 0')
-	[ "$r" != "$last_r" ] && { last_r=$r last_w=$w t_last=$(elapsed "$t_tune"); }
-	[ $((w - last_w)) -ge "$BS_STABLE_WINDOWS" ] && { converged=1; break; }
+# per workload: fio in the background until the search holds (tuning_state
+# "holding"; at most BS_WARM_MAX s), then the measured run of that workload
+rwof() { case $1 in read) echo "--rw=randread" ;; write) echo "--rw=randwrite" ;;
+	mix) echo "--rw=randrw --rwmixread=70" ;; esac; }
+converge() { # WORKLOAD
+	local t0 st r
+	t0=$(now)
+	# shellcheck disable=SC2046 # rwof gives one or two words
+	fio --name=warm --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k --iodepth=16 \
+		$(rwof "$1") --size=60m --time_based --runtime="$BS_WARM_MAX" --output=/dev/null &
+	fpid=$!
+	converged=0
+	# a workload change is noticed after two windows (up to 30 s with
+	# their alignment): give it those first
+	sleep 32
+	while awk -v e="$(elapsed "$t0")" -v h="$BS_WARM_MAX" 'BEGIN { exit !(e < h) }'; do
+		sleep 2
+		j=$(bsj) || continue
+		st=$(echo "$j" | jq -r '.tuning_state // ""')
+		[ "$st" = holding ] && { converged=1; break; }
+	done
+	kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
+	r=$(bsj | jq -r '.tuning_reloads // 0')
+	say "tuned $1: warm-up $(elapsed "$t0") s, state $(bsj | jq -r '.tuning_state'), $r reloads so far, probes $(bsj | jq -r '.tuning_probes'), moves kept $(bsj | jq -r '.tuning_moves_kept'); shares $(shares)"
+	figure "bench-share-tuned-$1-converge-seconds" "$(elapsed "$t0")"
+	figure "bench-share-tuned-$1-converged" "$converged"
+}
+prewarm
+for w in read write mix; do
+	converge "$w"
+	r0=$(bsj | jq -r '.tuning_reloads // 0')
+	run byte-share-tuned "$w" "$BS_SECS"
+	r1=$(bsj | jq -r '.tuning_reloads // 0')
+	figure "bench-share-tuned-$w-reloads-measured" "$((r1 - r0))"
+	say "tuning reloads during the measured $w run: $((r1 - r0))"
 done
-kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
-say "warm-up $(elapsed "$t_tune") s: $last_r tuning reload(s), the last at +$t_last s; converged $converged ($BS_STABLE_WINDOWS windows without a reload); shares $(shares)"
-figure bench-share-tuned-converge-seconds "$t_last"
-figure bench-share-tuned-converged "$converged"
-r0=$(bsj | jq -r '.tuning_reloads // 0')
-runs byte-share-tuned
 kill "$logger" 2>/dev/null; wait "$logger" 2>/dev/null
 say "tuned table after: $(dmsetup table "$m")"
 topo=$(mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m)')
 say "topology: $(echo "$topo" | jq -c '{byte_share, paths: [.groups[].paths[] | {dev, share, bytes, latency_us, cost_ms_per_mib}]}')"
 r1=$(echo "$topo" | jq -r '.byte_share.tuning_reloads // "nan"')
 figure bench-share-tuned-reloads "$r1"
-figure bench-share-tuned-reloads-measured "$((r1 - r0))"
-say "tuning reloads during the measured runs: $((r1 - r0))"
 # reference points for the ceiling: static splits (the mix), then the fast
 # path alone; no tuning, no slow-path policy
 has_shares() { # FAST-PERMILLE SLOW-PERMILLE: the table carries them
