@@ -300,10 +300,11 @@ static int path_value(char l, struct json_object *p, bool compat, struct mp_strb
 	}
 }
 
-/* byte-share: " share=70 bytes=1.2G lat=0.8ms" after a path's columns. */
+/* byte-share: " share=70 bytes=1.2G rate=5.0M/s lat=0.8ms" after a
+ * path's columns. */
 static void share_suffix(struct json_object *p, char *buf, size_t len)
 {
-	char size[32] = "-";
+	char size[32] = "-", rate[32];
 	int n;
 
 	buf[0] = '\0';
@@ -314,6 +315,11 @@ static void share_suffix(struct json_object *p, char *buf, size_t len)
 	n = snprintf(buf, len, " share=%s%s bytes=%s", mpctl_jstr(p, "share"),
 		     mpctl_jbool(p, "share_probing") ? " (probing: slow)" :
 		     mpctl_jbool(p, "share_demoted") ? " (demoted: slow)" : "", size);
+	if (n > 0 && (size_t)n < len && jget(p, "bytes_per_s")) {
+		mpctl_format_size((unsigned long long)mpctl_jint(p, "bytes_per_s", 0) / 512, rate,
+				  sizeof(rate));
+		n += snprintf(buf + n, len - (size_t)n, " rate=%s/s", rate);
+	}
 	if (n > 0 && (size_t)n < len && jget(p, "latency_us"))
 		snprintf(buf + n, len - (size_t)n, " lat=%.1fms", mpctl_jint(p, "latency_us", 0) / 1000.0);
 }
@@ -530,9 +536,11 @@ static int render_map(struct json_object *m, enum mpctl_tree_style st, bool colo
 			struct json_object *bs = jget(m, "byte_share");
 
 			/* rw: the patched dm-multipath passes the direction */
-			mp_strbuf_printf(out, "  byte-share mode=%s tuning=%s%s slow_path_factor=%lld reloads=%lld\n",
+			/* tuning: measuring, probing a move, or holding */
+			mp_strbuf_printf(out, "  byte-share mode=%s tuning=%s%s%s%s slow_path_factor=%lld reloads=%lld\n",
 					 *mpctl_jstr(bs, "mode") ? mpctl_jstr(bs, "mode") : "unknown",
 					 mpctl_jbool(bs, "tuning") ? "on" : "off",
+					 *mpctl_jstr(bs, "tuning_state") ? " " : "", mpctl_jstr(bs, "tuning_state"),
 					 mpctl_jbool(bs, "tuned") ? " (tuned)" : "",
 					 mpctl_jint(bs, "slow_path_factor", 0), mpctl_jint(bs, "share_reloads", 0));
 		}
@@ -720,6 +728,16 @@ static void byte_share_metrics(struct json_object *paths, struct mp_strbuf *out)
 			continue;
 		path_labels(out, "mpd_path_share_bytes_total", p);
 		mp_strbuf_printf(out, "} %lld\n", mpctl_jint(p, "bytes", 0));
+	}
+	metric_head(out, "mpd_path_throughput_bytes_per_second", "gauge",
+		    "byte-share: bytes the path carried per second over the last sample period.");
+	for (size_t i = 0; i < jlen(paths); i++) {
+		struct json_object *p = json_object_array_get_idx(paths, i);
+
+		if (!jget(p, "share") || !jget(p, "bytes_per_s"))
+			continue;
+		path_labels(out, "mpd_path_throughput_bytes_per_second", p);
+		mp_strbuf_printf(out, "} %lld\n", mpctl_jint(p, "bytes_per_s", 0));
 	}
 	metric_head(out, "mpd_path_latency_seconds", "gauge",
 		    "byte-share: mean request latency over the last sample period.");

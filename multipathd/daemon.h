@@ -206,6 +206,9 @@ struct mpd_path {
 		struct mp_blkstat last;		/* /sys/block/sdX/stat at the last sample */
 		bool have_last;
 		uint64_t latency_us;		/* last period, 0 unknown */
+		uint64_t last_ms;		/* when last was read */
+		uint64_t bytes_per_s;		/* both directions, last period */
+		bool have_rate;
 		struct mp_tune_path tune;
 		struct mp_slow_path slow;
 	} share;

@@ -191,7 +191,7 @@ static bool path_usable(const struct mpd_path *p)
 }
 
 /* Reads each path's counters; fills p->share.tune.sample and slow.sample. */
-static void sample_paths(struct mpd *d, struct mpd_map *m, size_t n)
+static void sample_paths(struct mpd *d, struct mpd_map *m, size_t n, uint64_t now)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct mpd_path *p = (struct mpd_path *)m->model->paths[i];
@@ -203,10 +203,18 @@ static void sample_paths(struct mpd *d, struct mpd_map *m, size_t n)
 		if (mp_sysfs_block_stat("/sys", p->mp.kname, &cur) == 0) {
 			if (s->have_last)
 				mp_share_sample_delta(&s->last, &cur, &smp);
+			/* what the path carried, for show: the delta counts
+			 * even when the path is not usable now */
+			s->have_rate = s->have_last && now > s->last_ms;
+			if (s->have_rate)
+				s->bytes_per_s = (smp.bytes[MP_DIR_READ] + smp.bytes[MP_DIR_WRITE]) *
+						 1000 / (now - s->last_ms);
 			s->last = cur;
+			s->last_ms = now;
 			s->have_last = true;
 		} else {
 			s->have_last = false;
+			s->have_rate = false;
 		}
 		smp.valid = smp.valid && path_usable(p);
 		s->tune.sample = smp;
@@ -373,7 +381,7 @@ void mpd_shares_tick(struct mpd *d, struct mpd_map *m, uint64_t now)
 	if (n == 0)
 		return;
 	kernel_mode(m, &mode);
-	sample_paths(d, m, n);
+	sample_paths(d, m, n, now);
 	for (size_t i = 0; i < n; i++)
 		any_demoted |= ((struct mpd_path *)m->model->paths[i])->share.slow.demoted;
 	if (m->set.share_tuning) {
@@ -414,6 +422,9 @@ void mpd_shares_path_json(const struct mpd_path *p, struct json_object *o)
 	json_object_object_add(o, "share_probing", json_object_new_boolean(p->share.slow.probing));
 	json_object_object_add(o, "latency_us", p->share.latency_us ?
 			       json_object_new_int64((int64_t)p->share.latency_us) : NULL);
+	/* what the path carried over the last sample period */
+	json_object_object_add(o, "bytes_per_s", p->share.have_rate ?
+			       json_object_new_int64((int64_t)p->share.bytes_per_s) : NULL);
 	/* what tuning judged in its last window: request time per MiB */
 	json_object_object_add(o, "cost_ms_per_mib", p->share.tune.cost[MP_DIR_READ] > 0 ?
 			       json_object_new_double(p->share.tune.cost[MP_DIR_READ]) : NULL);

@@ -248,6 +248,7 @@ static void test_metrics(void)
 	json_object_object_add(json_object_array_get_idx(p, 0), "share", json_object_new_string("80/20"));
 	json_object_object_add(json_object_array_get_idx(p, 0), "bytes", json_object_new_int64(1234567));
 	json_object_object_add(json_object_array_get_idx(p, 0), "latency_us", json_object_new_int64(25546));
+	json_object_object_add(json_object_array_get_idx(p, 0), "bytes_per_s", json_object_new_int64(7654321));
 	mp_strbuf_truncate(&sb, 0);
 	CU_ASSERT_EQUAL(mpctl_render_metrics(st, t, p, &sb), 0);
 	s = mp_strbuf_str(&sb);
@@ -256,6 +257,8 @@ static void test_metrics(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "mpd_path_share_bytes_total{path=\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "} 1234567\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "} 0.025546\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "mpd_path_throughput_bytes_per_second{path=\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "} 7654321\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "# TYPE mpd_path_share_bytes_total counter\n"));
 	mp_strbuf_truncate(&sb, 0);
 	CU_ASSERT_EQUAL(mpctl_render_metrics(NULL, NULL, NULL, &sb), 0);
@@ -324,10 +327,12 @@ static void test_byte_share(void)
 	static const char text[] =
 		"[{\"name\":\"mpathb\",\"wwid\":\"3600b\",\"size\":131072,\"in_kernel\":true,"
 		"\"byte_share\":{\"mode\":\"rw\",\"per_direction\":true,\"window_ms\":1000,"
-		"\"tuning\":true,\"tuned\":true,\"slow_path_factor\":5,\"share_reloads\":3},"
+		"\"tuning\":true,\"tuned\":true,\"tuning_state\":\"holding\",\"slow_path_factor\":5,"
+		"\"share_reloads\":3},"
 		"\"groups\":[{\"group\":1,\"selector\":\"byte-share 0\",\"prio\":1,\"state\":\"active\",\"paths\":["
 		"{\"dev\":\"sdb\",\"dev_t\":\"8:16\",\"hctl\":\"3:0:0:0\",\"dm_state\":\"A\",\"checker_state\":\"up\","
 		"\"share\":\"950\",\"share_configured\":\"70\",\"share_demoted\":false,\"latency_us\":800,"
+		"\"bytes_per_s\":5242880,"
 		"\"bytes\":1073741824,\"bytes_read\":1073741824,\"bytes_written\":0},"
 		"{\"dev\":\"sdc\",\"dev_t\":\"8:32\",\"hctl\":\"4:0:0:0\",\"dm_state\":\"A\",\"checker_state\":\"up\","
 		"\"share\":\"50\",\"share_configured\":\"30\",\"share_demoted\":true,\"latency_us\":21000,"
@@ -338,8 +343,8 @@ static void test_byte_share(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_EQUAL(mpctl_render_topology(t, NULL, MPCTL_TREE_MPCTL, false, &sb), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb),
-		"byte-share mode=rw tuning=on (tuned) slow_path_factor=5 reloads=3"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "share=950 bytes=1.0G lat=0.8ms"));
+		"byte-share mode=rw tuning=on holding (tuned) slow_path_factor=5 reloads=3"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "share=950 bytes=1.0G rate=5.0M/s lat=0.8ms"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "share=50 (demoted: slow) bytes=1.0M lat=21.0ms"));
 	mp_strbuf_truncate(&sb, 0);
 	p = paths_of(t);
