@@ -145,19 +145,25 @@ bsj() { # the map's byte_share object from show topology
 # "holding"; at most BS_WARM_MAX s), then the measured run of that workload
 rwof() { case $1 in read) echo "--rw=randread" ;; write) echo "--rw=randwrite" ;;
 	mix) echo "--rw=randrw --rwmixread=70" ;; esac; }
-converge() { # WORKLOAD
-	local t0 st r
-	t0=$(now)
+warm() { # WORKLOAD: the warm-up fio in the background, its pid in fpid
 	# shellcheck disable=SC2046 # rwof gives one or two words
 	fio --name=warm --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k --iodepth=16 \
 		$(rwof "$1") --size=60m --time_based --runtime="$BS_WARM_MAX" --output=/dev/null &
 	fpid=$!
+}
+converge() { # WORKLOAD
+	local t0 st r
+	t0=$(now)
+	warm "$1"
 	converged=0
 	# a workload change is noticed after two windows (up to 30 s with
 	# their alignment): give it those first
 	sleep 32
 	while awk -v e="$(elapsed "$t0")" -v h="$BS_WARM_MAX" 'BEGIN { exit !(e < h) }'; do
 		sleep 2
+		# an I/O error (every path down at once: the iSCSI sessions of a
+		# starved guest time out) ends fio; without I/O nothing is judged
+		kill -0 "$fpid" 2>/dev/null || { say "warm-up fio ended at +$(elapsed "$t0") s; again"; warm "$1"; }
 		j=$(bsj) || continue
 		st=$(echo "$j" | jq -r '.tuning_state // ""')
 		[ "$st" = holding ] && { converged=1; break; }
