@@ -35,7 +35,7 @@
 # bench-share-tuned-<workload>-{converge-seconds,converged,reloads-measured},
 # bench-share-tuned-reloads,
 # bench-share-{demote,readmit}-seconds.
-# vm-timeout: 1700
+# vm-timeout: 2400
 set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
