@@ -147,9 +147,19 @@ enum mp_tune_phase {
 
 const char *mp_tune_phase_to_string(enum mp_tune_phase v);
 
+/* What a search is trying: after drift an equal split, then the model's
+ * guess (costs met), then moves of one share at a time. */
+enum mp_tune_stage {
+	MP_TUNE_STAGE_MODEL,
+	MP_TUNE_STAGE_EQUAL,
+	MP_TUNE_STAGE_MOVES,
+};
+
 /* The search of one direction (policy-tune.c describes it). */
 struct mp_tune_search {
 	enum mp_tune_phase phase;
+	enum mp_tune_stage stage;
+	bool hint_pending;		/* MOVES: pick the first move at the next BASE */
 	double base_cost;		/* map's ms per MiB under the kept shares; 0 unknown */
 	unsigned int step;		/* index of the move's factor (x4, x2, x1.41) */
 	unsigned int move;		/* move to try next: path move % n, up below n, down above */
@@ -161,7 +171,6 @@ struct mp_tune_search {
 	unsigned int searches;		/* searches started (paths changed, drift) */
 	double base_var;		/* variance of base_cost, from its window's samples */
 	bool ratios_held;		/* HOLD: each path's held ratio is recorded */
-	bool equal_probe;		/* PROBE: the move loaded is an equal split */
 };
 
 /* Per map, kept by the caller across steps (zero-initialised). */

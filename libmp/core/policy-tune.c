@@ -19,14 +19,24 @@
  * with 27.0 MiB/s of a 70/30 mix where 990/10 gave 48.4 (bench-share,
  * 2026-11-27 07:32 UTC). A search needs no model of either effect.
  *
- *   BASE --window: cost of the kept shares--> PROBE (one move loaded)
- *   PROBE --cost fell by > margin--> keep the move, PROBE the same move again
- *   PROBE --otherwise--> reload the kept shares, BASE, next move; when no
- *         move paid at this step, the next smaller step; after the last:
+ * A search has three stages, each a probe or a series of probes of the
+ * same shape (load, settle, one window, judge against the kept shares):
+ *   EQUAL  (after drift only) an equal split: a path that healed at the
+ *          floor carries too little for any move from there to show;
+ *   MODEL  the first guess from the costs measured under the kept shares:
+ *          load leaves a path that costs more per byte than the mean
+ *          (the rule of the first version), repeated while it moves; kept
+ *          unless clearly worse, because on a noisy bed (the guest at host
+ *          load 6-11: +-40 % between windows) no move shows a clear gain
+ *          and the guess is still far better than where a search begins;
+ *   MOVES  one path's share x4, x2, x1.41 at a time, kept only when
+ *          clearly better; when no move pays at x1.41: HOLD.
+ *
+ *   BASE --window--> cost of the kept shares; load the stage's probe
+ *   PROBE --kept--> the same move (or guess) again from there
+ *         --not kept--> reload the kept shares, BASE, next move or stage
  *   HOLD --for 2 windows the map's cost off the held one by > drift, or a
- *         path's cost against the map's off by > 2 x drift--> PROBE an
- *         equal split (a path healed at the floor carries too little for
- *         a move from there to show), then the moves from step x4
+ *         path's cost against the map's off by > 2 x drift--> EQUAL
  *
  * A move multiplies one path's share by the step's factor (x4, x2, x1.41),
  * or with more than two usable paths also divides it, and splits the rest
@@ -77,6 +87,11 @@ const char *mp_tune_phase_to_string(enum mp_tune_phase v)
 	if ((unsigned int)v >= ELEMENTSOF(phase_table))
 		return NULL;
 	return phase_table[v];
+}
+
+static double fabs_(double v)
+{
+	return v < 0 ? -v : v;
 }
 
 /* Shares are positive: round half up without libm. */
@@ -262,8 +277,8 @@ static bool make_move(const struct mp_tune_config *cfg, const struct mp_tune_sea
 		      struct mp_tune_path *p, size_t n, int d, unsigned int move)
 {
 	size_t who = move % n, n_usable = count_usable(p, n);
-	bool usable[MP_SHARE_MAX_PATHS];
-	double w[MP_SHARE_MAX_PATHS], target[MP_SHARE_MAX_PATHS], room = 0;
+	bool usable[MP_SHARE_MAX_PATHS] = { false };
+	double w[MP_SHARE_MAX_PATHS] = { 0 }, target[MP_SHARE_MAX_PATHS], room = 0;
 	double f = tune_steps[s->step];
 	unsigned int band = cfg->deadband ? cfg->deadband : 1;
 	bool moves = false;
@@ -348,27 +363,110 @@ static bool equal_move(const struct mp_tune_config *cfg, struct mp_tune_path *p,
 	return moves;
 }
 
-/* A new search from the kept shares, which the window just measured.
- * After drift, the first probe is an equal split: a path that healed at
- * the floor carries too little for any move from there to show. */
-static bool search_from(const struct mp_tune_config *cfg, struct mp_tune_search *s,
-			struct mp_tune_path *p, size_t n, int d, bool after_drift, double cost)
+/* The first guess of a search, from the costs the window measured under
+ * the kept shares: load leaves a path that costs more per byte than the
+ * share-weighted mean (shares x mean / cost, at most x4 either way,
+ * renormalised, floored). Nothing when every rated path is within 25 % of
+ * the mean or fewer than two are rated. */
+static bool model_move(const struct mp_tune_config *cfg, struct mp_tune_path *p, size_t n, int d)
+{
+	bool rated[MP_SHARE_MAX_PATHS];
+	double w[MP_SHARE_MAX_PATHS], target[MP_SHARE_MAX_PATHS];
+	double room = 0, sum = 0, mean, cmin = 0, cmax = 0;
+	unsigned int band = cfg->deadband ? cfg->deadband : 1;
+	size_t n_rated = 0;
+	bool moves = false;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ios, bytes, ticks;
+
+		target[i] = p[i].kept[d];
+		window_dir(&p[i], d, cfg->split, &ios, &bytes, &ticks);
+		rated[i] = p[i].usable && p[i].cost[d] > 0 && ios >= cfg->min_ios;
+		if (!rated[i])
+			continue;
+		n_rated++;
+		room += p[i].kept[d];
+		sum += p[i].kept[d] * p[i].cost[d];
+		if (!cmin || p[i].cost[d] < cmin)
+			cmin = p[i].cost[d];
+		if (p[i].cost[d] > cmax)
+			cmax = p[i].cost[d];
+	}
+	if (n_rated < 2 || room <= 0)
+		return false;
+	mean = sum / room;
+	if (cmax <= mean * 1.25 && cmin * 1.25 >= mean)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		double r = rated[i] ? mean / p[i].cost[d] : 1;
+
+		r = r > 4 ? 4 : r < 0.25 ? 0.25 : r;
+		w[i] = p[i].kept[d] * r;
+	}
+	split_room(floor_for(cfg, count_usable(p, n)), w, n, rated, room, target);
+	for (size_t i = 0; i < n; i++) {
+		unsigned int q = round_share(target[i]);
+
+		p[i].next[d] = q < MP_SHARE_MIN ? MP_SHARE_MIN : q;
+		if (rated[i] && (p[i].next[d] >= p[i].kept[d] + band ||
+				 p[i].next[d] + band <= p[i].kept[d]))
+			moves = true;
+	}
+	return moves;
+}
+
+/* The model's guess was worse: the moves follow, from the kept shares
+ * (measured again first). */
+static void start_moves_later(struct mp_tune_search *s)
+{
+	s->stage = MP_TUNE_STAGE_MOVES;
+	s->step = 0;
+	s->failed = 0;
+	s->move = 0;
+	s->last_kept = 0;
+	s->hint_pending = true;
+}
+
+/* The moves stage: from the path that cost least per byte, upwards. */
+static bool start_moves(const struct mp_tune_config *cfg, struct mp_tune_search *s,
+			struct mp_tune_path *p, size_t n, int d)
 {
 	size_t best = n;
 
 	for (size_t i = 0; i < n; i++)
 		if (p[i].usable && p[i].cost[d] > 0 && (best == n || p[i].cost[d] < p[best].cost[d]))
 			best = i;
-	s->base_cost = cost;
+	s->stage = MP_TUNE_STAGE_MOVES;
+	s->hint_pending = false;
 	s->step = 0;
 	s->failed = 0;
 	s->move = best < n ? (unsigned int)best : 0;
 	s->last_kept = s->move;
-	s->equal_probe = after_drift && equal_move(cfg, p, n, d);
-	if (s->equal_probe) {
-		s->phase = MP_TUNE_PROBE;
-		return true;
+	return next_move(cfg, s, p, n, d);
+}
+
+/* Goes on with the search from the kept shares, which the window just
+ * measured: the stage's probe loaded (PROBE, true), or the next stage's. */
+static bool search_on(const struct mp_tune_config *cfg, struct mp_tune_search *s,
+		      struct mp_tune_path *p, size_t n, int d)
+{
+	if (s->stage == MP_TUNE_STAGE_EQUAL) {
+		if (equal_move(cfg, p, n, d)) {
+			s->phase = MP_TUNE_PROBE;
+			return true;
+		}
+		s->stage = MP_TUNE_STAGE_MODEL;
 	}
+	if (s->stage == MP_TUNE_STAGE_MODEL) {
+		if (model_move(cfg, p, n, d)) {
+			s->phase = MP_TUNE_PROBE;
+			return true;
+		}
+		return start_moves(cfg, s, p, n, d);
+	}
+	if (s->hint_pending)
+		return start_moves(cfg, s, p, n, d);
 	return next_move(cfg, s, p, n, d);
 }
 
@@ -396,6 +494,7 @@ static bool judge_dir(const struct mp_tune_config *cfg, struct mp_tune_search *s
 		      struct mp_tune_path *p, size_t n, int d, double var)
 {
 	double cost = 0, margin = cfg->margin / 100.0, drift = cfg->drift / 100.0, gain;
+	bool clear;
 	unsigned int moves = n_moves(p, n);
 	bool have = map_cost(cfg, p, n, d, &cost);
 
@@ -405,39 +504,47 @@ static bool judge_dir(const struct mp_tune_config *cfg, struct mp_tune_search *s
 	case MP_TUNE_BASE:
 		if (!have)
 			return false;
-		s->base_var = var;
-		if (s->step == 0 && s->failed == 0)	/* a new search */
-			return search_from(cfg, s, p, n, d, false, cost);
 		s->base_cost = cost;
-		return next_move(cfg, s, p, n, d);
+		s->base_var = var;
+		return search_on(cfg, s, p, n, d);
 	case MP_TUNE_PROBE:
 		if (have) {
 			s->probes++;
-			/* kept when better by the margin and by 2.5 times the
-			 * standard error of the difference (the noise) */
+			/* a move is kept when better by the margin and by 2.5
+			 * times the standard error of the difference (the
+			 * noise); the model's guess unless worse by as much:
+			 * on a noisy bed no move shows a clear gain, and the
+			 * guess is still better than where the search began */
 			gain = s->base_cost - cost;
-			if (gain > s->base_cost * margin && gain * gain > 6.25 * (s->base_var + var)) {
-				/* the move paid: keep it, try it once more */
+			clear = fabs_(gain) > s->base_cost * margin &&
+				gain * gain > 6.25 * (s->base_var + var);
+			if (s->stage == MP_TUNE_STAGE_MODEL ? !(clear && gain < 0) : (clear && gain > 0)) {
 				for (size_t i = 0; i < n; i++)
 					p[i].kept[d] = p[i].loaded[d];
 				s->base_cost = cost;
 				s->base_var = var;
-				s->failed = 0;
-				if (!s->equal_probe)
-					s->last_kept = s->move;
-				s->equal_probe = false;
 				s->kept_moves++;
-				return next_move(cfg, s, p, n, d);
+				if (s->stage == MP_TUNE_STAGE_MOVES) {
+					/* the move paid: try it once more */
+					s->failed = 0;
+					s->last_kept = s->move;
+				} else if (s->stage == MP_TUNE_STAGE_EQUAL) {
+					s->stage = MP_TUNE_STAGE_MODEL;
+				}
+				/* the model: again from where it led */
+				return search_on(cfg, s, p, n, d);
 			}
-			if (s->equal_probe)
-				s->equal_probe = false;	/* the moves from the kept shares follow */
-			else
+			if (s->stage == MP_TUNE_STAGE_MOVES)
 				move_failed(s, moves);
+			else if (s->stage == MP_TUNE_STAGE_EQUAL)
+				s->stage = MP_TUNE_STAGE_MODEL;
+			else
+				start_moves_later(s);
 		}
-		/* not better, or no load to judge it by: back to the kept shares */
+		/* not kept, or no load to judge it by: back to the kept shares */
 		for (size_t i = 0; i < n; i++)
 			p[i].next[d] = p[i].kept[d];
-		if (s->step >= ELEMENTSOF(tune_steps)) {
+		if (s->stage == MP_TUNE_STAGE_MOVES && s->step >= ELEMENTSOF(tune_steps)) {
 			s->phase = MP_TUNE_HOLD;
 			s->base_cost = 0;	/* measured again under the kept shares */
 			s->drifted = 0;
@@ -462,8 +569,10 @@ static bool judge_dir(const struct mp_tune_config *cfg, struct mp_tune_search *s
 			if (++s->drifted < TUNE_DRIFT_WINDOWS)
 				return false;
 			s->searches++;
+			s->base_cost = cost;
 			s->base_var = var;
-			return search_from(cfg, s, p, n, d, true, cost);
+			s->stage = MP_TUNE_STAGE_EQUAL;
+			return search_on(cfg, s, p, n, d);
 		}
 		s->drifted = 0;
 		/* follow slow change, so only a step counts as drift */
@@ -500,6 +609,7 @@ static void restart(struct mp_tune_state *st, struct mp_tune_path *p, size_t n)
 
 		st->search[d] = (struct mp_tune_search){
 			.phase = MP_TUNE_BASE,
+			.stage = MP_TUNE_STAGE_MODEL,
 			.probes = o->probes,
 			.kept_moves = o->kept_moves,
 			.searches = o->searches + 1,

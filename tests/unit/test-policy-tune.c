@@ -6,8 +6,8 @@
  * (one sample every 2 s, as share_interval 2). The search is judged by
  * the model's own optimum: the map's cost where it holds against the
  * least cost over every split, the reloads it took, and that it then
- * holds. Cases: the guest bed (the healthy path slowed by the delayed
- * one's load: the floor is best, where equal cost stopped early); a
+ * holds. Cases: the guest bed (quiet, and noisy, where the model's first
+ * guess has to be kept without a clear gain); a
  * delayed path beside a queueing one (an inner optimum); a saturating
  * path; near-equal paths under noise; a healed path; three paths; the
  * settle and window rules; idle and failed paths; split read/write. */
@@ -198,6 +198,27 @@ static void test_bed_delayed_path(void)
 
 	for (unsigned int seed = 1; seed <= 10; seed++)
 		check_search(m, 2, best, 0.05, 900, 0.10, seed, 20, 600);
+	/* a noisy bed (+-40 % a sample: the guest at host load 6-11, where no
+	 * move showed a clear gain): the model's guess is kept all the same,
+	 * so the search never ends where it began */
+	for (unsigned int seed = 1; seed <= 10; seed++) {
+		struct mp_tune_path p[2];
+		struct mp_tune_state st;
+		struct mp_tune_config cfg;
+		struct trace t;
+		const unsigned int equal[2] = { 500, 500 };
+
+		mp_tune_config_default(&cfg);
+		start(p, 2, &st, &t);
+		t.seed = seed;
+		run(&cfg, &st, m, p, 2, 900, 0.40, &t);
+		CU_ASSERT(p[1].loaded[0] <= 250);
+		CU_ASSERT(loaded_cost(m, p, 2) < model_cost(m, equal, 2) * 0.9);
+		if (getenv("TUNE_TRACE"))
+			fprintf(stderr, "noisy bed seed %u: %u reloads, last at %u, %u/%u\n", seed, t.reloads,
+				t.last_reload_step, p[0].loaded[0], p[1].loaded[0]);
+		CU_ASSERT(t.reloads <= 40);
+	}
 }
 
 /* A delayed path beside one that queues: the marginal costs meet near
@@ -212,14 +233,16 @@ static void test_delayed_beside_queueing_path(void)
 }
 
 /* Path 0 saturates (its latency climbs steeply with its share), path 1 is
- * flat at 10 ms: the least cost is near 112 permille on path 0. */
+ * flat at 10 ms: the least cost is near 112 permille on path 0, the
+ * model's guess (costs meet) near 225; from there the moves that would
+ * gain the last 8 % are within the noise for some seeds. */
 static void test_saturating_path(void)
 {
 	const struct model m[2] = { { 1000, 40000, 0, 0 }, { 10000, 0, 0, 0 } };
 	double best = model_best2(m, 10);
 
 	for (unsigned int seed = 1; seed <= 10; seed++)
-		check_search(m, 2, best, 0.06, 900, 0.10, seed, 20, 600);
+		check_search(m, 2, best, 0.10, 900, 0.10, seed, 20, 600);
 }
 
 /* The guest's case of 2026-11-26 16:16: the delayed path's latency climbs
@@ -324,9 +347,11 @@ static void test_settle_and_window(void)
 		/* first step starts the window at 2 s; judged at 12 s */
 		CU_ASSERT_EQUAL(reload, now == 12000);
 	}
-	/* the first move: the cheaper path's share x4, the rest to the other */
-	CU_ASSERT_EQUAL(p[0].next[0], 800);
-	CU_ASSERT_EQUAL(p[1].next[0], 200);
+	/* the first guess, the model's: costs 32 vs 320 ms/MiB, mean 176:
+	 * weights 500 x 4 (capped) and 500 x 176/320, renormalised */
+	CU_ASSERT_EQUAL(p[0].next[0], 879);
+	CU_ASSERT_EQUAL(p[1].next[0], 121);
+	CU_ASSERT_EQUAL(st.search[0].stage, MP_TUNE_STAGE_MODEL);
 	CU_ASSERT_EQUAL(p[0].kept[0], 500);
 	CU_ASSERT_EQUAL(st.search[0].phase, MP_TUNE_PROBE);
 	CU_ASSERT_EQUAL(st.window_start_ms, 12000 + cfg.settle_ms);
@@ -345,11 +370,13 @@ static void test_settle_and_window(void)
 	CU_ASSERT_FALSE(reload);	/* window runs to 26 s */
 	for (now = 20000; now <= 26000; now += 2000)
 		CU_ASSERT_EQUAL(mp_policy_tune_step(&cfg, &st, p, 2, now, &reload), 0);
-	/* the probe cost far more (the wild sample): reverted to the kept shares */
+	/* the guess cost far more (the wild sample): reverted to the kept
+	 * shares, and the moves follow */
 	CU_ASSERT(reload);
 	CU_ASSERT_EQUAL(p[0].next[0], 500);
 	CU_ASSERT_EQUAL(p[1].next[0], 500);
 	CU_ASSERT_EQUAL(st.search[0].phase, MP_TUNE_BASE);
+	CU_ASSERT_EQUAL(st.search[0].stage, MP_TUNE_STAGE_MOVES);
 }
 
 static void test_idle_failed_and_bad_config(void)
