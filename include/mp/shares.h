@@ -207,9 +207,11 @@ struct mp_tune_path {
  * Accumulates the samples over a window (restarted by a reload, after a
  * settle time, and when the set of usable paths changes); at the end of a
  * window judges the map's cost (request time per byte over all its usable
- * paths): a search loads one move of the shares at a time and keeps it
- * when the cost fell by the margin, reverts it otherwise, and holds once
- * no move pays at the finest step, until the cost drifts (policy-tune.c).
+ * paths): a search loads one probe at a time (the model's guess, then one
+ * share's move), keeps a move when the cost fell by the margin and the
+ * noise (the guess unless it rose as much), reverts it otherwise, and
+ * holds once no move pays at the finest step, until the cost drifts
+ * (policy-tune.c).
  * *ret_reload when next differs from loaded; the caller then loads next
  * and copies it to loaded. At most one reload per settle + window. Holds
  * while fewer than two usable paths carry I/O. 0 or -EINVAL. */

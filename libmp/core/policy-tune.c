@@ -40,10 +40,10 @@
  *
  * A move multiplies one path's share by the step's factor (x4, x2, x1.41),
  * or with more than two usable paths also divides it, and splits the rest
- * of the room over the others in proportion. A search is local: where a
- * map's cost has two valleys, it ends in the one its first move leads to. The first
- * move tried is the path that cost least per byte in the last window,
- * upwards; a step that follows a kept move starts with that move.
+ * of the room over the others in proportion. The first move tried is the
+ * path that cost least per byte in the last window, upwards; a step that
+ * follows a kept move starts with that move. A search is local: where a
+ * map's cost has two valleys, it ends in the one its first probes lead to.
  *
  * Stability:
  *   - decisions come from whole windows (sums, not means of ratios) taken
@@ -63,7 +63,8 @@
  *     search can give it its share back; a change in the set of usable
  *     paths starts a new search.
  * tests/unit/test-policy-tune.c runs closed-loop models with noise and
- * counts reloads and reversals. */
+ * judges each search by the model's own least cost, its reloads, and that
+ * it then holds. */
 #include <errno.h>
 #include <string.h>
 
