@@ -271,6 +271,25 @@ static unsigned int n_moves(const struct mp_tune_path *p, size_t n)
 	return (unsigned int)(count_usable(p, n) > 2 ? 2 * n : n);
 }
 
+/* Loads the target permille into next[d] (rounded, at least MP_SHARE_MIN);
+ * true when some counted path moves by the dead band from what is kept. */
+static bool load_targets(const struct mp_tune_config *cfg, struct mp_tune_path *p, size_t n,
+			 int d, const double *target, const bool *counted)
+{
+	unsigned int band = cfg->deadband ? cfg->deadband : 1;
+	bool moves = false;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned int q = round_share(target[i]);
+
+		p[i].next[d] = q < MP_SHARE_MIN ? MP_SHARE_MIN : q;
+		if (counted[i] && (p[i].next[d] >= p[i].kept[d] + band ||
+				   p[i].next[d] + band <= p[i].kept[d]))
+			moves = true;
+	}
+	return moves;
+}
+
 /* Fills next[d] with move `move` at the search's step applied to the kept
  * shares; false when it changes no usable share by the dead band (a path
  * at the floor cannot go down, an unusable one is not moved). */
@@ -281,8 +300,6 @@ static bool make_move(const struct mp_tune_config *cfg, const struct mp_tune_sea
 	bool usable[MP_SHARE_MAX_PATHS] = { false };
 	double w[MP_SHARE_MAX_PATHS] = { 0 }, target[MP_SHARE_MAX_PATHS], room = 0;
 	double f = tune_steps[s->step];
-	unsigned int band = cfg->deadband ? cfg->deadband : 1;
-	bool moves = false;
 
 	if (!p[who].usable)
 		return false;
@@ -295,15 +312,7 @@ static bool make_move(const struct mp_tune_config *cfg, const struct mp_tune_sea
 	}
 	w[who] = move < n ? w[who] * f : w[who] / f;
 	split_room(floor_for(cfg, n_usable), w, n, usable, room, target);
-	for (size_t i = 0; i < n; i++) {
-		unsigned int q = round_share(target[i]);
-
-		p[i].next[d] = q < MP_SHARE_MIN ? MP_SHARE_MIN : q;
-		if (usable[i] && (p[i].next[d] >= p[i].kept[d] + band ||
-				  p[i].next[d] + band <= p[i].kept[d]))
-			moves = true;
-	}
-	return moves;
+	return load_targets(cfg, p, n, d, target, usable);
 }
 
 /* The move did not pay (or changed nothing): the next one; after all of
@@ -344,24 +353,20 @@ static bool next_move(const struct mp_tune_config *cfg, struct mp_tune_search *s
  * what is kept). */
 static bool equal_move(const struct mp_tune_config *cfg, struct mp_tune_path *p, size_t n, int d)
 {
-	unsigned int room = 0, band = cfg->deadband ? cfg->deadband : 1;
+	bool usable[MP_SHARE_MAX_PATHS];
+	double target[MP_SHARE_MAX_PATHS];
+	unsigned int room = 0;
 	size_t n_usable = count_usable(p, n);
-	bool moves = false;
 
 	for (size_t i = 0; i < n; i++)
 		if (p[i].usable)
 			room += p[i].kept[d];
 	for (size_t i = 0; i < n; i++) {
-		p[i].next[d] = p[i].kept[d];
-		if (!p[i].usable)
-			continue;
-		p[i].next[d] = room / (unsigned int)n_usable;
-		if (p[i].next[d] < MP_SHARE_MIN)
-			p[i].next[d] = MP_SHARE_MIN;
-		if (p[i].next[d] >= p[i].kept[d] + band || p[i].next[d] + band <= p[i].kept[d])
-			moves = true;
+		usable[i] = p[i].usable;
+		/* whole permille, as the table takes them */
+		target[i] = usable[i] ? room / (unsigned int)n_usable : p[i].kept[d];
 	}
-	return moves;
+	return load_targets(cfg, p, n, d, target, usable);
 }
 
 /* The first guess of a search, from the costs the window measured under
@@ -374,9 +379,7 @@ static bool model_move(const struct mp_tune_config *cfg, struct mp_tune_path *p,
 	bool rated[MP_SHARE_MAX_PATHS];
 	double w[MP_SHARE_MAX_PATHS], target[MP_SHARE_MAX_PATHS];
 	double room = 0, sum = 0, mean, cmin = 0, cmax = 0;
-	unsigned int band = cfg->deadband ? cfg->deadband : 1;
 	size_t n_rated = 0;
-	bool moves = false;
 
 	for (size_t i = 0; i < n; i++) {
 		uint64_t ios, bytes, ticks;
@@ -406,15 +409,7 @@ static bool model_move(const struct mp_tune_config *cfg, struct mp_tune_path *p,
 		w[i] = p[i].kept[d] * r;
 	}
 	split_room(floor_for(cfg, count_usable(p, n)), w, n, rated, room, target);
-	for (size_t i = 0; i < n; i++) {
-		unsigned int q = round_share(target[i]);
-
-		p[i].next[d] = q < MP_SHARE_MIN ? MP_SHARE_MIN : q;
-		if (rated[i] && (p[i].next[d] >= p[i].kept[d] + band ||
-				 p[i].next[d] + band <= p[i].kept[d]))
-			moves = true;
-	}
-	return moves;
+	return load_targets(cfg, p, n, d, target, rated);
 }
 
 /* The model's guess was worse: the moves follow, from the kept shares
