@@ -370,10 +370,20 @@ out:
 	return r;
 }
 
+/* device/state's word: -EBADMSG for one the kernel has not taught us. */
+static int sdev_state_parse(const char *buf, enum mp_sdev_state *ret)
+{
+	enum mp_sdev_state s;
+
+	if (mp_sdev_state_from_string(buf, &s) < 0)
+		return -EBADMSG;
+	*ret = s;
+	return 0;
+}
+
 int mp_sysfs_sdev_state(const char *root, const char *kname, enum mp_sdev_state *ret)
 {
 	char p[PATH_MAX], buf[32];
-	enum mp_sdev_state s;
 	int r;
 
 	if (mp_sysfs_fmt(p, sizeof(p), "%s/block/%s/device/state", root, kname) < 0)
@@ -381,10 +391,7 @@ int mp_sysfs_sdev_state(const char *root, const char *kname, enum mp_sdev_state 
 	r = mp_sysfs_read_text(p, buf, sizeof(buf));
 	if (r < 0)
 		return r;
-	if (mp_sdev_state_from_string(buf, &s) < 0)
-		return -EBADMSG;
-	*ret = s;
-	return 0;
+	return sdev_state_parse(buf, ret);
 }
 
 int mp_sysfs_alua_state(const char *root, const char *kname, enum mp_alua_state *ret,
@@ -437,7 +444,6 @@ static int fd_word(int fd, char *buf, size_t len)
 int mp_sysfs_sdev_state_fd(int fd, enum mp_sdev_state *ret)
 {
 	char buf[32];
-	enum mp_sdev_state s;
 	int r;
 
 	if (fd < 0 || !ret)
@@ -445,10 +451,7 @@ int mp_sysfs_sdev_state_fd(int fd, enum mp_sdev_state *ret)
 	r = fd_word(fd, buf, sizeof(buf));
 	if (r < 0)
 		return r;
-	if (mp_sdev_state_from_string(buf, &s) < 0)
-		return -EBADMSG;
-	*ret = s;
-	return 0;
+	return sdev_state_parse(buf, ret);
 }
 
 int mp_sysfs_access_state_fd(int fd, enum mp_alua_state *ret)
