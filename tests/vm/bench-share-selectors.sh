@@ -24,7 +24,11 @@
 #   before its measured runs (tuning gets its own, longer warm-up), so the
 #   first selector does not run on a cold bed. Per run, each path's
 #   requests per second and ms per request are logged (the slow path's
-#   figures say what a 20 ms path adds at iodepth 16).
+#   figures say what a 20 ms path adds at iodepth 16), with the mean number
+#   of requests in flight on each sd and in the map (/sys/block/*/inflight,
+#   every 0.2 s: where fio's 16 wait) and how busy the guest's CPUs were
+#   (a bed limited by its emulated CPUs ranks selectors by CPU per byte,
+#   not by latency).
 #   then gray failure: slow_path_factor 2, window BS_SLOW_WINDOW s, no
 #   tuning: the delayed path is demoted (event), carries its floor, and is
 #   re-admitted once the delay is removed.
@@ -32,6 +36,7 @@
 # (selectors round-robin, service-time, byte-share-equal, byte-share-tuned,
 # static-<permille> (mix only), fast-alone, service-time-2, round-robin-2,
 # byte-share-slowpath), bench-share-<selector>-<workload>-{fast,slow}-{iops,ms},
+# bench-share-<selector>-<workload>-{inflight-fast,inflight-slow,inflight-map,cpu-busy},
 # bench-share-tuned-<workload>-{converge-seconds,converged,reloads-measured},
 # bench-share-tuned-reloads,
 # bench-share-{demote,readmit}-seconds.
@@ -71,6 +76,22 @@ m=$(imap)
 NETEM_DELAY=$BS_DELAY path_fail delay 1 || fail "netem delay on portal 1"
 say "portal 1 ($slow) delayed by $BS_DELAY; fast path $fast; map $m"
 
+# in flight on each sd and in the map, sampled every 0.2 s while fio runs
+dm_of_map=$(basename "$(readlink -f "/dev/mapper/$m")")
+qd_fast=$(cat "/sys/block/$fast/device/queue_depth") qd_slow=$(cat "/sys/block/$slow/device/queue_depth")
+say "queue_depth $fast $qd_fast, $slow $qd_slow; map $m is $dm_of_map" \
+	"(nr_requests $(cat "/sys/block/$dm_of_map/queue/nr_requests"), scheduler $(cat "/sys/block/$dm_of_map/queue/scheduler"))"
+sp_file=$MPD_TEST_DIR/inflight.samples
+inflight_sampler() {
+	: >"$sp_file"
+	while :; do
+		awk '{ printf "%d ", $1 + $2 } END { print "" }' "/sys/block/$fast/inflight" \
+			"/sys/block/$slow/inflight" "/sys/block/$dm_of_map/inflight" >>"$sp_file"
+		sleep 0.2
+	done
+}
+# busy and total ticks of all guest CPUs (/proc/stat; idle and iowait are idle)
+cpu_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
 # per path (fast, then slow): sectors, requests, request ms
 stat2() { awk '{ printf "%s %s %s ", $3 + $7, $1 + $5, $4 + $8 } END { print "" }' \
 	"/sys/block/$fast/stat" "/sys/block/$slow/stat"; }
@@ -83,12 +104,27 @@ run() {
 	write) rw="--rw=randwrite" ;;
 	mix) rw="--rw=randrw --rwmixread=70" ;;
 	esac
-	s0=$(stat2) t0=$(now)
+	s0=$(stat2) t0=$(now) c0=$(cpu_ticks)
+	inflight_sampler &
+	sp=$!
 	# shellcheck disable=SC2086 # rw is two words for the mix
 	out=$(fio --name=bs --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k \
 		--iodepth=16 $rw --size=60m --time_based --runtime="$3" \
 		--output-format=json 2>&1) || fail "fio ($1 $2): $out"
-	s1=$(stat2) el=$(elapsed "$t0")
+	s1=$(stat2) el=$(elapsed "$t0") c1=$(cpu_ticks)
+	kill "$sp" 2>/dev/null; wait "$sp" 2>/dev/null
+	# where fio's 16 requests were: started on each sd, started in the
+	# map, the rest above it; and whether the guest's CPUs were the limit
+	read -r q_fast q_slow q_map n_q <<<"$(awk '{ for (i = 1; i <= 3; i++) t[i] += $i; n++ }
+		END { if (n) printf "%.1f %.1f %.1f %d", t[1] / n, t[2] / n, t[3] / n, n; else print "nan nan nan 0" }' "$sp_file")"
+	busy=$(awk -v a="$c0" -v b="$c1" 'BEGIN { split(a, x); split(b, y)
+		printf "%.0f", (y[2] - x[2]) ? 100 * (y[1] - x[1]) / (y[2] - x[2]) : 0 }')
+	say "$1 $2: in flight (mean of $n_q samples) fast sd $q_fast, slow sd $q_slow, map $q_map" \
+		"(queue_depth $qd_fast/$qd_slow); guest CPU busy $busy%"
+	figure "bench-share-$1-$2-inflight-fast" "$q_fast"
+	figure "bench-share-$1-$2-inflight-slow" "$q_slow"
+	figure "bench-share-$1-$2-inflight-map" "$q_map"
+	figure "bench-share-$1-$2-cpu-busy" "$busy"
 	# fio's bw is KiB/s; reads and writes add up for the mix
 	bw=$(echo "$out" | jq -r '.jobs[0] | (.read.bw + .write.bw) / 1024 | . * 10 | round / 10') ||
 		fail "fio output ($1 $2)"
