@@ -251,6 +251,8 @@ struct mpd_map {
 	bool share_tuned;		/* the table carries tuned shares */
 	bool share_fallback;		/* byte-share asked, no module: service-time */
 	struct mp_tune_state share_tune;	/* tuning's window and counters */
+	struct mp_blkstat share_map_last;	/* the map's own dm-N stat, last sample */
+	bool share_map_have_last;
 	unsigned long share_reloads;	/* reloads asked by tuning or slow paths */
 };
 

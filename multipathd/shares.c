@@ -226,6 +226,26 @@ static void sample_paths(struct mpd *d, struct mpd_map *m, size_t n, uint64_t no
 	}
 }
 
+/* Reads the map's own counters (dm-N: its request time includes waiting
+ * for a path) into m->share_tune.map_sample. */
+static void sample_map(struct mpd_map *m)
+{
+	struct mp_share_sample smp = { .valid = false };
+	struct mp_blkstat cur;
+	char kname[32];
+
+	snprintf(kname, sizeof(kname), "dm-%u", minor(m->devnum));
+	if (m->in_kernel && mp_sysfs_block_stat("/sys", kname, &cur) == 0) {
+		if (m->share_map_have_last)
+			mp_share_sample_delta(&m->share_map_last, &cur, &smp);
+		m->share_map_last = cur;
+		m->share_map_have_last = true;
+	} else {
+		m->share_map_have_last = false;
+	}
+	m->share_tune.map_sample = smp;
+}
+
 /* Configured shares as permille (the tuning's base and starting point). */
 static void base_permille(const struct mpd_map *m, size_t n, unsigned int ret[][_MP_DIR_MAX])
 {
@@ -385,11 +405,13 @@ void mpd_shares_tick(struct mpd *d, struct mpd_map *m, uint64_t now)
 	for (size_t i = 0; i < n; i++)
 		any_demoted |= ((struct mpd_path *)m->model->paths[i])->share.slow.demoted;
 	if (m->set.share_tuning) {
+		sample_map(m);
 		run_tuning(d, m, n, mode.rw, now, &reload);
 	} else if (m->share_tuned) {
 		/* tuning switched off by a reconfigure: back to path_shares */
 		m->share_tuned = false;
 		m->share_tune = (struct mp_tune_state){ 0 };
+		m->share_map_have_last = false;
 		reload = true;
 	}
 	if (m->set.slow_path_factor || any_demoted)
@@ -476,5 +498,9 @@ void mpd_shares_map_json(const struct mpd_map *m, struct json_object *o)
 			       NULL);
 	json_object_object_add(bs, "tuning_probes", json_object_new_int64((int64_t)m->share_tune.search[0].probes));
 	json_object_object_add(bs, "tuning_moves_kept", json_object_new_int64((int64_t)m->share_tune.search[0].kept_moves));
+	/* what the last judgement measured: the map's own device (request
+	 * time from the request's making) or the paths' sum */
+	json_object_object_add(bs, "tuning_cost_source", m->set.share_tuning && m->share_tune.decisions ?
+			       json_object_new_string(m->share_tune.judged_on_map ? "map" : "paths") : NULL);
 	json_object_object_add(o, "byte_share", bs);
 }

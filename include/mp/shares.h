@@ -175,7 +175,18 @@ struct mp_tune_search {
 
 /* Per map, kept by the caller across steps (zero-initialised). */
 struct mp_tune_state {
+	/* in: what the map's own device did over the last sample period (its
+	 * dm device's stat; valid false when the caller has none). Its
+	 * request time starts when the request is made, so it also holds the
+	 * time spent waiting above the paths (a request the selector sent to
+	 * a path that could not take it waits for the map's queue to run
+	 * again), which the paths' own stats never see */
+	struct mp_share_sample map_sample;
+	/* state */
 	uint64_t window_start_ms;	/* samples before this are ignored; 0: not started */
+	uint64_t map_acc_bytes[_MP_DIR_MAX], map_acc_ticks[_MP_DIR_MAX];
+	bool map_whole;			/* every sample of this window had map_sample */
+	bool judged_on_map;		/* the last judgement used the map's own counters */
 	unsigned int reloads;		/* reloads this policy asked for */
 	unsigned int decisions;		/* windows judged (with or without a reload) */
 	struct mp_tune_search search[_MP_DIR_MAX];	/* one search when !split: [READ] */

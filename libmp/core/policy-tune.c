@@ -6,8 +6,13 @@
  * Objective. With some number of requests outstanding (a database's
  * threads, fio's iodepth) a map's throughput is that number over its mean
  * request time per byte, so the tuner minimises the map's cost: request
- * time summed over all its paths over the bytes they all moved (ms per
- * MiB), measured, not modelled.
+ * time over bytes moved (ms per MiB), measured, not modelled. Measured at
+ * the map's own device when the caller passes its counters (st->map_sample
+ * for every sample of the window): there a request's time runs from its
+ * making, so time spent waiting above the paths counts too (dm-multipath
+ * requeues a request whose chosen path cannot take it, and the map's
+ * queue stalls until a completion). Otherwise request time summed over
+ * the paths, which only sees time spent on a path.
  *
  * Why a measured search. The first version moved load off any path that
  * cost more per byte than the map's mean until the costs met. That is the
@@ -125,25 +130,30 @@ static void clear_window(struct mp_tune_path *p, size_t n)
 	}
 }
 
-static void clear_spread(struct mp_tune_state *st)
+/* The map's side of a new window: its totals and its samples' spread. */
+static void clear_map_window(struct mp_tune_state *st)
 {
 	memset(st->win_sum, 0, sizeof(st->win_sum));
 	memset(st->win_sumsq, 0, sizeof(st->win_sumsq));
 	memset(st->win_n, 0, sizeof(st->win_n));
+	memset(st->map_acc_bytes, 0, sizeof(st->map_acc_bytes));
+	memset(st->map_acc_ticks, 0, sizeof(st->map_acc_ticks));
+	st->map_whole = true;
+}
+
+/* Sums direction d (both when !split) of per-direction counters. */
+static uint64_t sum_dir(const uint64_t *v, int d, bool split)
+{
+	return split ? v[d] : v[MP_DIR_READ] + v[MP_DIR_WRITE];
 }
 
 /* The window's figures of direction d (both summed when !split). */
 static void window_dir(const struct mp_tune_path *p, int d, bool split, uint64_t *ios,
 		       uint64_t *bytes, uint64_t *ticks)
 {
-	*ios = *bytes = *ticks = 0;
-	for (int k = 0; k < _MP_DIR_MAX; k++) {
-		if (split && k != d)
-			continue;
-		*ios += p->acc_ios[k];
-		*bytes += p->acc_bytes[k];
-		*ticks += p->acc_ticks[k];
-	}
+	*ios = sum_dir(p->acc_ios, d, split);
+	*bytes = sum_dir(p->acc_bytes, d, split);
+	*ticks = sum_dir(p->acc_ticks, d, split);
 }
 
 /* Splits room among the usable paths by weight, lifting any under the
@@ -187,13 +197,15 @@ static unsigned int floor_for(const struct mp_tune_config *cfg, size_t n_usable)
 }
 
 /* The map's cost over the window in direction d (ms of request time per
- * MiB, all usable paths together), and each path's own for show. False
- * when fewer than two paths are usable or too little I/O was done to
- * judge (min_ios per usable path, summed). */
-static bool map_cost(const struct mp_tune_config *cfg, struct mp_tune_path *p, size_t n, int d,
-		     double *ret)
+ * MiB: the map's own device's when it was sampled all window, else all
+ * usable paths together), and each path's own for show. False when fewer
+ * than two paths are usable or too little I/O was done to judge (min_ios
+ * per usable path, summed). */
+static bool map_cost(const struct mp_tune_config *cfg, struct mp_tune_state *st,
+		     struct mp_tune_path *p, size_t n, int d, double *ret)
 {
 	uint64_t all_ios = 0, all_bytes = 0, all_ticks = 0;
+	uint64_t map_bytes = sum_dir(st->map_acc_bytes, d, cfg->split);
 	size_t n_usable = 0;
 
 	for (size_t i = 0; i < n; i++) {
@@ -212,6 +224,11 @@ static bool map_cost(const struct mp_tune_config *cfg, struct mp_tune_path *p, s
 	}
 	if (n_usable < 2 || !all_bytes || all_ios < (uint64_t)cfg->min_ios * n_usable)
 		return false;
+	st->judged_on_map = st->map_whole && map_bytes;
+	if (st->judged_on_map) {
+		all_bytes = map_bytes;
+		all_ticks = sum_dir(st->map_acc_ticks, d, cfg->split);
+	}
 	*ret = (double)(all_ticks ? all_ticks : 1) * TUNE_MIB / (double)all_bytes;
 	return true;
 }
@@ -223,16 +240,17 @@ static void add_sample_cost(const struct mp_tune_config *cfg, struct mp_tune_sta
 	uint64_t bytes = 0, ticks = 0;
 	double c;
 
-	for (size_t i = 0; i < n; i++) {
-		if (!p[i].usable || !p[i].sample.valid)
-			continue;
-		for (int k = 0; k < _MP_DIR_MAX; k++) {
-			if (cfg->split && k != d)
-				continue;
-			bytes += p[i].sample.bytes[k];
-			ticks += p[i].sample.ticks_ms[k];
-		}
+	if (st->map_sample.valid) {
+		bytes = sum_dir(st->map_sample.bytes, d, cfg->split);
+		ticks = sum_dir(st->map_sample.ticks_ms, d, cfg->split);
 	}
+	if (!bytes)	/* no map counters, or its device keeps none */
+		for (size_t i = 0; i < n; i++) {
+			if (!p[i].usable || !p[i].sample.valid)
+				continue;
+			bytes += sum_dir(p[i].sample.bytes, d, cfg->split);
+			ticks += sum_dir(p[i].sample.ticks_ms, d, cfg->split);
+		}
 	if (!bytes)
 		return;
 	c = (double)ticks * TUNE_MIB / (double)bytes;
@@ -486,13 +504,14 @@ static bool ratio_moved(const struct mp_tune_path *p, size_t n, int d, double co
 
 /* Judges direction d at the end of a window; next[d] is what to load.
  * True when next differs from loaded. */
-static bool judge_dir(const struct mp_tune_config *cfg, struct mp_tune_search *s,
+static bool judge_dir(const struct mp_tune_config *cfg, struct mp_tune_state *st,
 		      struct mp_tune_path *p, size_t n, int d, double var)
 {
+	struct mp_tune_search *s = &st->search[d];
 	double cost = 0, margin = cfg->margin / 100.0, drift = cfg->drift / 100.0, gain;
 	bool clear;
 	unsigned int moves = n_moves(p, n);
-	bool have = map_cost(cfg, p, n, d, &cost);
+	bool have = map_cost(cfg, st, p, n, d, &cost);
 
 	for (size_t i = 0; i < n; i++)
 		p[i].next[d] = p[i].loaded[d];
@@ -638,7 +657,7 @@ int mp_policy_tune_step(const struct mp_tune_config *cfg, struct mp_tune_state *
 		if (!st->window_start_ms || changed)
 			restart(st, paths, n);
 		clear_window(paths, n);
-		clear_spread(st);
+		clear_map_window(st);
 		st->window_start_ms = now_ms ? now_ms : 1;
 		return 0;
 	}
@@ -655,13 +674,21 @@ int mp_policy_tune_step(const struct mp_tune_config *cfg, struct mp_tune_state *
 			paths[i].acc_ticks[d] += s->ticks_ms[d];
 		}
 	}
+	if (st->map_sample.valid) {
+		for (int d = 0; d < _MP_DIR_MAX; d++) {
+			st->map_acc_bytes[d] += st->map_sample.bytes[d];
+			st->map_acc_ticks[d] += st->map_sample.ticks_ms[d];
+		}
+	} else {
+		st->map_whole = false;
+	}
 	n_dirs = cfg->split ? _MP_DIR_MAX : 1;
 	for (int d = 0; d < n_dirs; d++)
 		add_sample_cost(cfg, st, paths, n, d);
 	if (now_ms - st->window_start_ms < cfg->window_ms)
 		return 0;
 	for (int d = 0; d < n_dirs; d++)
-		judge_dir(cfg, &st->search[d], paths, n, d, window_var(st, d));
+		judge_dir(cfg, st, paths, n, d, window_var(st, d));
 	st->decisions++;
 	for (size_t i = 0; i < n; i++) {
 		if (!cfg->split) {
@@ -676,7 +703,7 @@ int mp_policy_tune_step(const struct mp_tune_config *cfg, struct mp_tune_state *
 	if (!cfg->split)
 		st->search[MP_DIR_WRITE] = st->search[MP_DIR_READ];
 	clear_window(paths, n);
-	clear_spread(st);
+	clear_map_window(st);
 	st->window_start_ms = now_ms + (reload ? cfg->settle_ms : 0);
 	st->reloads += reload;
 	*ret_reload = reload;

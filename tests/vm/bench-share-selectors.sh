@@ -206,7 +206,7 @@ converge() { # WORKLOAD
 	done
 	kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
 	r=$(bsj | jq -r '.tuning_reloads // 0')
-	say "tuned $1: warm-up $(elapsed "$t0") s, state $(bsj | jq -r '.tuning_state'), $r reloads so far, probes $(bsj | jq -r '.tuning_probes'), moves kept $(bsj | jq -r '.tuning_moves_kept'); shares $(shares)"
+	say "tuned $1: warm-up $(elapsed "$t0") s, state $(bsj | jq -r '.tuning_state'), $r reloads so far, probes $(bsj | jq -r '.tuning_probes'), moves kept $(bsj | jq -r '.tuning_moves_kept'), cost from $(bsj | jq -r '.tuning_cost_source'); shares $(shares)"
 	figure "bench-share-tuned-$1-converge-seconds" "$(elapsed "$t0")"
 	figure "bench-share-tuned-$1-converged" "$converged"
 }
