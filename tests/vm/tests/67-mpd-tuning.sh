@@ -54,7 +54,7 @@ say "map $m: fast $fast, delayed-to-be $slow; shares $(share_of "$fast")/$(share
 
 NETEM_DELAY=$DELAY path_fail delay 1 || fail "netem delay on portal 1"
 fio --name=tuning --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k \
-	--iodepth=16 --rw=randread --size=60m --time_based --runtime=110 \
+	--iodepth=16 --rw=randread --size=60m --time_based --runtime=60 \
 	--output="$VM_RESULTS/tuning-fio.txt" &
 fpid=$!
 t0=$(now)
