@@ -24,7 +24,6 @@
 set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
-BS_KO=$VM_BUILD/kernel/dm-byte-share/dm-byte-share.ko
 HOLD=${SLOW_HOLD:-45} DELAY=${SLOW_DELAY:-100ms}
 fpid="" tpid=""
 cleanup() {
@@ -39,9 +38,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ -r "$BS_KO" ] || fail "$BS_KO not built (make kmod)"
-modprobe dm-multipath || fail "cannot load dm-multipath"
-lsmod | grep -q '^dm_byte_share ' || insmod "$BS_KO" || fail "insmod $BS_KO"
 MPD_EXTRA_CONF='overrides {
 	path_selector "byte-share 0"
 	path_grouping_policy multibus
@@ -51,13 +47,7 @@ MPD_EXTRA_CONF='overrides {
 	slow_path_window 6
 }'
 mpd_setup_conf "polling_interval 2"
-iscsi_up 1 64 || fail "iSCSI bring-up failed"
-fast=$(iscsi_devs_on 0) slow=$(iscsi_devs_on 1)
-[ -n "$fast" ] && [ -n "$slow" ] || fail "no path per portal ($fast/$slow)"
-mpd_start || fail "daemon did not start"
-imap() { mpath_maps_of "$fast" | head -n1; }
-must 60 "iSCSI map with 2 paths" eval '[ -n "$(imap)" ] && [ "$(mpath_active_paths "$(imap)")" = 2 ]'
-m=$(imap)
+mpd_byteshare_iscsi_map
 shares() { dmsetup table "$m" | sed -n 's/.* byte-share 0 [0-9]* [0-9]* //p'; }
 must 10 "$m on byte-share" eval '[ -n "$(shares)" ]'
 say "map $m: fast $fast, slow-to-be $slow; table shares: $(shares)"

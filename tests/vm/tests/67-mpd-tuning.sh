@@ -16,7 +16,6 @@
 set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
-BS_KO=$VM_BUILD/kernel/dm-byte-share/dm-byte-share.ko
 DELAY=${TUNE_DELAY:-100ms}
 fpid=""
 cleanup() {
@@ -27,9 +26,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ -r "$BS_KO" ] || fail "$BS_KO not built (make kmod)"
-modprobe dm-multipath || fail "cannot load dm-multipath"
-lsmod | grep -q '^dm_byte_share ' || insmod "$BS_KO" || fail "insmod $BS_KO"
 MPD_EXTRA_CONF='overrides {
 	path_selector "byte-share 0"
 	path_grouping_policy multibus
@@ -38,13 +34,7 @@ MPD_EXTRA_CONF='overrides {
 	share_tuning yes
 }'
 mpd_setup_conf "polling_interval 2"
-iscsi_up 1 64 || fail "iSCSI bring-up failed"
-fast=$(iscsi_devs_on 0) slow=$(iscsi_devs_on 1)
-[ -n "$fast" ] && [ -n "$slow" ] || fail "no path per portal ($fast/$slow)"
-mpd_start || fail "daemon did not start"
-imap() { mpath_maps_of "$fast" | head -n1; }
-must 60 "iSCSI map with 2 paths" eval '[ -n "$(imap)" ] && [ "$(mpath_active_paths "$(imap)")" = 2 ]'
-m=$(imap)
+mpd_byteshare_iscsi_map
 share_of() { # DEV: its share word in the table
 	dmsetup table "$m" | awk -v d="$(devnum_of "$1")" '{ for (i = 1; i < NF; i++) if ($i == d) print $(i + 1) }'
 }

@@ -29,6 +29,24 @@ mpd_start() {
 	wait_for 20 mpd_ctl show status
 }
 mpd_stop() { adapter_stop; }
+# The byte-share tests' bed, after mpd_setup_conf: dm-multipath and
+# dm-byte-share (make kmod) loaded, one iSCSI LUN through two portals, our
+# daemon started and its map up with both paths. Sets fast and slow (the
+# sd of portal 0 and of portal 1, the one the tests delay) and m (the map).
+mpd_byteshare_iscsi_map() {
+	local ko=$VM_BUILD/kernel/dm-byte-share/dm-byte-share.ko
+	[ -r "$ko" ] || fail "$ko not built (make kmod)"
+	modprobe dm-multipath || fail "cannot load dm-multipath"
+	lsmod | grep -q '^dm_byte_share ' || insmod "$ko" || fail "insmod $ko"
+	iscsi_up 1 64 || fail "iSCSI bring-up failed"
+	fast=$(iscsi_devs_on 0) slow=$(iscsi_devs_on 1)
+	[ -n "$fast" ] && [ -n "$slow" ] || fail "no path per portal ($fast/$slow)"
+	mpd_start || fail "daemon did not start"
+	# shellcheck disable=SC2016 # evaluated by must
+	must 60 "iSCSI map with 2 paths" eval \
+		'm=$(mpath_maps_of "$fast" | head -n1); [ -n "$m" ] && [ "$(mpath_active_paths "$m")" = 2 ]'
+	m=$(mpath_maps_of "$fast" | head -n1)
+}
 # One request on the control socket; prints the JSON reply (the protocol
 # itself, not the incumbent-style client mode of the binary).
 mpd_ctl() { printf '%s\n' "$*" | timeout 10 socat -t 5 - "UNIX-CONNECT:$MPD_SOCK" | grep .; }
