@@ -210,7 +210,7 @@ static void map_policies(struct mpd *d, struct mpd_map *m, bool tick, uint64_t n
 
 void mpd_checker_map_update(struct mpd *d, struct mpd_map *m)
 {
-	map_policies(d, m, false, mpd_now_ms());
+	map_policies(d, m, false, mpd_loop_now_ms(d->loop));
 }
 
 static void start_check(struct mpd *d, struct mpd_path *p);
@@ -396,7 +396,7 @@ static void step(struct mpd *d, struct mpd_path *p, const struct mp_path_event *
 static void finish_check(struct mpd *d, struct mpd_path *p, enum mp_check_result verdict,
 			 const char *detail)
 {
-	uint64_t now = mpd_now_ms();
+	uint64_t now = mpd_loop_now_ms(d->loop);
 	struct mp_path_event ev = { .kind = MP_PEV_CHECKER, .chk = verdict_to_chk(verdict),
 				    .dm = p->mp.dm_state, .now_ms = now };
 	enum mp_path_state old = p->pol.state;
@@ -407,7 +407,7 @@ static void finish_check(struct mpd *d, struct mpd_path *p, enum mp_check_result
 	p->check_ms = (uint32_t)(now - p->last_check_ms);
 	p->n_checks++;
 	/* a command that went out and came back good: a latency sample */
-	if (verdict == MP_CHECK_UP && p->set.path_checker != MP_CHECKER_NONE)
+	if (verdict == MP_CHECK_UP && p->set.path_checker != MP_CHECKER_NONE && p->check_start_us)
 		mpd_latency_sample(d, p, mpd_now_us() - p->check_start_us);
 	d->n_checks++;
 	mpd_events_check(d->events, p, verdict);
@@ -600,13 +600,15 @@ static bool sg_open_failed(struct mpd *d, struct mpd_path *p, int err, uint64_t 
 
 static void start_check(struct mpd *d, struct mpd_path *p)
 {
-	uint64_t now = mpd_now_ms();
+	uint64_t now = mpd_loop_now_ms(d->loop);
 	struct mp_sg_cmd cmd;
 	enum mp_sdev_state st;
 	int r;
 
 	p->last_check_ms = now;
-	p->check_start_us = mpd_now_us();
+	/* a round trip in microseconds only for the prioritizer that uses it
+	 * (0: this check is not timed) */
+	p->check_start_us = p->set.prio == MP_PRIO_PATH_LATENCY ? mpd_now_us() : 0;
 	if (sdev_state(p, &st) == 0)
 		p->sdev_state = st;
 	if (mp_policy_interval_start(&p->ival, &p->icfg, now, &p->ival) < 0)
@@ -662,7 +664,7 @@ static void on_check_timer(struct mpd *d, uint64_t id, uint64_t gen)
 {
 	struct mpd_path *p = mpd_path_find_devt(d, (dev_t)id);
 	enum mp_interval_due due;
-	uint64_t now = mpd_now_ms();
+	uint64_t now = mpd_loop_now_ms(d->loop);
 
 	if (!p || gen != p->timer_gen || !p->map)
 		return;
@@ -715,7 +717,7 @@ void mpd_checker_check_now(struct mpd *d, struct mpd_path *p)
 	 * probing the map again: a fail/reinstate storm (134 cycles in 3 min
 	 * seen in the guest). The next check comes at the usual cadence. */
 	if (p->checked_once && (p->last_verdict == MP_CHECK_UP || p->last_verdict == MP_CHECK_GHOST) &&
-	    mpd_now_ms() - p->last_check_ms < p->icfg.polling_interval_ms)
+	    mpd_loop_now_ms(d->loop) - p->last_check_ms < p->icfg.polling_interval_ms)
 		return;
 	start_check(d, p);
 }
@@ -723,7 +725,7 @@ void mpd_checker_check_now(struct mpd *d, struct mpd_path *p)
 void mpd_checker_path_event(struct mpd *d, struct mpd_path *p, enum mp_path_event_kind kind,
 			    enum mp_dm_path_state dm)
 {
-	struct mp_path_event ev = { .kind = kind, .dm = dm, .now_ms = mpd_now_ms() };
+	struct mp_path_event ev = { .kind = kind, .dm = dm, .now_ms = mpd_loop_now_ms(d->loop) };
 
 	step(d, p, &ev, NULL);
 }

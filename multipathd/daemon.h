@@ -79,6 +79,12 @@ int mpd_loop_add_timer(struct mpd_loop *l, uint64_t deadline_ms, mpd_timer_fn fn
 		       uint64_t id, uint64_t gen);
 /* Runs until d->quit; returns 0 or -errno of a failing epoll_wait. */
 int mpd_loop_run(struct mpd_loop *l, struct mpd *d);
+/* The time the loop woke up for the events being handled (read once per
+ * wake-up): what per-event decisions use, so that a thousand paths'
+ * checks cost a thousand clock reads less, and every callback of one
+ * wake-up sees the same time. */
+uint64_t mpd_loop_now_ms(const struct mpd_loop *l);
+/* The clock itself: for work that measures its own duration. */
 uint64_t mpd_now_ms(void);
 uint64_t mpd_now_us(void);
 
