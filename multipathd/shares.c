@@ -406,7 +406,11 @@ void mpd_shares_tick(struct mpd *d, struct mpd_map *m, uint64_t now)
 		any_demoted |= ((struct mpd_path *)m->model->paths[i])->share.slow.demoted;
 	if (m->set.share_tuning) {
 		sample_map(m);
-		run_tuning(d, m, n, mode.rw, now, &reload);
+		/* not on the tick that read the map's counters for the first
+		 * time: the window would lack them for this period and be
+		 * judged on the paths' sum (the guest's first window was) */
+		if (m->share_tune.map_sample.valid || !m->share_map_have_last)
+			run_tuning(d, m, n, mode.rw, now, &reload);
 	} else if (m->share_tuned) {
 		/* tuning switched off by a reconfigure: back to path_shares */
 		m->share_tuned = false;
