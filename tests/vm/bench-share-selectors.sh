@@ -44,16 +44,9 @@
 set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
-BS_KO=$VM_BUILD/kernel/dm-byte-share/dm-byte-share.ko
 : "${BS_SECS:=20}" "${BS_WARM_MAX:=240}" "${BS_DELAY:=20ms}" "${BS_SLOW_WINDOW:=6}"
 : "${BS_PREWARM:=10}" "${BS_SWEEP:=900 950 990}"
 
-[ -r "$BS_KO" ] || fail "$BS_KO not built (make kmod)"
-modprobe dm-multipath || fail "dm-multipath"
-lsmod | grep -q '^dm_byte_share ' || insmod "$BS_KO" || fail "insmod $BS_KO"
-iscsi_up 1 64 || fail "iSCSI bring-up failed"
-fast=$(iscsi_devs_on 0) slow=$(iscsi_devs_on 1)
-[ -n "$fast" ] && [ -n "$slow" ] || fail "no path per portal ($fast/$slow)"
 # conf SELECTOR [EXTRA LINES]: rewrites the config file only (mpd_setup_conf
 # would remove the directory, the daemon's socket and bindings with it)
 conf() {
@@ -69,10 +62,7 @@ conf() {
 }
 mpd_setup_conf
 conf "round-robin 0"
-mpd_start || fail "daemon did not start"
-imap() { mpath_maps_of "$fast" | head -n1; }
-must 60 "iSCSI map with 2 paths" eval '[ -n "$(imap)" ] && [ "$(mpath_active_paths "$(imap)")" = 2 ]'
-m=$(imap)
+mpd_byteshare_iscsi_map	# sets fast, slow and m
 NETEM_DELAY=$BS_DELAY path_fail delay 1 || fail "netem delay on portal 1"
 say "portal 1 ($slow) delayed by $BS_DELAY; fast path $fast; map $m"
 
