@@ -699,9 +699,30 @@ static void path_labels(struct mp_strbuf *out, const char *metric, struct json_o
 	mp_strbuf_puts(out, "\"");
 }
 
+/* One metric of the byte-share paths (those with a "share") that have
+ * `key`: its integer value, or with per > 1 that value over per with six
+ * decimals (microseconds as seconds). */
+static void share_path_metric(struct json_object *paths, struct mp_strbuf *out, const char *name,
+			      const char *type, const char *help, const char *key, long long per)
+{
+	metric_head(out, name, type, help);
+	for (size_t i = 0; i < jlen(paths); i++) {
+		struct json_object *p = json_object_array_get_idx(paths, i);
+
+		if (!jget(p, "share") || !jget(p, key))
+			continue;
+		path_labels(out, name, p);
+		if (per > 1)
+			mp_strbuf_printf(out, "} %.6f\n", (double)mpctl_jint(p, key, 0) / (double)per);
+		else
+			mp_strbuf_printf(out, "} %lld\n", mpctl_jint(p, key, 0));
+	}
+}
+
 /* byte-share paths (those with a "share"): the share in the table per
  * direction ("70" is both, "80/20" read/write), the bytes the selector
- * started on the path, the mean request latency of the last sample. */
+ * started on the path, its throughput and mean request latency over the
+ * last sample. */
 static void byte_share_metrics(struct json_object *paths, struct mp_strbuf *out)
 {
 	metric_head(out, "mpd_path_share", "gauge", "byte-share: the path's share in the table.");
@@ -719,36 +740,15 @@ static void byte_share_metrics(struct json_object *paths, struct mp_strbuf *out)
 		path_labels(out, "mpd_path_share", p);
 		mp_strbuf_printf(out, ",dir=\"write\"} %lu\n", wr);
 	}
-	metric_head(out, "mpd_path_share_bytes_total", "counter",
-		    "byte-share: bytes the selector started on the path since its table was loaded.");
-	for (size_t i = 0; i < jlen(paths); i++) {
-		struct json_object *p = json_object_array_get_idx(paths, i);
-
-		if (!jget(p, "share") || !jget(p, "bytes"))
-			continue;
-		path_labels(out, "mpd_path_share_bytes_total", p);
-		mp_strbuf_printf(out, "} %lld\n", mpctl_jint(p, "bytes", 0));
-	}
-	metric_head(out, "mpd_path_throughput_bytes_per_second", "gauge",
-		    "byte-share: bytes the path carried per second over the last sample period.");
-	for (size_t i = 0; i < jlen(paths); i++) {
-		struct json_object *p = json_object_array_get_idx(paths, i);
-
-		if (!jget(p, "share") || !jget(p, "bytes_per_s"))
-			continue;
-		path_labels(out, "mpd_path_throughput_bytes_per_second", p);
-		mp_strbuf_printf(out, "} %lld\n", mpctl_jint(p, "bytes_per_s", 0));
-	}
-	metric_head(out, "mpd_path_latency_seconds", "gauge",
-		    "byte-share: mean request latency over the last sample period.");
-	for (size_t i = 0; i < jlen(paths); i++) {
-		struct json_object *p = json_object_array_get_idx(paths, i);
-
-		if (!jget(p, "share") || !jget(p, "latency_us"))
-			continue;
-		path_labels(out, "mpd_path_latency_seconds", p);
-		mp_strbuf_printf(out, "} %.6f\n", (double)mpctl_jint(p, "latency_us", 0) / 1e6);
-	}
+	share_path_metric(paths, out, "mpd_path_share_bytes_total", "counter",
+			  "byte-share: bytes the selector started on the path since its table was loaded.",
+			  "bytes", 1);
+	share_path_metric(paths, out, "mpd_path_throughput_bytes_per_second", "gauge",
+			  "byte-share: bytes the path carried per second over the last sample period.",
+			  "bytes_per_s", 1);
+	share_path_metric(paths, out, "mpd_path_latency_seconds", "gauge",
+			  "byte-share: mean request latency over the last sample period.",
+			  "latency_us", 1000000);
 }
 
 int mpctl_render_metrics(struct json_object *status, struct json_object *topology,

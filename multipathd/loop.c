@@ -44,6 +44,8 @@ struct timer {
 
 /* Timers fire on this grid (see the top). */
 #define MPD_TIMER_SLACK_MS 100u
+/* A timer set less than this far ahead is precise (see the top). */
+#define MPD_TIMER_PRECISE_MS 1000u
 
 struct mpd_loop {
 	uint64_t now_ms;	/* when the loop last woke */
@@ -225,7 +227,7 @@ int mpd_loop_add_timer(struct mpd_loop *l, uint64_t deadline_ms, mpd_timer_fn fn
 		l->cap_heap = n;
 	}
 	l->heap[l->n_heap] = (struct timer){ deadline_ms ? deadline_ms : 1, fn, id, gen,
-					     deadline_ms < l->now_ms + 1000 };
+					     deadline_ms < l->now_ms + MPD_TIMER_PRECISE_MS };
 	heap_up(l, l->n_heap++);
 	rearm(l);
 	return 0;

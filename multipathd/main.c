@@ -92,7 +92,7 @@ static void on_workers(struct mpd *d, int fd, uint32_t events, uint64_t id)
 
 static void housekeeping(struct mpd *d, uint64_t id, uint64_t gen)
 {
-	uint64_t now = mpd_now_ms();
+	uint64_t now = mpd_loop_now_ms(d->loop);
 
 	for (size_t i = 0; i < d->n_maps; i++) {
 		mpd_checker_map_tick(d, d->maps[i], now);

@@ -190,30 +190,43 @@ static bool path_usable(const struct mpd_path *p)
 	return mp_path_is_usable(&p->mp) && p->mp.dm_state == MP_DM_PATH_ACTIVE;
 }
 
+/* Reads /sys/block/KNAME/stat: *ret is what the device did since *last
+ * (valid only when there was one), and the read becomes *last. False when
+ * it cannot be read; the last read is then forgotten. */
+static bool sample_blkstat(const char *kname, struct mp_blkstat *last, bool *have_last,
+			   struct mp_share_sample *ret)
+{
+	struct mp_blkstat cur;
+	bool had = *have_last;
+
+	*ret = (struct mp_share_sample){ .valid = false };
+	*have_last = mp_sysfs_block_stat("/sys", kname, &cur) == 0;
+	if (!*have_last)
+		return false;
+	if (had)
+		mp_share_sample_delta(last, &cur, ret);
+	*last = cur;
+	return true;
+}
+
 /* Reads each path's counters; fills p->share.tune.sample and slow.sample. */
 static void sample_paths(struct mpd *d, struct mpd_map *m, size_t n, uint64_t now)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct mpd_path *p = (struct mpd_path *)m->model->paths[i];
 		struct mpd_path_share *s = &p->share;
-		struct mp_share_sample smp = { .valid = false };
-		struct mp_blkstat cur;
+		struct mp_share_sample smp;
 		uint64_t lat;
 
-		if (mp_sysfs_block_stat("/sys", p->mp.kname, &cur) == 0) {
-			if (s->have_last)
-				mp_share_sample_delta(&s->last, &cur, &smp);
+		if (sample_blkstat(p->mp.kname, &s->last, &s->have_last, &smp)) {
 			/* what the path carried, for show: the delta counts
 			 * even when the path is not usable now */
-			s->have_rate = s->have_last && now > s->last_ms;
+			s->have_rate = smp.valid && now > s->last_ms;
 			if (s->have_rate)
 				s->bytes_per_s = (smp.bytes[MP_DIR_READ] + smp.bytes[MP_DIR_WRITE]) *
 						 1000 / (now - s->last_ms);
-			s->last = cur;
 			s->last_ms = now;
-			s->have_last = true;
 		} else {
-			s->have_last = false;
 			s->have_rate = false;
 		}
 		smp.valid = smp.valid && path_usable(p);
@@ -230,20 +243,16 @@ static void sample_paths(struct mpd *d, struct mpd_map *m, size_t n, uint64_t no
  * for a path) into m->share_tune.map_sample. */
 static void sample_map(struct mpd_map *m)
 {
-	struct mp_share_sample smp = { .valid = false };
-	struct mp_blkstat cur;
 	char kname[32];
 
 	snprintf(kname, sizeof(kname), "dm-%u", minor(m->devnum));
-	if (m->in_kernel && mp_sysfs_block_stat("/sys", kname, &cur) == 0) {
-		if (m->share_map_have_last)
-			mp_share_sample_delta(&m->share_map_last, &cur, &smp);
-		m->share_map_last = cur;
-		m->share_map_have_last = true;
+	if (m->in_kernel) {
+		sample_blkstat(kname, &m->share_map_last, &m->share_map_have_last,
+			       &m->share_tune.map_sample);
 	} else {
 		m->share_map_have_last = false;
+		m->share_tune.map_sample = (struct mp_share_sample){ .valid = false };
 	}
-	m->share_tune.map_sample = smp;
 }
 
 /* Configured shares as permille (the tuning's base and starting point). */

@@ -38,6 +38,10 @@ struct trace {
 	int last_sign;
 	unsigned int seed;
 	uint64_t now;
+	/* the map's own sample too: the paths' sum plus hol_us a request
+	 * times path 1's share spent waiting above the paths (hol_cost) */
+	bool map_sample;
+	double hol_us;
 };
 
 /* Deterministic noise in [-amp, +amp] (a fixed LCG: same trace every run). */
@@ -114,6 +118,26 @@ static void simulate(const struct model *m, struct mp_tune_path *p, size_t n, do
 	}
 }
 
+/* The map's sample of one period: what its paths did, plus hol_us a
+ * request times path 1's share of the loaded shares spent above them. */
+static void map_sample_of(const struct mp_tune_path *p, size_t n, double hol_us,
+			  struct mp_tune_state *st)
+{
+	unsigned int sum = 0;
+
+	memset(&st->map_sample, 0, sizeof(st->map_sample));
+	st->map_sample.valid = true;
+	for (size_t i = 0; i < n; i++) {
+		sum += p[i].loaded[0];
+		st->map_sample.ios[0] += p[i].sample.ios[0];
+		st->map_sample.bytes[0] += p[i].sample.bytes[0];
+		st->map_sample.ticks_ms[0] += p[i].sample.ticks_ms[0];
+	}
+	if (n > 1 && sum)
+		st->map_sample.ticks_ms[0] += (uint64_t)(st->map_sample.ios[0] * hol_us *
+							 p[1].loaded[0] / sum / 1000.0);
+}
+
 /* Runs steps, loading next whenever the policy asks; counts reloads and
  * the turns of path 0's share (a probe and its revert are one turn; what
  * counts is that they stop). */
@@ -126,6 +150,8 @@ static void run(const struct mp_tune_config *cfg, struct mp_tune_state *st, cons
 
 		t->now += PERIOD_MS;
 		simulate(m, p, n, 1000, MP_DIR_READ, amp, &t->seed);
+		if (t->map_sample)
+			map_sample_of(p, n, t->hol_us, st);
 		CU_ASSERT_EQUAL_FATAL(mp_policy_tune_step(cfg, st, p, n, t->now, &reload), 0);
 		if (!reload)
 			continue;
@@ -498,26 +524,9 @@ static unsigned int run_hol(const struct model *m, double hol_us, bool map, unsi
 	mp_tune_config_default(&cfg);
 	start(p, 2, &st, &t);
 	t.seed = seed;
-	for (unsigned int k = 0; k < 900; k++) {
-		unsigned int pm[2] = { p[0].loaded[0], p[1].loaded[0] };
-		bool reload = false;
-
-		t.now += PERIOD_MS;
-		simulate(m, p, 2, 1000, MP_DIR_READ, 0.10, &t.seed);
-		memset(&st.map_sample, 0, sizeof(st.map_sample));
-		st.map_sample.valid = map;
-		for (int i = 0; i < 2; i++) {
-			st.map_sample.ios[0] += p[i].sample.ios[0];
-			st.map_sample.bytes[0] += p[i].sample.bytes[0];
-			st.map_sample.ticks_ms[0] += p[i].sample.ticks_ms[0];
-		}
-		st.map_sample.ticks_ms[0] += (uint64_t)(st.map_sample.ios[0] * (hol_cost(m, pm, hol_us) -
-										model_cost(m, pm, 2)) / 1000.0);
-		CU_ASSERT_EQUAL_FATAL(mp_policy_tune_step(&cfg, &st, p, 2, t.now, &reload), 0);
-		if (reload)
-			for (int i = 0; i < 2; i++)
-				memcpy(p[i].loaded, p[i].next, sizeof(p[i].loaded));
-	}
+	t.map_sample = map;
+	t.hol_us = hol_us;
+	run(&cfg, &st, m, p, 2, 900, 0.10, &t);
 	CU_ASSERT_EQUAL(st.search[0].phase, MP_TUNE_HOLD);
 	*ret_cost = hol_cost(m, (unsigned int[]){ p[0].loaded[0], p[1].loaded[0] }, hol_us);
 	return p[1].loaded[0];

@@ -59,8 +59,9 @@ mpd_ctl show events | jq -r '.data.events[] | select(.cause == "tuning") | "even
 	head -n 3 | while read -r l; do say "$l"; done
 j=$(bsj)
 say "byte_share: $j"
+dm=$(basename "$(readlink -f "/dev/mapper/$m")")
 [ "$(echo "$j" | jq -r '.tuning_cost_source')" = map ] ||
-	fail "tuning did not judge on the map's own counters (/sys/block/$(basename "$(readlink -f "/dev/mapper/$m")")/stat: $(cat "/sys/block/$(basename "$(readlink -f "/dev/mapper/$m")")/stat"))"
+	fail "tuning did not judge on the map's own counters (/sys/block/$dm/stat: $(cat "/sys/block/$dm/stat"))"
 wait "$fpid"
 rc=$? fpid=""
 [ "$rc" = 0 ] || fail "fio failed ($rc) while tuning reloaded the table: $(tail -n 5 "$VM_RESULTS/tuning-fio.txt")"
