@@ -31,6 +31,7 @@
 #include "mp/sg.h"
 #include "mp/shares.h"
 #include "mp/sysfs.h"
+#include "util/posindex.h"
 
 struct mpd;
 struct mpd_path;
@@ -563,6 +564,7 @@ struct mpd {
 
 	struct mpd_path **paths;
 	size_t n_paths, cap_paths;
+	struct mp_posindex path_index;	/* devt -> position in paths (state.c) */
 	uint64_t paths_gen;		/* bumped when a path record is added or freed */
 	struct mpd_map **maps;
 	size_t n_maps, cap_maps;

@@ -331,6 +331,7 @@ static void stop(struct mpd *d)
 		mpd_path_delete(d, d->paths[d->n_paths - 1]);
 	mpd_checker_stop(d);
 	free(d->paths);
+	mp_posindex_release(&d->path_index);
 	free(d->maps);
 	mp_dm_free(d->dm);
 	mpd_loop_free(d->loop);

@@ -1,8 +1,8 @@
 /* An index from string keys to positions in a caller's array: open
  * addressing with linear probing, at most half full, capacity 0 or a power
- * of two. It stores positions only and asks the caller for the key of a
- * position (key_fn), so no string is copied and the caller's array stays
- * the one owner of its strings. Used by the bindings and wwids tables,
+ * of two (util/posindex.h). It stores positions only and asks the caller
+ * for the key of a candidate position (key_fn), so no string is copied and
+ * the caller's array stays the one owner of its strings. Used by the bindings and wwids tables,
  * whose files can hold 10,000 lines and are re-read for every new map. */
 #ifndef MP_UTIL_STRINDEX_H
 #define MP_UTIL_STRINDEX_H
@@ -10,11 +10,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/posindex.h"
+
 typedef const char *(*mp_strindex_key_fn)(const void *ctx, size_t pos);
 
 struct mp_strindex {
-	size_t *slot;		/* position + 1; 0 = empty */
-	size_t cap, used;
+	struct mp_posindex ix;
 	mp_strindex_key_fn key;
 	const void *ctx;
 };

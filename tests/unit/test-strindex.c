@@ -36,9 +36,9 @@ static void test_finds_every_key_after_growth(void)
 	size_t pos, wrong = 0;
 
 	fill(&ix, N_KEYS);
-	CU_ASSERT_EQUAL(ix.used, N_KEYS);
-	CU_ASSERT(ix.cap >= 2 * N_KEYS);
-	CU_ASSERT_EQUAL(ix.cap & (ix.cap - 1), 0);
+	CU_ASSERT_EQUAL(ix.ix.used, N_KEYS);
+	CU_ASSERT(ix.ix.cap >= 2 * N_KEYS);
+	CU_ASSERT_EQUAL(ix.ix.cap & (ix.ix.cap - 1), 0);
 	for (size_t i = 0; i < N_KEYS; i++)
 		if (!mp_strindex_find(&ix, keys[i], &pos) || pos != i)
 			wrong++;
@@ -46,7 +46,7 @@ static void test_finds_every_key_after_growth(void)
 	CU_ASSERT_FALSE(mp_strindex_find(&ix, "36999999999", NULL));
 	CU_ASSERT_FALSE(mp_strindex_find(&ix, "", NULL));
 	mp_strindex_release(&ix);
-	CU_ASSERT_PTR_NULL(ix.slot);
+	CU_ASSERT_PTR_NULL(ix.ix.slot);
 	CU_ASSERT_FALSE(mp_strindex_find(&ix, keys[0], NULL));
 }
 
@@ -57,7 +57,7 @@ static void test_empty_index_finds_nothing(void)
 	mp_strindex_init(&ix, key_at, keys);
 	CU_ASSERT_FALSE(mp_strindex_find(&ix, "x", NULL));
 	mp_strindex_clear(&ix);
-	CU_ASSERT_EQUAL(ix.used, 0);
+	CU_ASSERT_EQUAL(ix.ix.used, 0);
 	mp_strindex_release(&ix);
 }
 
@@ -79,14 +79,14 @@ static void test_clear_then_readd_shifted_positions(void)
 	size_t pos, cap;
 
 	fill(&ix, 100);
-	cap = ix.cap;
+	cap = ix.ix.cap;
 	/* the caller removed key 0: every later key moves down one */
 	memmove(keys[0], keys[1], 99 * sizeof(keys[0]));
 	mp_strindex_clear(&ix);
 	for (size_t i = 0; i < 99; i++)
 		mp_strindex_add(&ix, keys[i], i);
-	CU_ASSERT_EQUAL(ix.cap, cap);
-	CU_ASSERT_EQUAL(ix.used, 99);
+	CU_ASSERT_EQUAL(ix.ix.cap, cap);
+	CU_ASSERT_EQUAL(ix.ix.used, 99);
 	CU_ASSERT_TRUE(mp_strindex_find(&ix, keys[98], &pos));
 	CU_ASSERT_EQUAL(pos, 98);
 	mp_strindex_release(&ix);
