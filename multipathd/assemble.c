@@ -472,11 +472,8 @@ void mpd_map_last_path_gone(struct mpd *d, struct mpd_map *m)
 
 static void apply_path_message_result(struct mpd *d, struct mpd_job *j)
 {
-	struct mpd_path *p = NULL;
+	struct mpd_path *p = j->path_id ? mpd_path_find_id(d, j->path_id) : NULL;
 
-	for (size_t i = 0; i < d->n_paths && j->path_id; i++)
-		if (d->paths[i]->id == j->path_id)
-			p = d->paths[i];
 	if (j->rc < 0) {
 		mpd_log(&d->log, LOG_ERR, "%s: message \"%s\" failed: %s%s%s", j->name, j->msg,
 			strerror(-j->rc), j->error[0] ? ": " : "", j->error);

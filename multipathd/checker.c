@@ -98,19 +98,11 @@ unsigned int mpd_map_usable_paths(const struct mpd_map *m)
 	return n;
 }
 
-static struct mpd_path *path_by_id(struct mpd *d, uint64_t id)
-{
-	for (size_t i = 0; i < d->n_paths; i++)
-		if (d->paths[i]->id == id)
-			return d->paths[i];
-	return NULL;
-}
-
 static void run_actions(struct mpd *d, struct mpd_map *m, const struct mp_actions *acts)
 {
 	for (unsigned int i = 0; i < acts->len; i++) {
 		const struct mp_action *a = &acts->v[i];
-		struct mpd_path *p = a->path_id ? path_by_id(d, a->path_id) : NULL;
+		struct mpd_path *p = a->path_id ? mpd_path_find_id(d, a->path_id) : NULL;
 		char msg[MP_DM_MESSAGE_SIZE], dev[32];
 
 		switch (a->kind) {

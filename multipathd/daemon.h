@@ -264,6 +264,8 @@ struct mpd_map {
 };
 
 struct mpd_path *mpd_path_find_devt(struct mpd *d, dev_t devt);
+/* By policy path id (mp_policy_path_id); NULL if gone. */
+struct mpd_path *mpd_path_find_id(struct mpd *d, uint64_t id);
 struct mpd_path *mpd_path_find_kname(struct mpd *d, const char *kname);
 struct mpd_map *mpd_map_find_uuid(struct mpd *d, const char *uuid);
 struct mpd_map *mpd_map_find_name(struct mpd *d, const char *name);

@@ -33,6 +33,11 @@ struct mpd_path *mpd_path_find_devt(struct mpd *d, dev_t devt)
 	return NULL;
 }
 
+struct mpd_path *mpd_path_find_id(struct mpd *d, uint64_t id)
+{
+	return mpd_path_find_devt(d, makedev((unsigned int)(id >> 32), (unsigned int)id));
+}
+
 static void path_index_add(struct mpd *d, size_t pos)
 {
 	mp_posindex_add(&d->path_index, mp_posindex_hash_u64(d->paths[pos]->devt), pos);
