@@ -17,7 +17,7 @@
 #   each measured run are counted;
 #   Reference points for the ceiling (after the tuned runs, before the
 #   second round): byte-share with static shares (BS_SWEEP, fast path's
-#   permille, the mix only), then the fast path alone (the delayed path
+#   permille; workloads BS_SWEEP_WORKLOADS, the mix unless told), then the fast path alone (the delayed path
 #   offline, failed in the map) for all three workloads: what one path
 #   carries without the slow one, against which 2x round-robin is judged.
 #   Every selector and static split gets the same BS_PREWARM s of the mix
@@ -29,6 +29,7 @@
 #   every 0.2 s: where fio's 16 wait) and how busy the guest's CPUs were
 #   (a bed limited by its emulated CPUs ranks selectors by CPU per byte,
 #   not by latency).
+#   BS_TUNED=0 leaves the tuned runs out (a sweep of static splits alone).
 #   then gray failure: slow_path_factor 2, window BS_SLOW_WINDOW s, no
 #   tuning: the delayed path is demoted (event), carries its floor, and is
 #   re-admitted once the delay is removed.
@@ -45,7 +46,7 @@ set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
 : "${BS_SECS:=20}" "${BS_WARM_MAX:=240}" "${BS_DELAY:=20ms}" "${BS_SLOW_WINDOW:=6}"
-: "${BS_PREWARM:=10}" "${BS_SWEEP:=900 950 990}"
+: "${BS_PREWARM:=10}" "${BS_SWEEP:=900 950 990}" "${BS_SWEEP_WORKLOADS:=mix}" "${BS_TUNED:=1}"
 
 # conf SELECTOR [EXTRA LINES]: rewrites the config file only (mpd_setup_conf
 # would remove the directory, the daemon's socket and bindings with it)
@@ -159,62 +160,64 @@ switch service-time "service-time 0"
 runs service-time
 switch byte-share-equal "byte-share 0"
 runs byte-share-equal
-switch byte-share-tuned "byte-share 0" "share_tuning yes"
-# the shares over time, every 5 s, until the tuned runs end
-t_tune=$(now)
-( while :; do say "shares at +$(elapsed "$t_tune") s: $(shares)"; sleep 5; done ) &
-logger=$!
-bsj() { # the map's byte_share object from show topology
-	mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m) | .byte_share'
-}
-# per workload: fio in the background until the search holds (tuning_state
-# "holding"; at most BS_WARM_MAX s), then the measured run of that workload
-rwof() { case $1 in read) echo "--rw=randread" ;; write) echo "--rw=randwrite" ;;
-	mix) echo "--rw=randrw --rwmixread=70" ;; esac; }
-warm() { # WORKLOAD: the warm-up fio in the background, its pid in fpid
-	# shellcheck disable=SC2046 # rwof gives one or two words
-	fio --name=warm --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k --iodepth=16 \
-		$(rwof "$1") --size=60m --time_based --runtime="$BS_WARM_MAX" --output=/dev/null &
-	fpid=$!
-}
-converge() { # WORKLOAD
-	local t0 st r
-	t0=$(now)
-	warm "$1"
-	converged=0
-	# a workload change is noticed after two windows (up to 30 s with
-	# their alignment): give it those first
-	sleep 32
-	while awk -v e="$(elapsed "$t0")" -v h="$BS_WARM_MAX" 'BEGIN { exit !(e < h) }'; do
-		sleep 2
-		# an I/O error (every path down at once: the iSCSI sessions of a
-		# starved guest time out) ends fio; without I/O nothing is judged
-		kill -0 "$fpid" 2>/dev/null || { say "warm-up fio ended at +$(elapsed "$t0") s; again"; warm "$1"; }
-		j=$(bsj) || continue
-		st=$(echo "$j" | jq -r '.tuning_state // ""')
-		[ "$st" = holding ] && { converged=1; break; }
+if [ "$BS_TUNED" != 0 ]; then
+	switch byte-share-tuned "byte-share 0" "share_tuning yes"
+	# the shares over time, every 5 s, until the tuned runs end
+	t_tune=$(now)
+	( while :; do say "shares at +$(elapsed "$t_tune") s: $(shares)"; sleep 5; done ) &
+	logger=$!
+	bsj() { # the map's byte_share object from show topology
+		mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m) | .byte_share'
+	}
+	# per workload: fio in the background until the search holds (tuning_state
+	# "holding"; at most BS_WARM_MAX s), then the measured run of that workload
+	rwof() { case $1 in read) echo "--rw=randread" ;; write) echo "--rw=randwrite" ;;
+		mix) echo "--rw=randrw --rwmixread=70" ;; esac; }
+	warm() { # WORKLOAD: the warm-up fio in the background, its pid in fpid
+		# shellcheck disable=SC2046 # rwof gives one or two words
+		fio --name=warm --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k --iodepth=16 \
+			$(rwof "$1") --size=60m --time_based --runtime="$BS_WARM_MAX" --output=/dev/null &
+		fpid=$!
+	}
+	converge() { # WORKLOAD
+		local t0 st r
+		t0=$(now)
+		warm "$1"
+		converged=0
+		# a workload change is noticed after two windows (up to 30 s with
+		# their alignment): give it those first
+		sleep 32
+		while awk -v e="$(elapsed "$t0")" -v h="$BS_WARM_MAX" 'BEGIN { exit !(e < h) }'; do
+			sleep 2
+			# an I/O error (every path down at once: the iSCSI sessions of a
+			# starved guest time out) ends fio; without I/O nothing is judged
+			kill -0 "$fpid" 2>/dev/null || { say "warm-up fio ended at +$(elapsed "$t0") s; again"; warm "$1"; }
+			j=$(bsj) || continue
+			st=$(echo "$j" | jq -r '.tuning_state // ""')
+			[ "$st" = holding ] && { converged=1; break; }
+		done
+		kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
+		r=$(bsj | jq -r '.tuning_reloads // 0')
+		say "tuned $1: warm-up $(elapsed "$t0") s, state $(bsj | jq -r '.tuning_state'), $r reloads so far, probes $(bsj | jq -r '.tuning_probes'), moves kept $(bsj | jq -r '.tuning_moves_kept'), cost from $(bsj | jq -r '.tuning_cost_source'); shares $(shares)"
+		figure "bench-share-tuned-$1-converge-seconds" "$(elapsed "$t0")"
+		figure "bench-share-tuned-$1-converged" "$converged"
+	}
+	prewarm
+	for w in read write mix; do
+		converge "$w"
+		r0=$(bsj | jq -r '.tuning_reloads // 0')
+		run byte-share-tuned "$w" "$BS_SECS"
+		r1=$(bsj | jq -r '.tuning_reloads // 0')
+		figure "bench-share-tuned-$w-reloads-measured" "$((r1 - r0))"
+		say "tuning reloads during the measured $w run: $((r1 - r0))"
 	done
-	kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
-	r=$(bsj | jq -r '.tuning_reloads // 0')
-	say "tuned $1: warm-up $(elapsed "$t0") s, state $(bsj | jq -r '.tuning_state'), $r reloads so far, probes $(bsj | jq -r '.tuning_probes'), moves kept $(bsj | jq -r '.tuning_moves_kept'), cost from $(bsj | jq -r '.tuning_cost_source'); shares $(shares)"
-	figure "bench-share-tuned-$1-converge-seconds" "$(elapsed "$t0")"
-	figure "bench-share-tuned-$1-converged" "$converged"
-}
-prewarm
-for w in read write mix; do
-	converge "$w"
-	r0=$(bsj | jq -r '.tuning_reloads // 0')
-	run byte-share-tuned "$w" "$BS_SECS"
-	r1=$(bsj | jq -r '.tuning_reloads // 0')
-	figure "bench-share-tuned-$w-reloads-measured" "$((r1 - r0))"
-	say "tuning reloads during the measured $w run: $((r1 - r0))"
-done
-kill "$logger" 2>/dev/null; wait "$logger" 2>/dev/null
-say "tuned table after: $(dmsetup table "$m")"
-topo=$(mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m)')
-say "topology: $(echo "$topo" | jq -c '{byte_share, paths: [.groups[].paths[] | {dev, share, bytes, latency_us, cost_ms_per_mib}]}')"
-r1=$(echo "$topo" | jq -r '.byte_share.tuning_reloads // "nan"')
-figure bench-share-tuned-reloads "$r1"
+	kill "$logger" 2>/dev/null; wait "$logger" 2>/dev/null
+	say "tuned table after: $(dmsetup table "$m")"
+	topo=$(mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m)')
+	say "topology: $(echo "$topo" | jq -c '{byte_share, paths: [.groups[].paths[] | {dev, share, bytes, latency_us, cost_ms_per_mib}]}')"
+	r1=$(echo "$topo" | jq -r '.byte_share.tuning_reloads // "nan"')
+	figure bench-share-tuned-reloads "$r1"
+fi
 # reference points for the ceiling: static splits (the mix), then the fast
 # path alone; no tuning, no slow-path policy
 has_shares() { # FAST-PERMILLE SLOW-PERMILLE: the table carries them
@@ -229,7 +232,7 @@ for p in $BS_SWEEP; do
 	must 30 "$m at $p/$((1000 - p))" has_shares "$p" "$((1000 - p))"
 	say "static-$p table: $(dmsetup table "$m")"
 	prewarm
-	run "static-$p" mix "$BS_SECS"
+	for w in $BS_SWEEP_WORKLOADS; do run "static-$p" "$w" "$BS_SECS"; done
 done
 path_fail offline "$slow" || fail "offline $slow"
 must 30 "$slow failed in $m" eval '[ "$(mpath_path_state "$m" "$(devnum_of "$slow")")" = F ]'
