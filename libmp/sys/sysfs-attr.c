@@ -42,6 +42,12 @@ ssize_t mp_sysfs_read_file(const char *path, void *buf, size_t len)
 		if (n == 0)
 			break;
 		total += n;
+		/* a sysfs attribute comes whole in the first read, a binary
+		 * one up to its size: short means the end, and the read that
+		 * would say so is one more system call for each of the ~20
+		 * attributes a path has (1024 paths at start-up) */
+		if ((size_t)total < len)
+			break;
 	}
 	close(fd);
 	return total;
