@@ -373,8 +373,12 @@ static void step(struct mpd *d, struct mpd_path *p, const struct mp_path_event *
 		return;
 	}
 	p->mp.state = p->pol.state;
+	/* a path's first verdict, up, is what start-up expects: at info, or
+	 * a start with 1024 paths writes 1024 notices */
 	if (old != p->pol.state)
-		mpd_log_path(&d->log, p->pol.state == MP_PATH_DOWN ? LOG_WARNING : LOG_NOTICE, p,
+		mpd_log_path(&d->log, p->pol.state == MP_PATH_DOWN ? LOG_WARNING :
+			     old == MP_PATH_UNCHECKED && p->pol.state == MP_PATH_UP ? LOG_INFO :
+			     LOG_NOTICE, p,
 			     "%s -> %s (%s%s%s)", mp_path_state_to_string(old),
 			     mp_path_state_to_string(p->pol.state), mp_path_event_kind_to_string(ev->kind),
 			     detail ? ": " : "", detail ? detail : "");
