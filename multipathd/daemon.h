@@ -73,6 +73,12 @@ void mpd_loop_free(struct mpd_loop *l);
 int mpd_loop_add_fd(struct mpd_loop *l, int fd, uint32_t events, mpd_fd_fn fn, uint64_t id);
 int mpd_loop_mod_fd(struct mpd_loop *l, int fd, uint32_t events);
 void mpd_loop_del_fd(struct mpd_loop *l, int fd);
+/* Timers set a second or more ahead fire on this grid (loop.c's top). */
+#define MPD_TIMER_SLACK_MS 100u
+/* Housekeeping's period (main.c): the map ticks and share samples run
+ * from it, so a tick comes up to this plus the grid after it is due. */
+#define MPD_HOUSEKEEPING_MS 1000u
+
 /* One-shot timer at deadline_ms (CLOCK_MONOTONIC ms). Timers cannot be
  * cancelled: the callback compares gen with its object's current
  * generation and ignores stale ones. */
@@ -251,7 +257,8 @@ struct mpd_map {
 	/* policies */
 	struct mp_queue_state q;
 	struct mp_failback_state fb;
-	uint64_t next_tick_ms;
+	uint64_t next_tick_ms;		/* the policies' tick: every polling_interval */
+	uint64_t next_sweep_ms;		/* the sdev state sweep (checker.c) */
 	uint64_t created_ms;
 	/* byte-share (shares.c) */
 	uint64_t share_next_ms;		/* next sample */

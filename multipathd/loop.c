@@ -42,8 +42,6 @@ struct timer {
 	bool precise;		/* never rounded up (see the top) */
 };
 
-/* Timers fire on this grid (see the top). */
-#define MPD_TIMER_SLACK_MS 100u
 /* A timer set less than this far ahead is precise (see the top). */
 #define MPD_TIMER_PRECISE_MS 1000u
 

@@ -30,7 +30,6 @@
 #include "events.h"
 
 
-#define HOUSEKEEPING_MS 1000
 #define STARTUP_SLICE_MS 50	/* loop time per slice of start-up path reads */
 
 static const char usage_text[] =
@@ -102,7 +101,7 @@ static void housekeeping(struct mpd *d, uint64_t id, uint64_t gen)
 	mpd_control_expire(d, now);
 	if (d->notify && d->watchdog_usec)
 		sd_notify(0, "WATCHDOG=1");
-	mpd_loop_add_timer(d->loop, now + HOUSEKEEPING_MS, housekeeping, 0, 0);
+	mpd_loop_add_timer(d->loop, now + MPD_HOUSEKEEPING_MS, housekeeping, 0, 0);
 }
 
 static int parse_args(struct mpd *d, int argc, char **argv)
