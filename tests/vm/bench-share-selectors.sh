@@ -45,6 +45,8 @@
 set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
+# the host's BS_* settings, when it gave any (tests/vm/bench-share)
+[ -r "$(dirname "$0")/bs.env" ] && . "$(dirname "$0")/bs.env"
 : "${BS_SECS:=20}" "${BS_WARM_MAX:=240}" "${BS_DELAY:=20ms}" "${BS_SLOW_WINDOW:=6}"
 : "${BS_PREWARM:=10}" "${BS_SWEEP:=900 950 990}" "${BS_SWEEP_WORKLOADS:=mix}" "${BS_TUNED:=1}"
 
