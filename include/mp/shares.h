@@ -148,13 +148,11 @@ enum mp_tune_phase {
 const char *mp_tune_phase_to_string(enum mp_tune_phase v);
 
 /* What a search is trying: after drift an equal split, then the model's
- * guess (costs met), then the pace guess (requests in flight met), then
- * moves of one share at a time. */
+ * guess (costs met), then moves of one share at a time. */
 enum mp_tune_stage {
 	MP_TUNE_STAGE_MODEL,
 	MP_TUNE_STAGE_EQUAL,
 	MP_TUNE_STAGE_MOVES,
-	MP_TUNE_STAGE_PACE,
 };
 
 /* The search of one direction (policy-tune.c describes it). */

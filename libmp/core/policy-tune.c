@@ -34,14 +34,6 @@
  *          unless clearly worse, because on a noisy bed (the guest at host
  *          load 6-11: +-40 % between windows) no move shows a clear gain
  *          and the guess is still far better than where a search begins;
- *   PACE   the second guess, from where the model's led: shares that
- *          give every path as many requests in flight as the others
- *          (the point service-time steers to), approached in damped
- *          steps, each kept when better by the margin. A path
- *          delayed by a fixed time never costs as little per byte as a
- *          healthy one, so the model's rule takes its load to the floor;
- *          for writes on the guest bed the better valley lies near 770/230
- *          (service-time's split), which moves from the floor never reach;
  *   MOVES  one path's share x4, x2, x1.41 at a time, kept only when
  *          clearly better; when no move pays at x1.41: HOLD.
  *
@@ -438,59 +430,16 @@ static bool model_move(const struct mp_tune_config *cfg, struct mp_tune_path *p,
 	return load_targets(cfg, p, n, d, target, rated);
 }
 
-/* The pace guess: each rated path's share times the mean of the paths'
- * requests in flight over its own (in flight: its summed request time over
- * the window, the same window for all), half way (a path's request time
- * rises with its load, so a full step overshoots), at most x4 either way.
- * Nothing when every rated path is within 25 % of the mean. */
-static bool pace_move(const struct mp_tune_config *cfg, struct mp_tune_path *p, size_t n, int d)
-{
-	bool rated[MP_SHARE_MAX_PATHS];
-	double w[MP_SHARE_MAX_PATHS], target[MP_SHARE_MAX_PATHS], busy[MP_SHARE_MAX_PATHS];
-	double room = 0, mean = 0;
-	size_t n_rated = 0;
-	bool apart = false;
-
-	for (size_t i = 0; i < n; i++) {
-		uint64_t ios, bytes, ticks;
-
-		target[i] = p[i].kept[d];
-		window_dir(&p[i], d, cfg->split, &ios, &bytes, &ticks);
-		rated[i] = p[i].usable && p[i].cost[d] > 0 && ios >= cfg->min_ios;
-		busy[i] = ticks ? (double)ticks : 1;
-		if (!rated[i])
-			continue;
-		n_rated++;
-		room += p[i].kept[d];
-		mean += busy[i];
-	}
-	if (n_rated < 2 || room <= 0)
-		return false;
-	mean /= (double)n_rated;
-	for (size_t i = 0; i < n; i++) {
-		double r = rated[i] ? mean / busy[i] : 1;
-
-		if (r > 1.25 || r * 1.25 < 1)
-			apart = true;
-		r = r > 4 ? 4 : r < 0.25 ? 0.25 : r;
-		w[i] = p[i].kept[d] * (1 + r) / 2;
-	}
-	if (!apart)
-		return false;
-	split_room(floor_for(cfg, count_usable(p, n)), w, n, rated, room, target);
-	return load_targets(cfg, p, n, d, target, rated);
-}
-
-/* A guess was worse: the next stage follows, from the kept shares
+/* The model's guess was worse: the moves follow, from the kept shares
  * (measured again first). */
-static void start_later(struct mp_tune_search *s, enum mp_tune_stage stage)
+static void start_moves_later(struct mp_tune_search *s)
 {
-	s->stage = stage;
+	s->stage = MP_TUNE_STAGE_MOVES;
 	s->step = 0;
 	s->failed = 0;
 	s->move = 0;
 	s->last_kept = 0;
-	s->hint_pending = stage == MP_TUNE_STAGE_MOVES;
+	s->hint_pending = true;
 }
 
 /* The moves stage: from the path that cost least per byte, upwards. */
@@ -528,13 +477,6 @@ static bool search_on(const struct mp_tune_config *cfg, struct mp_tune_search *s
 			s->phase = MP_TUNE_PROBE;
 			return true;
 		}
-		s->stage = MP_TUNE_STAGE_PACE;
-	}
-	if (s->stage == MP_TUNE_STAGE_PACE) {
-		if (pace_move(cfg, p, n, d)) {
-			s->phase = MP_TUNE_PROBE;
-			return true;
-		}
 		return start_moves(cfg, s, p, n, d);
 	}
 	if (s->hint_pending)
@@ -567,7 +509,7 @@ static bool judge_dir(const struct mp_tune_config *cfg, struct mp_tune_state *st
 {
 	struct mp_tune_search *s = &st->search[d];
 	double cost = 0, margin = cfg->margin / 100.0, drift = cfg->drift / 100.0, gain;
-	bool clear, keep;
+	bool clear;
 	unsigned int moves = n_moves(p, n);
 	bool have = map_cost(cfg, st, p, n, d, &cost);
 
@@ -587,20 +529,11 @@ static bool judge_dir(const struct mp_tune_config *cfg, struct mp_tune_state *st
 			 * times the standard error of the difference (the
 			 * noise); the model's guess unless worse by as much:
 			 * on a noisy bed no move shows a clear gain, and the
-			 * guess is still better than where the search began;
-			 * a pace step when better by the margin alone: it
-			 * leaves a kept guess, so it must gain, but its steps
-			 * are small and the spread of a window hides them */
+			 * guess is still better than where the search began */
 			gain = s->base_cost - cost;
 			clear = fabs_(gain) > s->base_cost * margin &&
 				gain * gain > 6.25 * (s->base_var + var);
-			if (s->stage == MP_TUNE_STAGE_MODEL)
-				keep = !(clear && gain < 0);
-			else if (s->stage == MP_TUNE_STAGE_PACE)
-				keep = gain > s->base_cost * margin;
-			else
-				keep = clear && gain > 0;
-			if (keep) {
+			if (s->stage == MP_TUNE_STAGE_MODEL ? !(clear && gain < 0) : (clear && gain > 0)) {
 				for (size_t i = 0; i < n; i++)
 					p[i].kept[d] = p[i].loaded[d];
 				s->base_cost = cost;
@@ -620,10 +553,8 @@ static bool judge_dir(const struct mp_tune_config *cfg, struct mp_tune_state *st
 				move_failed(s, moves);
 			else if (s->stage == MP_TUNE_STAGE_EQUAL)
 				s->stage = MP_TUNE_STAGE_MODEL;
-			else if (s->stage == MP_TUNE_STAGE_MODEL)
-				start_later(s, MP_TUNE_STAGE_PACE);
 			else
-				start_later(s, MP_TUNE_STAGE_MOVES);
+				start_moves_later(s);
 		}
 		/* not kept, or no load to judge it by: back to the kept shares */
 		for (size_t i = 0; i < n; i++)
