@@ -27,8 +27,8 @@
 #include <string.h>
 
 #include "mp/budget.h"
+#include "util/macros.h"
 
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 #define CAP_DEFAULT	86400u
 #define CAP_CHECKER	3600u	/* checker_timeout's config range */
 #define DEV_LOSS_FLOOR	600u	/* multipath-tools' default */

@@ -28,8 +28,7 @@
 #include <stddef.h>
 
 #include "mp/claim.h"
-
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/macros.h"
 
 static const char *const claim_table[_MP_CLAIM_MAX] = {
 	[MP_CLAIM_NO] = "no",

@@ -14,8 +14,7 @@
 #include "core/config-internal.h"
 #include "mp/claim.h"
 #include "mp/shares.h"
-
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/macros.h"
 
 #define D	SECBIT(SEC_DEFAULTS)
 #define DV	SECBIT(SEC_DEVICE)

@@ -12,8 +12,7 @@
 #include <string.h>
 
 #include "mp/naming.h"
-
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/macros.h"
 
 /* Suffixes longer than this cannot be decoded without overflowing an
  * unsigned long on 32-bit hosts either; nobody has 26^12 maps. */

@@ -11,8 +11,7 @@
 #include <string.h>
 
 #include "mp/path.h"
-
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/macros.h"
 
 void mp_path_init(struct mp_path *p)
 {

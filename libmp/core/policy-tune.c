@@ -74,10 +74,10 @@
 #include <string.h>
 
 #include "mp/shares.h"
+#include "util/macros.h"
 
 #define TUNE_MIB	(1024.0 * 1024.0)
 #define TUNE_DRIFT_WINDOWS 2u	/* held windows off the held cost before a new search */
-#define ELEMENTSOF(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* The factor a move multiplies one share by, coarse to fine. */
 static const double tune_steps[] = { 4.0, 2.0, 1.41421356 };

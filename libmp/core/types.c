@@ -8,8 +8,7 @@
 #include <string.h>
 
 #include "mp/types.h"
-
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/macros.h"
 
 static const char *table_to_string(const char *const *table, unsigned int n, int v)
 {

@@ -17,8 +17,7 @@
 #include <scsi/sg_lib.h>
 
 #include "mp/sense.h"
-
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/macros.h"
 
 static const char *const check_result_table[_MP_CHECK_RESULT_MAX] = {
 	[MP_CHECK_UP] = "up",

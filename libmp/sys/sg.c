@@ -26,8 +26,7 @@
 #include <scsi/sg.h>
 
 #include "mp/sg.h"
-
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/macros.h"
 
 /* sg v3 (sg_io_hdr) arrived with 3.0.0; every kernel since 2.4 has it. */
 #define SG_V3_VERSION	30000

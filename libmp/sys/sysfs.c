@@ -26,8 +26,7 @@
 #include "mp/sysfs.h"
 #include "mp/vpd.h"
 #include "sysfs-attr.h"
-
-#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/macros.h"
 
 static const char *const sdev_state_table[_MP_SDEV_STATE_MAX] = {
 	[MP_SDEV_UNKNOWN] = "unknown",
