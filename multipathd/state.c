@@ -35,7 +35,11 @@ struct mpd_path *mpd_path_find_devt(struct mpd *d, dev_t devt)
 
 struct mpd_path *mpd_path_find_id(struct mpd *d, uint64_t id)
 {
-	return mpd_path_find_devt(d, makedev((unsigned int)(id >> 32), (unsigned int)id));
+	/* the id is the device number (mp_policy_path_id); the comparison
+	 * keeps this right should that encoding change */
+	struct mpd_path *p = mpd_path_find_devt(d, makedev((unsigned int)(id >> 32), (unsigned int)id));
+
+	return p && p->id == id ? p : NULL;
 }
 
 static void path_index_add(struct mpd *d, size_t pos)

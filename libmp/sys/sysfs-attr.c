@@ -23,6 +23,9 @@ int mp_sysfs_fmt(char *buf, size_t len, const char *f, ...)
 	return (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/* The most kernfs returns in one read of a binary attribute (a page). */
+#define SYSFS_READ_CHUNK 4096u
+
 ssize_t mp_sysfs_read_file(const char *path, void *buf, size_t len)
 {
 	ssize_t n, total = 0;
@@ -42,11 +45,12 @@ ssize_t mp_sysfs_read_file(const char *path, void *buf, size_t len)
 		if (n == 0)
 			break;
 		total += n;
-		/* a sysfs attribute comes whole in the first read, a binary
-		 * one up to its size: short means the end, and the read that
-		 * would say so is one more system call for each of the ~20
-		 * attributes a path has (1024 paths at start-up) */
-		if ((size_t)total < len)
+		/* kernfs gives an attribute whole, and a binary one a page
+		 * at a time, up to its size: a read short of both what was
+		 * asked and a page is the end, and the read that would say
+		 * so is one more system call for each of the ~20 attributes
+		 * a path has (1024 paths at start-up) */
+		if ((size_t)total < len && (size_t)n < SYSFS_READ_CHUNK)
 			break;
 	}
 	close(fd);

@@ -1,9 +1,9 @@
-/* An index from string keys to positions in a caller's array: open
- * addressing with linear probing, at most half full, capacity 0 or a power
- * of two (util/posindex.h). It stores positions only and asks the caller
- * for the key of a candidate position (key_fn), so no string is copied and
- * the caller's array stays the one owner of its strings. Used by the bindings and wwids tables,
- * whose files can hold 10,000 lines and are re-read for every new map. */
+/* An index from string keys to positions in a caller's array, on
+ * util/posindex.h (open addressing, at most half full). It stores
+ * positions only and asks the caller for the key of a candidate position
+ * (key_fn), so no string is copied and the caller's array stays the one
+ * owner of its strings. Used by the bindings and wwids tables, whose files
+ * can hold 10,000 lines and are re-read for every new map. */
 #ifndef MP_UTIL_STRINDEX_H
 #define MP_UTIL_STRINDEX_H
 
