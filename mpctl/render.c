@@ -300,11 +300,11 @@ static int path_value(char l, struct json_object *p, bool compat, struct mp_strb
 	}
 }
 
-/* byte-share: " share=70 bytes=1.2G rate=5.0M/s lat=0.8ms" after a
- * path's columns. */
+/* Shares: " share=70 bytes=1.2G rate=5.0M/s lat=0.8ms" after a path's
+ * columns; under service-time " share=800 rt=100 bytes=- ...". */
 static void share_suffix(struct json_object *p, char *buf, size_t len)
 {
-	char size[32] = "-", rate[32];
+	char size[32] = "-", rate[32], rt[32] = "";
 	int n;
 
 	buf[0] = '\0';
@@ -312,7 +312,9 @@ static void share_suffix(struct json_object *p, char *buf, size_t len)
 		return;
 	if (jget(p, "bytes"))
 		mpctl_format_size((unsigned long long)mpctl_jint(p, "bytes", 0) / 512, size, sizeof(size));
-	n = snprintf(buf, len, " share=%s%s bytes=%s", mpctl_jstr(p, "share"),
+	if (jget(p, "relative_throughput"))
+		snprintf(rt, sizeof(rt), " rt=%lld", mpctl_jint(p, "relative_throughput", 0));
+	n = snprintf(buf, len, " share=%s%s%s bytes=%s", mpctl_jstr(p, "share"), rt,
 		     mpctl_jbool(p, "share_probing") ? " (probing: slow)" :
 		     mpctl_jbool(p, "share_demoted") ? " (demoted: slow)" : "", size);
 	if (n > 0 && (size_t)n < len && jget(p, "bytes_per_s")) {
@@ -537,7 +539,10 @@ static int render_map(struct json_object *m, enum mpctl_tree_style st, bool colo
 
 			/* rw: the patched dm-multipath passes the direction */
 			/* tuning: measuring, probing a move, or holding */
-			mp_strbuf_printf(out, "  byte-share mode=%s tuning=%s%s%s%s slow_path_factor=%lld reloads=%lld\n",
+			/* the selector the shares steer: byte-share, or service-time
+			 * (weighted, or a fallback) */
+			mp_strbuf_printf(out, "  %s mode=%s tuning=%s%s%s%s slow_path_factor=%lld reloads=%lld\n",
+					 *mpctl_jstr(bs, "selector") ? mpctl_jstr(bs, "selector") : "byte-share",
 					 *mpctl_jstr(bs, "mode") ? mpctl_jstr(bs, "mode") : "unknown",
 					 mpctl_jbool(bs, "tuning") ? "on" : "off",
 					 *mpctl_jstr(bs, "tuning_state") ? " " : "", mpctl_jstr(bs, "tuning_state"),

@@ -136,19 +136,19 @@ static int build_table(struct mpd *d, struct mpd_map *m, struct mp_dmtable *t)
 
 			snprintf(dev, sizeof(dev), "%u:%u", pg->paths[i]->major, pg->paths[i]->minor);
 			/* byte-share takes the path's share where others take rr_min_io */
-			if (mpd_shares_active(m)) {
+			if (mpd_shares_byte_share(m)) {
 				r = mpd_shares_word(d, m, (const struct mpd_path *)pg->paths[i], share,
 						    sizeof(share));
 				if (r < 0)
 					return r;
 			} else if (n_path_args == 2) {
-				/* service-time weighted by path_shares */
+				/* service-time weighted by shares */
 				r = mpd_shares_rt_word(m, (const struct mpd_path *)pg->paths[i], rt,
 						       sizeof(rt));
 				if (r < 0)
 					return r;
 			}
-			r = mp_dmtable_add_path(t, gi, dev, mpd_shares_active(m) ? share_args : path_args);
+			r = mp_dmtable_add_path(t, gi, dev, mpd_shares_byte_share(m) ? share_args : path_args);
 			if (r < 0)
 				return r;
 		}

@@ -396,6 +396,9 @@ void mpd_alua_release(struct mpd_path *p);
 /* ---- shares.c: byte-share shares, sampling, tuning, slow paths -------------- */
 
 /* True when the map's groups use the byte-share selector. */
+bool mpd_shares_byte_share(const struct mpd_map *m);
+/* True when the share policies (tuning, slow paths, show) steer the map:
+ * byte-share, or service-time carrying shares as relative_throughput. */
 bool mpd_shares_active(const struct mpd_map *m);
 /* Before a table is built: whether byte-share, when the config asks for
  * it, is available (module loaded, or listed in modules.dep); if not, the
@@ -403,10 +406,10 @@ bool mpd_shares_active(const struct mpd_map *m);
  * Returns the selector words to use. */
 const char *mpd_shares_selector(struct mpd *d, struct mpd_map *m);
 /* Per-path args of a group with selector sel: 2 for service-time weighted
- * by path_shares (repeat count, relative_throughput), else 1. */
+ * by shares (repeat count, relative_throughput), else 1. */
 unsigned int mpd_shares_path_args(const struct mpd_map *m, const char *sel);
-/* p's service-time relative_throughput word (path_shares scaled, the
- * largest 100). 0 or -errno. */
+/* p's service-time relative_throughput word (its share in the table,
+ * configured, tuned or demoted, scaled so the largest is 100). 0 or -errno. */
 int mpd_shares_rt_word(const struct mpd_map *m, const struct mpd_path *p, char *buf, size_t len);
 /* The per-path table word for p ("70", "80/20"): configured or tuned
  * share, a demoted path at the floor. 0 or -errno. */

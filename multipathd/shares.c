@@ -1,7 +1,9 @@
-/* The byte-share selector in the daemon: the per-path share words of a
- * byte-share table, the periodic sampling of each path's block-layer
- * counters (/sys/block/sdX/stat: a read of a few hundred bytes, cheap
- * enough for the loop thread), the tuning and slow-path policies
+/* Path shares in the daemon: the per-path share words of a byte-share
+ * table, or the relative_throughput words of a service-time one weighted
+ * by shares (asked for, or byte-share's fallback), the periodic sampling
+ * of each path's block-layer counters (/sys/block/sdX/stat: a read of a
+ * few hundred bytes, cheap enough for the loop thread), the tuning and
+ * slow-path policies
  * (libmp/core/policy-tune.c, policy-slow.c) over those samples, and the
  * share fields of `show paths` / `show topology`.
  *
@@ -40,9 +42,28 @@ static bool configured_byte_share(const struct mpd_map *m)
 	return selector_is(m->set.path_selector, "byte-share");
 }
 
-bool mpd_shares_active(const struct mpd_map *m)
+bool mpd_shares_byte_share(const struct mpd_map *m)
 {
 	return configured_byte_share(m) && !m->share_fallback;
+}
+
+/* The table is service-time with each path's relative_throughput taken
+ * from its share: byte-share asked for without the module, or shares,
+ * tuning or slow-path demotion asked of a service-time map (the default
+ * selector). Without any of those the table stays what it always was. */
+static bool service_time_weighted(const struct mpd_map *m)
+{
+	if (m->share_fallback)
+		return true;
+	if (m->set.path_selector && !selector_is(m->set.path_selector, "service-time"))
+		return false;
+	return (m->set.path_shares && *m->set.path_shares) || m->set.share_tuning ||
+	       m->set.slow_path_factor;
+}
+
+bool mpd_shares_active(const struct mpd_map *m)
+{
+	return mpd_shares_byte_share(m) || service_time_weighted(m);
 }
 
 /* dm-multipath loads dm-byte-share itself when a table names it: it is
@@ -92,35 +113,14 @@ const char *mpd_shares_selector(struct mpd *d, struct mpd_map *m)
 
 unsigned int mpd_shares_path_args(const struct mpd_map *m, const char *sel)
 {
-	/* service-time's relative_throughput only where shares were asked for:
-	 * otherwise the table stays what it always was ("<repeat>") */
-	return selector_is(sel, "service-time") &&
-	       (m->share_fallback || (m->set.path_shares && *m->set.path_shares)) ? 2 : 1;
+	/* "<repeat> <relative_throughput>" only where shares steer the map */
+	return selector_is(sel, "service-time") && service_time_weighted(m) ? 2 : 1;
 }
 
 static void configured(const struct mpd_map *m, const struct mpd_path *p, struct mp_share *ret)
 {
 	if (mp_shares_lookup(m->set.path_shares, &p->mp, ret) < 0)
 		ret->v[MP_DIR_READ] = ret->v[MP_DIR_WRITE] = MP_SHARE_DEFAULT;
-}
-
-int mpd_shares_rt_word(const struct mpd_map *m, const struct mpd_path *p, char *buf, size_t len)
-{
-	struct mp_share s[MP_SHARE_MAX_PATHS] = { 0 };
-	unsigned int rt[MP_SHARE_MAX_PATHS];
-	size_t n = m->model->n_paths < MP_SHARE_MAX_PATHS ? m->model->n_paths : MP_SHARE_MAX_PATHS;
-	int r;
-
-	for (size_t i = 0; i < n; i++)
-		configured(m, (const struct mpd_path *)m->model->paths[i], &s[i]);
-	r = mp_shares_relative_throughput(s, n, rt);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++)
-		if (m->model->paths[i] == &p->mp)
-			return snprintf(buf, len, "%u", rt[i]) < (int)len ? 0 : -ENOBUFS;
-	/* beyond the paths the policies judge: unweighted */
-	return snprintf(buf, len, "%u", MP_SHARE_ST_MAX) < (int)len ? 0 : -ENOBUFS;
 }
 
 /* Base shares of every path of m (configured, or tuned once the table
@@ -144,18 +144,28 @@ static size_t base_shares(const struct mpd_map *m, struct mp_share *base, unsign
 	return n;
 }
 
-static int effective(const struct mpd_map *m, const struct mpd_path *p, struct mp_share *ret)
+/* The shares the table carries for every path of m (base, with demoted
+ * paths pinned and the others rescaled), in m->model->paths order: how
+ * many, or -errno. */
+static int effective_all(const struct mpd_map *m, struct mp_share *eff)
 {
 	/* zeroed: gcc 12 cannot see that base_shares fills the first n */
-	struct mp_share base[MP_SHARE_MAX_PATHS] = { 0 }, eff[MP_SHARE_MAX_PATHS];
+	struct mp_share base[MP_SHARE_MAX_PATHS] = { 0 };
 	unsigned int pinned[MP_SHARE_MAX_PATHS] = { 0 };
 	size_t n = base_shares(m, base, pinned);
-	int r;
+	int r = mp_shares_effective(base, pinned, n, eff);
 
-	r = mp_shares_effective(base, pinned, n, eff);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++)
+	return r < 0 ? r : (int)n;
+}
+
+static int effective(const struct mpd_map *m, const struct mpd_path *p, struct mp_share *ret)
+{
+	struct mp_share eff[MP_SHARE_MAX_PATHS];
+	int n = effective_all(m, eff);
+
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
 		if (m->model->paths[i] == &p->mp) {
 			*ret = eff[i];
 			return 0;
@@ -163,6 +173,37 @@ static int effective(const struct mpd_map *m, const struct mpd_path *p, struct m
 	/* past MP_SHARE_MAX_PATHS: not judged, configured share */
 	configured(m, p, ret);
 	return 0;
+}
+
+/* service-time's weight for p: its effective share against the largest,
+ * scaled to MP_SHARE_ST_MAX; beyond the paths the policies judge, the
+ * largest. 0 or -errno. */
+static int relative_throughput(const struct mpd_map *m, const struct mpd_path *p, unsigned int *ret)
+{
+	struct mp_share eff[MP_SHARE_MAX_PATHS];
+	unsigned int rt[MP_SHARE_MAX_PATHS];
+	int n = effective_all(m, eff), r;
+
+	if (n < 0)
+		return n;
+	r = mp_shares_relative_throughput(eff, (size_t)n, rt);
+	if (r < 0)
+		return r;
+	*ret = MP_SHARE_ST_MAX;
+	for (int i = 0; i < n; i++)
+		if (m->model->paths[i] == &p->mp)
+			*ret = rt[i];
+	return 0;
+}
+
+int mpd_shares_rt_word(const struct mpd_map *m, const struct mpd_path *p, char *buf, size_t len)
+{
+	unsigned int rt;
+	int r = relative_throughput(m, p, &rt);
+
+	if (r < 0)
+		return r;
+	return snprintf(buf, len, "%u", rt) < (int)len ? 0 : -ENOBUFS;
 }
 
 int mpd_shares_word(const struct mpd *d, const struct mpd_map *m, const struct mpd_path *p,
@@ -287,6 +328,10 @@ static void run_tuning(struct mpd *d, struct mpd_map *m, size_t n, bool rw, uint
 
 	mp_tune_config_default(&cfg);
 	cfg.split = rw;
+	/* service-time sends each request where it waits least, which is
+	 * where the model's guess (equal cost per byte) would lead: its
+	 * search starts from that balance and keeps only moves that beat it */
+	cfg.model_guess = mpd_shares_byte_share(m);
 	/* drop the sample that straddles a reload; judge at least 3 samples */
 	cfg.settle_ms = iv;
 	if (cfg.window_ms < 3 * iv)
@@ -453,6 +498,13 @@ void mpd_shares_path_json(const struct mpd_path *p, struct json_object *o)
 	configured(m, p, &s);
 	if (mp_share_format(&s, word, sizeof(word)) == 0)
 		json_object_object_add(o, "share_configured", json_object_new_string(word));
+	if (!mpd_shares_byte_share(m)) {
+		unsigned int rt;
+
+		/* the weight service-time's table carries for the share */
+		json_object_object_add(o, "relative_throughput", relative_throughput(m, p, &rt) == 0 ?
+				       json_object_new_int((int)rt) : NULL);
+	}
 	json_object_object_add(o, "share_demoted", json_object_new_boolean(p->share.slow.demoted));
 	json_object_object_add(o, "share_probing", json_object_new_boolean(p->share.slow.probing));
 	json_object_object_add(o, "latency_us", p->share.latency_us ?
@@ -481,21 +533,23 @@ void mpd_shares_map_json(const struct mpd_map *m, struct json_object *o)
 	struct mp_dm_share_group mode;
 	bool known;
 
-	if (!configured_byte_share(m))
+	if (!mpd_shares_active(m))
 		return;
 	bs = json_object_new_object();
-	if (m->share_fallback) {
-		/* no dm-byte-share: service-time weighted by path_shares */
-		json_object_object_add(bs, "mode", json_object_new_string("service-time-fallback"));
-		json_object_object_add(bs, "path_shares",
-				       json_object_new_string(m->set.path_shares ? m->set.path_shares : ""));
-		json_object_object_add(o, "byte_share", bs);
-		return;
-	}
-	known = kernel_mode(m, &mode) == 0;
+	json_object_object_add(bs, "selector", json_object_new_string(mpd_shares_byte_share(m) ?
+								       "byte-share" : "service-time"));
+	known = mpd_shares_byte_share(m) && kernel_mode(m, &mode) == 0;
 	/* rw: the patched dm-multipath passes the I/O direction, so read and
-	 * write shares apply separately; single: one share per path */
-	json_object_object_add(bs, "mode", known ? json_object_new_string(mode.rw ? "rw" : "single") : NULL);
+	 * write shares apply separately; single: one share per path;
+	 * weighted: service-time with shares as relative_throughput;
+	 * service-time-fallback: the same, because byte-share was asked for
+	 * without dm-byte-share */
+	if (!mpd_shares_byte_share(m))
+		json_object_object_add(bs, "mode", json_object_new_string(m->share_fallback ?
+									   "service-time-fallback" :
+									   "weighted"));
+	else
+		json_object_object_add(bs, "mode", known ? json_object_new_string(mode.rw ? "rw" : "single") : NULL);
 	json_object_object_add(bs, "per_direction", known ? json_object_new_boolean(mode.rw) : NULL);
 	json_object_object_add(bs, "window_ms", known ? json_object_new_int((int)mode.window_ms) : NULL);
 	json_object_object_add(bs, "path_shares", json_object_new_string(m->set.path_shares ? m->set.path_shares : ""));

@@ -131,11 +131,15 @@ struct mp_tune_config {
 	uint64_t window_ms;		/* measure this long before deciding */
 	uint64_t settle_ms;		/* after a reload, ignore this long (queues refill) */
 	bool split;			/* separate read and write shares (rw mode) */
+	bool model_guess;		/* start a search with the model's guess; off for a
+					 * selector that balances each request itself
+					 * (service-time), where equal cost per byte is
+					 * what it already steers to */
 };
 
 /* Defaults: floor 10 (1 %), dead band 5, margin 5 %, drift 30 %, 64 I/Os
  * a path, window 10 s, settle 4 s (the daemon scales window and settle to
- * share_interval). */
+ * share_interval), the model's guess on. */
 void mp_tune_config_default(struct mp_tune_config *ret);
 
 enum mp_tune_phase {

@@ -34,6 +34,9 @@
  *          unless clearly worse, because on a noisy bed (the guest at host
  *          load 6-11: +-40 % between windows) no move shows a clear gain
  *          and the guess is still far better than where a search begins;
+ *          left out (cfg->model_guess) under service-time, which already
+ *          sends each request where it waits least: there the search
+ *          begins from that balance and keeps only moves that beat it;
  *   MOVES  one path's share x4, x2, x1.41 at a time, kept only when
  *          clearly better; when no move pays at x1.41: HOLD.
  *
@@ -117,6 +120,7 @@ void mp_tune_config_default(struct mp_tune_config *ret)
 		.window_ms = 10000,
 		.settle_ms = 4000,
 		.split = false,
+		.model_guess = true,
 	};
 }
 
@@ -473,7 +477,7 @@ static bool search_on(const struct mp_tune_config *cfg, struct mp_tune_search *s
 		s->stage = MP_TUNE_STAGE_MODEL;
 	}
 	if (s->stage == MP_TUNE_STAGE_MODEL) {
-		if (model_move(cfg, p, n, d)) {
+		if (cfg->model_guess && model_move(cfg, p, n, d)) {
 			s->phase = MP_TUNE_PROBE;
 			return true;
 		}

@@ -356,8 +356,36 @@ static void test_byte_share(void)
 	json_object_put(t);
 }
 
+/* service-time carrying shares as relative_throughput: the selector
+ * heads the shares line, each path shows its weight, no selector bytes. */
+static void test_weighted_service_time(void)
+{
+	static const char text[] =
+		"[{\"name\":\"mpathc\",\"wwid\":\"3600c\",\"size\":131072,\"in_kernel\":true,"
+		"\"byte_share\":{\"selector\":\"service-time\",\"mode\":\"weighted\","
+		"\"tuning\":true,\"tuned\":true,\"tuning_state\":\"probing\",\"slow_path_factor\":0,"
+		"\"share_reloads\":2},"
+		"\"groups\":[{\"group\":1,\"selector\":\"service-time 0\",\"prio\":1,\"state\":\"active\",\"paths\":["
+		"{\"dev\":\"sdb\",\"dev_t\":\"8:16\",\"hctl\":\"3:0:0:0\",\"dm_state\":\"A\",\"checker_state\":\"up\","
+		"\"share\":\"800\",\"relative_throughput\":100,\"share_demoted\":false,\"latency_us\":7000},"
+		"{\"dev\":\"sdc\",\"dev_t\":\"8:32\",\"hctl\":\"4:0:0:0\",\"dm_state\":\"A\",\"checker_state\":\"up\","
+		"\"share\":\"200\",\"relative_throughput\":25,\"share_demoted\":false,\"latency_us\":27000}]}]}]";
+	struct json_object *t = json_tokener_parse(text);
+	struct mp_strbuf sb = MP_STRBUF_INIT;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(mpctl_render_topology(t, NULL, MPCTL_TREE_MPCTL, false, &sb), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb),
+		"service-time mode=weighted tuning=on probing (tuned) slow_path_factor=0 reloads=2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "share=800 rt=100 bytes=- lat=7.0ms"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(mp_strbuf_str(&sb), "share=200 rt=25 bytes=- lat=27.0ms"));
+	mp_strbuf_release(&sb);
+	json_object_put(t);
+}
+
 const struct unit_test unit_tests[] = {
 	{ "byte-share columns", test_byte_share },
+	{ "service-time weighted by shares", test_weighted_service_time },
 	{ "path fields", test_path_fields },
 	{ "map fields, header, padding", test_map_fields_header_padding },
 	{ "unknown field", test_unknown_field },

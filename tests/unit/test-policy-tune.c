@@ -259,6 +259,48 @@ static void test_delayed_beside_queueing_path(void)
 		check_search(m, 2, best, 0.06, 900, 0.10, seed, 20, 600);
 }
 
+/* Without the model's guess (service-time's weights, where the selector
+ * balances each request itself): the search begins with a move of the
+ * path that cost least, x4, and keeps only moves that beat the equal
+ * split it began from, so it never ends clearly worse than that; on the
+ * delayed-beside-queueing model the moves alone still find the optimum. */
+static void test_without_model_guess(void)
+{
+	const struct model bed[2] = { { 5000, 14000, 0, 0 }, { 25000, 0, 160000, 0 } };
+	const struct model dq[2] = { { 0, 27000, 0, 0 }, { 20000, 27000, 0, 0 } };
+	const unsigned int equal[2] = { 500, 500 };
+	double best = model_best2(dq, 10);
+
+	for (unsigned int seed = 1; seed <= 10; seed++) {
+		struct mp_tune_path p[2];
+		struct mp_tune_state st;
+		struct mp_tune_config cfg;
+		struct trace t;
+
+		mp_tune_config_default(&cfg);
+		cfg.model_guess = false;
+		start(p, 2, &st, &t);
+		t.seed = seed;
+		/* up to the first reload: the window under the equal split */
+		run(&cfg, &st, bed, p, 2, 7, 0.10, &t);
+		CU_ASSERT_EQUAL(t.reloads, 1);
+		CU_ASSERT_EQUAL(p[0].loaded[0], 800);
+		CU_ASSERT_EQUAL(p[1].loaded[0], 200);
+		run(&cfg, &st, bed, p, 2, 893, 0.40, &t);
+		CU_ASSERT(loaded_cost(bed, p, 2) <= model_cost(bed, equal, 2) * 1.05);
+		CU_ASSERT(t.reloads <= 40);
+
+		mp_tune_config_default(&cfg);
+		cfg.model_guess = false;
+		start(p, 2, &st, &t);
+		t.seed = seed;
+		run(&cfg, &st, dq, p, 2, 900, 0.10, &t);
+		CU_ASSERT(loaded_cost(dq, p, 2) <= best * 1.06);
+		CU_ASSERT_EQUAL(st.search[0].phase, MP_TUNE_HOLD);
+		CU_ASSERT(t.reloads <= 20);
+	}
+}
+
 /* Path 0 saturates (its latency climbs steeply with its share), path 1 is
  * flat at 10 ms: the least cost is near 112 permille on path 0, the
  * model's guess (costs meet) near 225; from there the moves that would
@@ -574,6 +616,7 @@ static void test_waiting_above_paths(void)
 const struct unit_test unit_tests[] = {
 	UNIT_TEST(test_bed_delayed_path),
 	UNIT_TEST(test_delayed_beside_queueing_path),
+	UNIT_TEST(test_without_model_guess),
 	UNIT_TEST(test_saturating_path),
 	UNIT_TEST(test_steep_delayed_path),
 	UNIT_TEST(test_noise_holds),

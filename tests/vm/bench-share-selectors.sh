@@ -7,7 +7,9 @@
 # workload: MiB/s, IOPS, and the split of bytes between the fast and the
 # slow path (/sys/block/sdX/stat).
 #   round-robin, service-time, byte-share equal shares, byte-share with
-#   share_tuning, then service-time and round-robin again (A-B-A: drift in
+#   share_tuning, service-time with share_tuning (the shares become its
+#   relative_throughput; BS_TUNED_WITH says which of the two tuned runs
+#   happen), then service-time and round-robin again (A-B-A: drift in
 #   the host's load shows as a gap between the two rounds, and the tuned
 #   runs are compared with the mean of both). Tuning is measured converged,
 #   per workload: that workload runs until the search holds (tuning_state
@@ -35,11 +37,12 @@
 #   re-admitted once the delay is removed.
 # Figures: bench-share-<selector>-<read|write|mix>-{mbps,iops,fastpct}
 # (selectors round-robin, service-time, byte-share-equal, byte-share-tuned,
+# service-time-tuned,
 # static-<permille> (mix only), fast-alone, service-time-2, round-robin-2,
 # byte-share-slowpath), bench-share-<selector>-<workload>-{fast,slow}-{iops,ms},
 # bench-share-<selector>-<workload>-{inflight-fast,inflight-slow,inflight-map,cpu-busy},
-# bench-share-tuned-<workload>-{converge-seconds,converged,reloads-measured},
-# bench-share-tuned-reloads,
+# bench-share-<selector>-tuned-<workload>-{converge-seconds,converged,reloads-measured},
+# bench-share-<selector>-tuned-reloads,
 # bench-share-{demote,readmit}-seconds.
 # vm-timeout: 2400
 set -u
@@ -49,6 +52,7 @@ set -u
 [ -r "$(dirname "$0")/bs.env" ] && . "$(dirname "$0")/bs.env"
 : "${BS_SECS:=20}" "${BS_WARM_MAX:=240}" "${BS_DELAY:=20ms}" "${BS_SLOW_WINDOW:=6}"
 : "${BS_PREWARM:=10}" "${BS_SWEEP:=900 950 990}" "${BS_SWEEP_WORKLOADS:=mix}" "${BS_TUNED:=1}"
+: "${BS_TUNED_WITH:=byte-share service-time}"
 
 # conf SELECTOR [EXTRA LINES]: rewrites the config file only (mpd_setup_conf
 # would remove the directory, the daemon's socket and bindings with it)
@@ -162,63 +166,67 @@ switch service-time "service-time 0"
 runs service-time
 switch byte-share-equal "byte-share 0"
 runs byte-share-equal
-if [ "$BS_TUNED" != 0 ]; then
-	switch byte-share-tuned "byte-share 0" "share_tuning yes"
+bsj() { # the map's share object from show topology
+	mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m) | .byte_share'
+}
+# per workload: fio in the background until the search holds (tuning_state
+# "holding"; at most BS_WARM_MAX s), then the measured run of that workload
+rwof() { case $1 in read) echo "--rw=randread" ;; write) echo "--rw=randwrite" ;;
+	mix) echo "--rw=randrw --rwmixread=70" ;; esac; }
+warm() { # WORKLOAD: the warm-up fio in the background, its pid in fpid
+	# shellcheck disable=SC2046 # rwof gives one or two words
+	fio --name=warm --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k --iodepth=16 \
+		$(rwof "$1") --size=60m --time_based --runtime="$BS_WARM_MAX" --output=/dev/null &
+	fpid=$!
+}
+converge() { # NAME WORKLOAD
+	local t0 st r
+	t0=$(now)
+	warm "$2"
+	converged=0
+	# a workload change is noticed after two windows (up to 30 s with
+	# their alignment): give it those first
+	sleep 32
+	while awk -v e="$(elapsed "$t0")" -v h="$BS_WARM_MAX" 'BEGIN { exit !(e < h) }'; do
+		sleep 2
+		# an I/O error (every path down at once: the iSCSI sessions of a
+		# starved guest time out) ends fio; without I/O nothing is judged
+		kill -0 "$fpid" 2>/dev/null || { say "warm-up fio ended at +$(elapsed "$t0") s; again"; warm "$2"; }
+		j=$(bsj) || continue
+		st=$(echo "$j" | jq -r '.tuning_state // ""')
+		[ "$st" = holding ] && { converged=1; break; }
+	done
+	kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
+	r=$(bsj | jq -r '.tuning_reloads // 0')
+	say "$1 $2: warm-up $(elapsed "$t0") s, state $(bsj | jq -r '.tuning_state'), $r reloads so far, probes $(bsj | jq -r '.tuning_probes'), moves kept $(bsj | jq -r '.tuning_moves_kept'), cost from $(bsj | jq -r '.tuning_cost_source'); shares $(shares)"
+	figure "bench-share-$1-$2-converge-seconds" "$(elapsed "$t0")"
+	figure "bench-share-$1-$2-converged" "$converged"
+}
+tuned_runs() { # NAME SELECTOR: share_tuning on that selector, per workload
+	local name=$1 w r0 r1 logger t_tune topo
+	switch "$name" "$2" "share_tuning yes"
 	# the shares over time, every 5 s, until the tuned runs end
 	t_tune=$(now)
-	( while :; do say "shares at +$(elapsed "$t_tune") s: $(shares)"; sleep 5; done ) &
+	( while :; do say "$name shares at +$(elapsed "$t_tune") s: $(shares)"; sleep 5; done ) &
 	logger=$!
-	bsj() { # the map's byte_share object from show topology
-		mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m) | .byte_share'
-	}
-	# per workload: fio in the background until the search holds (tuning_state
-	# "holding"; at most BS_WARM_MAX s), then the measured run of that workload
-	rwof() { case $1 in read) echo "--rw=randread" ;; write) echo "--rw=randwrite" ;;
-		mix) echo "--rw=randrw --rwmixread=70" ;; esac; }
-	warm() { # WORKLOAD: the warm-up fio in the background, its pid in fpid
-		# shellcheck disable=SC2046 # rwof gives one or two words
-		fio --name=warm --filename="/dev/mapper/$m" --direct=1 --ioengine=libaio --bs=64k --iodepth=16 \
-			$(rwof "$1") --size=60m --time_based --runtime="$BS_WARM_MAX" --output=/dev/null &
-		fpid=$!
-	}
-	converge() { # WORKLOAD
-		local t0 st r
-		t0=$(now)
-		warm "$1"
-		converged=0
-		# a workload change is noticed after two windows (up to 30 s with
-		# their alignment): give it those first
-		sleep 32
-		while awk -v e="$(elapsed "$t0")" -v h="$BS_WARM_MAX" 'BEGIN { exit !(e < h) }'; do
-			sleep 2
-			# an I/O error (every path down at once: the iSCSI sessions of a
-			# starved guest time out) ends fio; without I/O nothing is judged
-			kill -0 "$fpid" 2>/dev/null || { say "warm-up fio ended at +$(elapsed "$t0") s; again"; warm "$1"; }
-			j=$(bsj) || continue
-			st=$(echo "$j" | jq -r '.tuning_state // ""')
-			[ "$st" = holding ] && { converged=1; break; }
-		done
-		kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null
-		r=$(bsj | jq -r '.tuning_reloads // 0')
-		say "tuned $1: warm-up $(elapsed "$t0") s, state $(bsj | jq -r '.tuning_state'), $r reloads so far, probes $(bsj | jq -r '.tuning_probes'), moves kept $(bsj | jq -r '.tuning_moves_kept'), cost from $(bsj | jq -r '.tuning_cost_source'); shares $(shares)"
-		figure "bench-share-tuned-$1-converge-seconds" "$(elapsed "$t0")"
-		figure "bench-share-tuned-$1-converged" "$converged"
-	}
 	prewarm
 	for w in read write mix; do
-		converge "$w"
+		converge "$name" "$w"
 		r0=$(bsj | jq -r '.tuning_reloads // 0')
-		run byte-share-tuned "$w" "$BS_SECS"
+		run "$name" "$w" "$BS_SECS"
 		r1=$(bsj | jq -r '.tuning_reloads // 0')
-		figure "bench-share-tuned-$w-reloads-measured" "$((r1 - r0))"
-		say "tuning reloads during the measured $w run: $((r1 - r0))"
+		figure "bench-share-$name-$w-reloads-measured" "$((r1 - r0))"
+		say "$name: tuning reloads during the measured $w run: $((r1 - r0))"
 	done
 	kill "$logger" 2>/dev/null; wait "$logger" 2>/dev/null
-	say "tuned table after: $(dmsetup table "$m")"
+	say "$name table after: $(dmsetup table "$m")"
 	topo=$(mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m)')
-	say "topology: $(echo "$topo" | jq -c '{byte_share, paths: [.groups[].paths[] | {dev, share, bytes, latency_us, cost_ms_per_mib}]}')"
-	r1=$(echo "$topo" | jq -r '.byte_share.tuning_reloads // "nan"')
-	figure bench-share-tuned-reloads "$r1"
+	say "$name topology: $(echo "$topo" | jq -c '{byte_share, paths: [.groups[].paths[] | {dev, share, relative_throughput, bytes, latency_us, cost_ms_per_mib}]}')"
+	figure "bench-share-$name-reloads" "$(echo "$topo" | jq -r '.byte_share.tuning_reloads // "nan"')"
+}
+if [ "$BS_TUNED" != 0 ]; then
+	# byte-share, then service-time with its relative_throughput tuned
+	for sel in $BS_TUNED_WITH; do tuned_runs "$sel-tuned" "$sel 0"; done
 fi
 # reference points for the ceiling: static splits (the mix), then the fast
 # path alone; no tuning, no slow-path policy

@@ -12,7 +12,8 @@
 #     shares per direction and the selector's bytes (Prometheus text);
 #   - a reconfigure with other shares (50/50) reloads the table;
 #   - path_selector "service-time 0" with path_shares 80/20: the table
-#     carries relative_throughput 100/25;
+#     carries relative_throughput 100/25, show topology says selector
+#     service-time, mode weighted, and each path's weight;
 #   - dm-byte-share unloaded, byte-share 70/30 asked (reconfigure): the
 #     table becomes service-time 100/43, show topology's byte_share.mode
 #     is "service-time-fallback", the log has the warning; the module
@@ -140,6 +141,17 @@ write_conf "$HA:*=80 $HB:*=20" "service-time 0"
 kill -HUP "$(daemon_pid)" || fail "cannot signal the daemon"
 must 30 "service-time table with relative_throughput 100/25" has_st 100 25
 say "PASS: service-time takes path_shares as relative_throughput: $(dmsetup table "$MAP")"
+# show says so: the shares' selector and mode, each path's weight
+st=$(mpd_ctl show topology | jq -c --arg m "$MAP" --arg a "$BS_A" --arg b "$BS_B" '.data[] |
+	select(.name == $m) | [.byte_share.selector, .byte_share.mode,
+	(.groups[].paths[] | select(.dev == $a) | .relative_throughput),
+	(.groups[].paths[] | select(.dev == $b) | .relative_throughput)]')
+[ "$st" = '["service-time","weighted",100,25]' ] ||
+	fail "show topology of a weighted service-time map: $st (selector, mode, rt A, rt B)"
+txt=$("$VM_BUILD/mpctl" --socket "$MPD_SOCK" show topology 2>&1 || true)
+echo "$txt" | grep -q "service-time mode=weighted" && echo "$txt" | grep -q "share=[0-9/]* rt=25 " ||
+	fail "mpctl show topology of the weighted map: $txt"
+say "PASS: show topology: $st"
 # no table uses byte-share now (the overrides cover every map): unload it,
 # then ask for byte-share 70/30; the table can only become service-time
 # 100/43 through the fallback
