@@ -263,6 +263,7 @@ struct mpd_map {
 	/* byte-share (shares.c) */
 	uint64_t share_next_ms;		/* next sample */
 	bool share_tuned;		/* the table carries tuned shares */
+	bool share_tuned_bs;		/* ... found on byte-share, not service-time */
 	bool share_fallback;		/* byte-share asked, no module: service-time */
 	struct mp_tune_state share_tune;	/* tuning's window and counters */
 	struct mp_blkstat share_map_last;	/* the map's own dm-N stat, last sample */

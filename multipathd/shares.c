@@ -123,6 +123,14 @@ static void configured(const struct mpd_map *m, const struct mpd_path *p, struct
 		ret->v[MP_DIR_READ] = ret->v[MP_DIR_WRITE] = MP_SHARE_DEFAULT;
 }
 
+/* The tuned shares were found on the selector the map has now: a byte
+ * share and a weight of requests in flight are not the same split, so a
+ * change of selector starts tuning again from path_shares. */
+static bool tuned_here(const struct mpd_map *m)
+{
+	return m->share_tuned && m->share_tuned_bs == mpd_shares_byte_share(m);
+}
+
 /* Base shares of every path of m (configured, or tuned once the table
  * carries tuned shares) and the pinned permille of demoted paths (0 = not
  * pinned; a probing path is not), in m->model->paths order. */
@@ -134,7 +142,7 @@ static size_t base_shares(const struct mpd_map *m, struct mp_share *base, unsign
 		const struct mpd_path *p = (const struct mpd_path *)m->model->paths[i];
 
 		configured(m, p, &base[i]);
-		if (m->share_tuned && p->share.tune.loaded[MP_DIR_READ] &&
+		if (tuned_here(m) && p->share.tune.loaded[MP_DIR_READ] &&
 		    p->share.tune.loaded[MP_DIR_WRITE]) {
 			base[i].v[MP_DIR_READ] = p->share.tune.loaded[MP_DIR_READ];
 			base[i].v[MP_DIR_WRITE] = p->share.tune.loaded[MP_DIR_WRITE];
@@ -369,6 +377,7 @@ static void run_tuning(struct mpd *d, struct mpd_map *m, size_t n, bool rw, uint
 	if (!want)
 		return;
 	m->share_tuned = true;
+	m->share_tuned_bs = mpd_shares_byte_share(m);
 	*reload = true;
 	/* probing: a trial the next window keeps or reverts */
 	mpd_log_map(&d->log, LOG_NOTICE, m, "share tuning, %s: %s (permille)",
@@ -458,6 +467,16 @@ void mpd_shares_tick(struct mpd *d, struct mpd_map *m, uint64_t now)
 	sample_paths(d, m, n, now);
 	for (size_t i = 0; i < n; i++)
 		any_demoted |= ((struct mpd_path *)m->model->paths[i])->share.slow.demoted;
+	if (m->share_tuned && (!m->set.share_tuning || !tuned_here(m))) {
+		/* tuning switched off by a reconfigure (back to path_shares), or
+		 * the selector changed under it (a new search) */
+		mpd_log_map(&d->log, LOG_NOTICE, m, "share tuning %s: back to path_shares",
+			    m->set.share_tuning ? "restarts on the new selector" : "off");
+		m->share_tuned = false;
+		m->share_tune = (struct mp_tune_state){ 0 };
+		m->share_map_have_last = false;
+		reload = true;
+	}
 	if (m->set.share_tuning) {
 		sample_map(m);
 		/* not on the tick that read the map's counters for the first
@@ -465,12 +484,6 @@ void mpd_shares_tick(struct mpd *d, struct mpd_map *m, uint64_t now)
 		 * judged on the paths' sum (the guest's first window was) */
 		if (m->share_tune.map_sample.valid || !m->share_map_have_last)
 			run_tuning(d, m, n, mode.rw, now, &reload);
-	} else if (m->share_tuned) {
-		/* tuning switched off by a reconfigure: back to path_shares */
-		m->share_tuned = false;
-		m->share_tune = (struct mp_tune_state){ 0 };
-		m->share_map_have_last = false;
-		reload = true;
 	}
 	if (m->set.slow_path_factor || any_demoted)
 		run_slow(d, m, n, now, &reload);
@@ -554,7 +567,7 @@ void mpd_shares_map_json(const struct mpd_map *m, struct json_object *o)
 	json_object_object_add(bs, "window_ms", known ? json_object_new_int((int)mode.window_ms) : NULL);
 	json_object_object_add(bs, "path_shares", json_object_new_string(m->set.path_shares ? m->set.path_shares : ""));
 	json_object_object_add(bs, "tuning", json_object_new_boolean(m->set.share_tuning));
-	json_object_object_add(bs, "tuned", json_object_new_boolean(m->share_tuned));
+	json_object_object_add(bs, "tuned", json_object_new_boolean(tuned_here(m)));
 	json_object_object_add(bs, "slow_path_factor", json_object_new_int((int)m->set.slow_path_factor));
 	json_object_object_add(bs, "share_reloads", json_object_new_int64((int64_t)m->share_reloads));
 	json_object_object_add(bs, "tuning_windows", json_object_new_int64((int64_t)m->share_tune.decisions));

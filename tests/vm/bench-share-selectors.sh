@@ -92,7 +92,17 @@ cpu_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print
 # per path (fast, then slow): sectors, requests, request ms
 stat2() { awk '{ printf "%s %s %s ", $3 + $7, $1 + $5, $4 + $8 } END { print "" }' \
 	"/sys/block/$fast/stat" "/sys/block/$slow/stat"; }
-shares() { dmsetup table "$m" | sed -n 's/.* byte-share 0 [0-9]* [0-9]* //p'; }
+# shares: "<dev> <share> ..." from the table: byte-share's shares, or a
+# weighted service-time table's relative_throughput
+shares() {
+	local t
+	t=$(dmsetup table "$m")
+	case $t in
+	*" byte-share "*) echo "$t" | sed -n 's/.* byte-share 0 [0-9]* [0-9]* //p' ;;
+	*" service-time "*) echo "$t" | sed -n 's/.* service-time 0 [0-9]* 2 //p' |
+		awk '{ for (i = 1; i < NF; i += 3) printf "%s %s ", $i, $(i + 2); print "" }' ;;
+	esac
+}
 # run NAME WORKLOAD SECS: WORKLOAD read, write or mix (70 % reads)
 run() {
 	local s0 s1 out bw iops pct rw

@@ -13,13 +13,16 @@
 #     judges it against its own healthy baseline, and a probe at its full
 #     share against its siblings — libmp/core/policy-slow.c);
 #   - delay removed: it is probed and re-admitted within 90 s, and the
-#     table has the configured share again.
+#     table has the configured share again;
+#   - the map switched to service-time (reconfigure) and the delay back:
+#     the path is demoted again, as relative_throughput 5 against 100.
 # Why 100 ms and not the 20 ms of bench-share: on a shared host (TCG
 # guests at load ~13) a healthy path's request took 37-370 ms, so a 20 ms
 # delay sat inside the noise (git log of tests/vm/pending/README.md); 100 ms is
 # still slow-but-alive (TUR up, every request served).
 # A trace of both paths every 2 s goes to slowpath-trace.txt in the results.
-# Figures: mpd-slowpath-{demote,readmit}-seconds, mpd-slowpath-probes-while-delayed.
+# Figures: mpd-slowpath-{demote,readmit}-seconds, mpd-slowpath-probes-while-delayed,
+# mpd-slowpath-st-demote-seconds.
 # vm-timeout: 420
 set -u
 . "$VM_LIB/guest.sh"
@@ -143,6 +146,29 @@ figure mpd-slowpath-readmit-seconds "$(elapsed "$t_heal")"
 must 15 "configured share (100) back in the table" eval '[ "$(slow_share)" = 100 ]'
 events
 say "re-admitted: table shares $(shares)"
+
+# The same policy on service-time: the demoted share becomes the path's
+# relative_throughput (50 permille against 950: 5 against 100).
+slow_rt() {
+	local dt
+	dt=$(devnum_of "$slow")
+	dmsetup table "$m" | awk -v d="$dt" '/ service-time 0 2 2 / { for (i = 1; i < NF; i++) if ($i == d) print $(i + 2) }'
+}
+sed -i 's/path_selector "byte-share 0"/path_selector "service-time 0"/' "$MPD_TEST_DIR/multipath.conf" ||
+	fail "cannot edit the config"
+kill -HUP "$(daemon_pid)" || fail "cannot signal the daemon"
+must 30 "$m on service-time weighted by shares" eval '[ "$(slow_rt)" = 100 ]'
+say "service-time: $(dmsetup table "$m")"
+n_dem=$(slow_count demoted)
+NETEM_DELAY=$DELAY path_fail delay 1 || fail "netem delay on portal 1 (service-time)"
+t_delay=$(now)
+echo "# service-time, delay on" >>"$TRACE"
+wait_for 60 eval '[ "$(slow_count demoted)" -gt "$n_dem" ]' ||
+	{ events; fail "$slow not demoted on service-time within 60 s"; }
+figure mpd-slowpath-st-demote-seconds "$(elapsed "$t_delay")"
+must 15 "$slow at relative_throughput 5 in the service-time table" eval '[ "$(slow_rt)" = 5 ]'
+say "PASS: demoted on service-time after $(elapsed "$t_delay") s: $(dmsetup table "$m")"
+path_restore delay 1 || fail "cannot remove the delay"
 kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null; fpid=""
 kill "$tpid" 2>/dev/null; wait "$tpid" 2>/dev/null; tpid=""
 say "PASS"
