@@ -241,7 +241,9 @@ bool mpd_tables_equivalent(const char *text_a, const char *text_b)
 		for (unsigned int i = 0; i < ga->n_paths; i++) {
 			/* selectors print defaults for per-path args they were not
 			 * given (service-time: "1 1" for "1"): compare those both
-			 * tables have (relative_throughput when both carry it) */
+			 * tables have, and a relative_throughput only one carries
+			 * against service-time's default, 1 (a weighted table
+			 * going back to plain service-time must reload) */
 			unsigned int na = ga->n_path_args < gb->n_path_args ? ga->n_path_args :
 					  gb->n_path_args;
 
@@ -252,6 +254,13 @@ bool mpd_tables_equivalent(const char *text_a, const char *text_b)
 			for (unsigned int k = 0; k < na; k++)
 				if (strcmp(ga->paths[i].args[k], gb->paths[i].args[k]))
 					goto out_free;
+			if (ga->n_path_args != gb->n_path_args && na == 1 &&
+			    strcmp(ga->selector, "service-time") == 0) {
+				const struct mp_dmtable_group *g2 = ga->n_path_args > 1 ? ga : gb;
+
+				if (strcmp(g2->paths[i].args[1], "1"))
+					goto out_free;
+			}
 		}
 	}
 	same = true;

@@ -13,7 +13,8 @@
 #   - a reconfigure with other shares (50/50) reloads the table;
 #   - path_selector "service-time 0" with path_shares 80/20: the table
 #     carries relative_throughput 100/25, show topology says selector
-#     service-time, mode weighted, and each path's weight;
+#     service-time, mode weighted, and each path's weight; without
+#     path_shares the table goes back to plain service-time (1/1);
 #   - dm-byte-share unloaded, byte-share 70/30 asked (reconfigure): the
 #     table becomes service-time 100/43, show topology's byte_share.mode
 #     is "service-time-fallback", the log has the warning; the module
@@ -152,6 +153,12 @@ txt=$("$VM_BUILD/mpctl" --socket "$MPD_SOCK" show topology 2>&1 || true)
 echo "$txt" | grep -q "service-time mode=weighted" && echo "$txt" | grep -q "share=[0-9/]* rt=25 " ||
 	fail "mpctl show topology of the weighted map: $txt"
 say "PASS: show topology: $st"
+# shares gone from the config: plain service-time, whose table must lose
+# the weights too (the kernel prints its default relative_throughput, 1)
+write_conf "" "service-time 0"
+kill -HUP "$(daemon_pid)" || fail "cannot signal the daemon"
+must 30 "plain service-time again (relative_throughput 1/1)" has_st 1 1
+say "PASS: without shares: $(dmsetup table "$MAP")"
 # no table uses byte-share now (the overrides cover every map): unload it,
 # then ask for byte-share 70/30; the table can only become service-time
 # 100/43 through the fallback
