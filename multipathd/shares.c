@@ -544,25 +544,25 @@ void mpd_shares_map_json(const struct mpd_map *m, struct json_object *o)
 {
 	struct json_object *bs;
 	struct mp_dm_share_group mode;
-	bool known;
+	bool byte_share = mpd_shares_byte_share(m), known;
+	const char *mode_word;
 
 	if (!mpd_shares_active(m))
 		return;
 	bs = json_object_new_object();
-	json_object_object_add(bs, "selector", json_object_new_string(mpd_shares_byte_share(m) ?
-								       "byte-share" : "service-time"));
-	known = mpd_shares_byte_share(m) && kernel_mode(m, &mode) == 0;
+	json_object_object_add(bs, "selector", json_object_new_string(byte_share ? "byte-share" :
+									   "service-time"));
+	known = byte_share && kernel_mode(m, &mode) == 0;
 	/* rw: the patched dm-multipath passes the I/O direction, so read and
 	 * write shares apply separately; single: one share per path;
 	 * weighted: service-time with shares as relative_throughput;
 	 * service-time-fallback: the same, because byte-share was asked for
-	 * without dm-byte-share */
-	if (!mpd_shares_byte_share(m))
-		json_object_object_add(bs, "mode", json_object_new_string(m->share_fallback ?
-									   "service-time-fallback" :
-									   "weighted"));
+	 * without dm-byte-share; null: byte-share before the first status */
+	if (!byte_share)
+		mode_word = m->share_fallback ? "service-time-fallback" : "weighted";
 	else
-		json_object_object_add(bs, "mode", known ? json_object_new_string(mode.rw ? "rw" : "single") : NULL);
+		mode_word = known ? (mode.rw ? "rw" : "single") : NULL;
+	json_object_object_add(bs, "mode", mode_word ? json_object_new_string(mode_word) : NULL);
 	json_object_object_add(bs, "per_direction", known ? json_object_new_boolean(mode.rw) : NULL);
 	json_object_object_add(bs, "window_ms", known ? json_object_new_int((int)mode.window_ms) : NULL);
 	json_object_object_add(bs, "path_shares", json_object_new_string(m->set.path_shares ? m->set.path_shares : ""));
