@@ -95,6 +95,16 @@ static bool byte_share_available(struct mpd *d)
 	return d->byte_share_dep > 0;
 }
 
+/* Drops the tuned shares and the search: the table goes back to
+ * path_shares. */
+static void forget_tuning(struct mpd *d, struct mpd_map *m, const char *why)
+{
+	mpd_log_map(&d->log, LOG_NOTICE, m, "share tuning ended (%s): back to path_shares", why);
+	m->share_tuned = false;
+	m->share_tune = (struct mp_tune_state){ 0 };
+	m->share_map_have_last = false;
+}
+
 const char *mpd_shares_selector(struct mpd *d, struct mpd_map *m)
 {
 	bool fallback = configured_byte_share(m) && !byte_share_available(d);
@@ -106,6 +116,11 @@ const char *mpd_shares_selector(struct mpd *d, struct mpd_map *m)
 			    "byte-share selector not available (no dm-byte-share module): service-time, weighted by path_shares" :
 			    "byte-share selector available again");
 	m->share_fallback = fallback;
+	/* a selector without weights (round-robin, queue-length) ends a
+	 * search here, at table build: the share tick does not run for such
+	 * a map, and a later move back would bring stale weights with it */
+	if (m->share_tuned && !mpd_shares_active(m))
+		forget_tuning(d, m, "the selector carries no shares");
 	if (fallback)
 		return "service-time 0";
 	return m->set.path_selector ? m->set.path_selector : "service-time 0";
@@ -468,13 +483,10 @@ void mpd_shares_tick(struct mpd *d, struct mpd_map *m, uint64_t now)
 	for (size_t i = 0; i < n; i++)
 		any_demoted |= ((struct mpd_path *)m->model->paths[i])->share.slow.demoted;
 	if (m->share_tuned && (!m->set.share_tuning || !tuned_here(m))) {
-		/* tuning switched off by a reconfigure (back to path_shares), or
-		 * the selector changed under it (a new search) */
-		mpd_log_map(&d->log, LOG_NOTICE, m, "share tuning %s: back to path_shares",
-			    m->set.share_tuning ? "restarts on the new selector" : "off");
-		m->share_tuned = false;
-		m->share_tune = (struct mp_tune_state){ 0 };
-		m->share_map_have_last = false;
+		/* switched off by a reconfigure, or the selector changed under
+		 * it (a new search) */
+		forget_tuning(d, m, m->set.share_tuning ? "the selector changed; a new search starts" :
+				    "switched off");
 		reload = true;
 	}
 	if (m->set.share_tuning) {

@@ -10,7 +10,10 @@
 #   - the search judged on the map's own counters (tuning_cost_source
 #     "map": /sys/block/dm-N/stat of a request-based dm-multipath map has
 #     request time and bytes, read by the daemon);
-#   - every reload is a table swap under I/O: fio ends without an error.
+#   - every reload is a table swap under I/O: fio ends without an error;
+#   - the map moved to round-robin and back to tuned byte-share starts
+#     from path_shares (equal), not from the weights it was tuned to
+#     before: the move ended that search.
 # Figures: mpd-tuning-first-move-seconds, mpd-tuning-reloads.
 # vm-timeout: 300
 set -u
@@ -70,4 +73,21 @@ r=$(bsj | jq -r '.tuning_reloads')
 figure mpd-tuning-reloads "$r"
 say "fio done, no errors; $r tuning reloads, state $(bsj | jq -r '.tuning_state'), shares $(share_of "$fast")/$(share_of "$slow")"
 path_restore delay 1 || fail "cannot remove the delay"
+
+# ---- round-robin and back: the old search's weights do not return ------------
+tuned="$(share_of "$fast")/$(share_of "$slow")"
+[ "$(share_of "$fast")" != "$(share_of "$slow")" ] || fail "tuning ended at equal shares ($tuned) under a $DELAY delay"
+reconf() { # SELECTOR: the same overrides on that selector
+	want=${1%% *}
+	sed -i "s|path_selector \".*\"|path_selector \"$1\"|" "$MPD_TEST_DIR/multipath.conf"
+	kill -HUP "$(daemon_pid)" || fail "cannot signal the daemon"
+	must 30 "$m on $want" eval 'dmsetup table "$m" | grep -q " $want "'
+}
+reconf "round-robin 0"
+say "round-robin: $(dmsetup table "$m")"
+reconf "byte-share 0"
+t=$(dmsetup table "$m")
+say "back on byte-share, tuned before at $tuned: $t"
+[ "$(share_of "$fast")" = "$(share_of "$slow")" ] ||
+	fail "back on byte-share with the old search's shares $(share_of "$fast")/$(share_of "$slow"), not path_shares"
 say "PASS"
