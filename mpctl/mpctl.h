@@ -172,6 +172,11 @@ void mpctl_format_size(unsigned long long sectors, char *buf, size_t len);
 const char *mpctl_jstr(struct json_object *o, const char *key);
 long long mpctl_jint(struct json_object *o, const char *key, long long dflt);
 bool mpctl_jbool(struct json_object *o, const char *key);
+/* The member (borrowed), or NULL; an array's length, 0 for a non-array. */
+struct json_object *mpctl_jget(struct json_object *o, const char *key);
+size_t mpctl_jlen(struct json_object *a);
+/* Paths of a map document: all ("") or those in checker state `state`. */
+unsigned int mpctl_count_paths(struct json_object *map, const char *state);
 
 /* Prometheus text exposition of the daemon's topology (maps with paths),
  * status and counters. */

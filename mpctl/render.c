@@ -47,7 +47,7 @@ bool mpctl_jbool(struct json_object *o, const char *key)
 	return o && json_object_object_get_ex(o, key, &v) && v && json_object_get_boolean(v);
 }
 
-static struct json_object *jget(struct json_object *o, const char *key)
+struct json_object *mpctl_jget(struct json_object *o, const char *key)
 {
 	struct json_object *v = NULL;
 
@@ -56,7 +56,7 @@ static struct json_object *jget(struct json_object *o, const char *key)
 	return v;
 }
 
-static size_t jlen(struct json_object *a)
+size_t mpctl_jlen(struct json_object *a)
 {
 	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
 }
@@ -120,12 +120,12 @@ static const char *dm_word(const char *s)
 /* The first path document of a map (for vendor/product), or NULL. */
 static struct json_object *first_path(struct json_object *map)
 {
-	struct json_object *groups = jget(map, "groups");
+	struct json_object *groups = mpctl_jget(map, "groups");
 
-	for (size_t g = 0; g < jlen(groups); g++) {
-		struct json_object *paths = jget(json_object_array_get_idx(groups, g), "paths");
+	for (size_t g = 0; g < mpctl_jlen(groups); g++) {
+		struct json_object *paths = mpctl_jget(json_object_array_get_idx(groups, g), "paths");
 
-		for (size_t i = 0; i < jlen(paths); i++) {
+		for (size_t i = 0; i < mpctl_jlen(paths); i++) {
 			struct json_object *p = json_object_array_get_idx(paths, i);
 
 			if (json_object_is_type(p, json_type_object))
@@ -135,16 +135,15 @@ static struct json_object *first_path(struct json_object *map)
 	return NULL;
 }
 
-/* Paths of a map: total and how many are in state `state` ("" = all). */
-static unsigned int count_paths(struct json_object *map, const char *state)
+unsigned int mpctl_count_paths(struct json_object *map, const char *state)
 {
-	struct json_object *groups = jget(map, "groups");
+	struct json_object *groups = mpctl_jget(map, "groups");
 	unsigned int n = 0;
 
-	for (size_t g = 0; g < jlen(groups); g++) {
-		struct json_object *paths = jget(json_object_array_get_idx(groups, g), "paths");
+	for (size_t g = 0; g < mpctl_jlen(groups); g++) {
+		struct json_object *paths = mpctl_jget(json_object_array_get_idx(groups, g), "paths");
 
-		for (size_t i = 0; i < jlen(paths); i++) {
+		for (size_t i = 0; i < mpctl_jlen(paths); i++) {
 			struct json_object *p = json_object_array_get_idx(paths, i);
 
 			if (!*state || (json_object_is_type(p, json_type_object) &&
@@ -234,7 +233,7 @@ static int map_value(char l, struct json_object *m, bool compat, struct mp_strbu
 		return mp_strbuf_puts(out, buf);
 	case 'f': return mp_strbuf_puts(out, *mpctl_jstr(m, "features") ? mpctl_jstr(m, "features") : "0");
 	case 'h': return mp_strbuf_puts(out, *mpctl_jstr(m, "hwhandler") ? mpctl_jstr(m, "hwhandler") : "0");
-	case 'N': return mp_strbuf_printf(out, "%u", count_paths(m, ""));
+	case 'N': return mp_strbuf_printf(out, "%u", mpctl_count_paths(m, ""));
 	case 'u': return mp_strbuf_printf(out, "%lld", mpctl_jint(m, "usable_paths", 0));
 	case 'Q':
 		if (compat)
@@ -265,7 +264,7 @@ static int path_value(char l, struct json_object *p, bool compat, struct mp_strb
 		s = mpctl_jstr(p, "sysfs_state");
 		return mp_strbuf_puts(out, *s ? s : "undef");
 	case 'p':
-		if (!jget(p, "prio"))
+		if (!mpctl_jget(p, "prio"))
 			return mp_strbuf_puts(out, compat ? "-1" : "-");
 		return mp_strbuf_printf(out, "%lld", mpctl_jint(p, "prio", 0));
 	case 'm':
@@ -287,13 +286,13 @@ static int path_value(char l, struct json_object *p, bool compat, struct mp_strb
 	case 'B': {
 		char buf[32];
 
-		if (!jget(p, "bytes"))
+		if (!mpctl_jget(p, "bytes"))
 			return mp_strbuf_puts(out, "-");
 		mpctl_format_size((unsigned long long)mpctl_jint(p, "bytes", 0) / 512, buf, sizeof(buf));
 		return mp_strbuf_puts(out, buf);
 	}
 	case 'L':
-		if (!jget(p, "latency_us"))
+		if (!mpctl_jget(p, "latency_us"))
 			return mp_strbuf_puts(out, "-");
 		return mp_strbuf_printf(out, "%.1f", mpctl_jint(p, "latency_us", 0) / 1000.0);
 	default: return -EINVAL;
@@ -308,21 +307,21 @@ static void share_suffix(struct json_object *p, char *buf, size_t len)
 	int n;
 
 	buf[0] = '\0';
-	if (!jget(p, "share"))
+	if (!mpctl_jget(p, "share"))
 		return;
-	if (jget(p, "bytes"))
+	if (mpctl_jget(p, "bytes"))
 		mpctl_format_size((unsigned long long)mpctl_jint(p, "bytes", 0) / 512, size, sizeof(size));
-	if (jget(p, "relative_throughput"))
+	if (mpctl_jget(p, "relative_throughput"))
 		snprintf(rt, sizeof(rt), " rt=%lld", mpctl_jint(p, "relative_throughput", 0));
 	n = snprintf(buf, len, " share=%s%s%s bytes=%s", mpctl_jstr(p, "share"), rt,
 		     mpctl_jbool(p, "share_probing") ? " (probing: slow)" :
 		     mpctl_jbool(p, "share_demoted") ? " (demoted: slow)" : "", size);
-	if (n > 0 && (size_t)n < len && jget(p, "bytes_per_s")) {
+	if (n > 0 && (size_t)n < len && mpctl_jget(p, "bytes_per_s")) {
 		mpctl_format_size((unsigned long long)mpctl_jint(p, "bytes_per_s", 0) / 512, rate,
 				  sizeof(rate));
 		n += snprintf(buf + n, len - (size_t)n, " rate=%s/s", rate);
 	}
-	if (n > 0 && (size_t)n < len && jget(p, "latency_us"))
+	if (n > 0 && (size_t)n < len && mpctl_jget(p, "latency_us"))
 		snprintf(buf + n, len - (size_t)n, " lat=%.1fms", mpctl_jint(p, "latency_us", 0) / 1000.0);
 }
 
@@ -376,7 +375,7 @@ static int parse_format(enum mpctl_obj kind, const char *fmt, struct piece **ret
 int mpctl_render_table(enum mpctl_obj kind, struct json_object *objs, const char *format,
 		       bool header, bool raw, bool compat, struct mp_strbuf *out, char *ret_bad)
 {
-	size_t n_pc, rows = jlen(objs) + (header ? 1 : 0), *width = NULL;
+	size_t n_pc, rows = mpctl_jlen(objs) + (header ? 1 : 0), *width = NULL;
 	struct mp_strbuf cell = MP_STRBUF_INIT;
 	char ***cells = NULL;
 	struct piece *pc;
@@ -492,7 +491,7 @@ static void path_cols(struct json_object *p, enum mpctl_tree_style st, char cols
 	snprintf(cols[PC_CHK], 48, "%s",
 		 st == MPCTL_TREE_L ? "undef" : chk_word(mpctl_jstr(p, "checker_state"), compat));
 	snprintf(cols[PC_SDEV], 48, "%s", *mpctl_jstr(p, "sysfs_state") ? mpctl_jstr(p, "sysfs_state") : "undef");
-	if (jget(p, "prio"))
+	if (mpctl_jget(p, "prio"))
 		snprintf(cols[PC_PRIO], 48, "prio=%lld", mpctl_jint(p, "prio", 0));
 	else
 		snprintf(cols[PC_PRIO], 48, "prio=-");
@@ -501,17 +500,17 @@ static void path_cols(struct json_object *p, enum mpctl_tree_style st, char cols
 static int render_map(struct json_object *m, enum mpctl_tree_style st, bool color,
 		      struct mp_strbuf *out)
 {
-	struct json_object *groups = jget(m, "groups"), *fp = first_path(m);
-	size_t w[PC_N] = { 0 }, ng = jlen(groups);
+	struct json_object *groups = mpctl_jget(m, "groups"), *fp = first_path(m);
+	size_t w[PC_N] = { 0 }, ng = mpctl_jlen(groups);
 	char size[32], dm[32], cols[PC_N][48];
 	const char *name = mpctl_jstr(m, "name"), *wwid = mpctl_jstr(m, "wwid");
 
 	mpctl_format_size((unsigned long long)mpctl_jint(m, "size", 0), size, sizeof(size));
 	dm_kname(m, dm, sizeof(dm));
 	for (size_t g = 0; g < ng; g++) {
-		struct json_object *paths = jget(json_object_array_get_idx(groups, g), "paths");
+		struct json_object *paths = mpctl_jget(json_object_array_get_idx(groups, g), "paths");
 
-		for (size_t i = 0; i < jlen(paths); i++) {
+		for (size_t i = 0; i < mpctl_jlen(paths); i++) {
 			path_cols(json_object_array_get_idx(paths, i), st, cols);
 			for (int c = 0; c < PC_N; c++)
 				if (strlen(cols[c]) > w[c])
@@ -519,8 +518,8 @@ static int render_map(struct json_object *m, enum mpctl_tree_style st, bool colo
 		}
 	}
 	if (st == MPCTL_TREE_MPCTL) {
-		unsigned int n = count_paths(m, ""), up = count_paths(m, "up"), down = count_paths(m, "down");
-		unsigned int shaky = count_paths(m, "shaky");
+		unsigned int n = mpctl_count_paths(m, ""), up = mpctl_count_paths(m, "up"), down = mpctl_count_paths(m, "down");
+		unsigned int shaky = mpctl_count_paths(m, "shaky");
 
 		mp_strbuf_printf(out, "%s%s%s (%s) %s %s,%s size=%s\n", color ? C_BOLD : "", name,
 				 color ? C_OFF : "", wwid, dm, mpctl_jstr(fp, "vendor"),
@@ -531,11 +530,11 @@ static int render_map(struct json_object *m, enum mpctl_tree_style st, bool colo
 				 *mpctl_jstr(m, "hwhandler") ? mpctl_jstr(m, "hwhandler") : "0");
 		mp_strbuf_printf(out, "  queueing=%s open=%lld paths=%u",
 				 mpctl_jbool(m, "queueing") ? "on" : "off", mpctl_jint(m, "open_count", 0), n);
-		if (jget(fp, "checker_state"))
+		if (mpctl_jget(fp, "checker_state"))
 			mp_strbuf_printf(out, " up=%u down=%u shaky=%u", up, down, shaky);
 		mp_strbuf_puts(out, "\n");
-		if (jget(m, "byte_share")) {
-			struct json_object *bs = jget(m, "byte_share");
+		if (mpctl_jget(m, "byte_share")) {
+			struct json_object *bs = mpctl_jget(m, "byte_share");
 
 			/* rw: the patched dm-multipath passes the direction */
 			/* tuning: measuring, probing a move, or holding */
@@ -563,7 +562,7 @@ static int render_map(struct json_object *m, enum mpctl_tree_style st, bool colo
 	}
 	for (size_t g = 0; g < ng; g++) {
 		struct json_object *grp = json_object_array_get_idx(groups, g);
-		struct json_object *paths = jget(grp, "paths");
+		struct json_object *paths = mpctl_jget(grp, "paths");
 		bool last_g = g + 1 == ng;
 		const char *gs = mpctl_jstr(grp, "state");
 
@@ -577,11 +576,11 @@ static int render_map(struct json_object *m, enum mpctl_tree_style st, bool colo
 			mp_strbuf_printf(out, "%s policy='%s' prio=%lld status=%s\n", last_g ? "`-+-" : "|-+-",
 					 mpctl_jstr(grp, "selector"),
 					 st == MPCTL_TREE_L ? 0 : mpctl_jint(grp, "prio", 0), gs);
-		for (size_t i = 0; i < jlen(paths); i++) {
+		for (size_t i = 0; i < mpctl_jlen(paths); i++) {
 			struct json_object *p = json_object_array_get_idx(paths, i);
 			const char *lead = st == MPCTL_TREE_MPCTL ? (last_g ? "     " : "  |  ")
 								  : (last_g ? "  " : "| ");
-			bool last_p = i + 1 == jlen(paths);
+			bool last_p = i + 1 == mpctl_jlen(paths);
 
 			path_cols(p, st, cols);
 			mp_strbuf_printf(out, "%s%s ", lead, last_p ? "`-" : "|-");
@@ -631,7 +630,7 @@ int mpctl_render_topology(struct json_object *maps, const char *only_map, enum m
 {
 	int found = 0;
 
-	for (size_t i = 0; i < jlen(maps); i++) {
+	for (size_t i = 0; i < mpctl_jlen(maps); i++) {
 		struct json_object *m = json_object_array_get_idx(maps, i);
 
 		if (only_map && !mpctl_map_matches(m, only_map))
@@ -674,163 +673,4 @@ void mpctl_render_event(struct json_object *ev, bool color, unsigned int indent,
 	else
 		mp_strbuf_printf(out, "\n%*s", (int)indent + 4, "");
 	mp_strbuf_printf(out, "(%s%s%s)\n", cause, *detail ? ": " : "", detail);
-}
-
-/* Label values: escape backslash, quote and newline as the format asks. */
-static void label(struct mp_strbuf *out, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			mp_strbuf_printf(out, "\\%c", *s);
-		else if (*s == '\n')
-			mp_strbuf_puts(out, "\\n");
-		else
-			mp_strbuf_append(out, s, 1);
-	}
-}
-
-static void metric_head(struct mp_strbuf *out, const char *name, const char *type, const char *help)
-{
-	mp_strbuf_printf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/* mpd_path_...{path="sdc",map="mpatha" */
-static void path_labels(struct mp_strbuf *out, const char *metric, struct json_object *p)
-{
-	mp_strbuf_printf(out, "%s{path=\"", metric);
-	label(out, mpctl_jstr(p, "dev"));
-	mp_strbuf_puts(out, "\",map=\"");
-	label(out, mpctl_jstr(p, "map"));
-	mp_strbuf_puts(out, "\"");
-}
-
-/* One metric of the byte-share paths (those with a "share") that have
- * `key`: its integer value, or with per > 1 that value over per with six
- * decimals (microseconds as seconds). */
-static void share_path_metric(struct json_object *paths, struct mp_strbuf *out, const char *name,
-			      const char *type, const char *help, const char *key, long long per)
-{
-	metric_head(out, name, type, help);
-	for (size_t i = 0; i < jlen(paths); i++) {
-		struct json_object *p = json_object_array_get_idx(paths, i);
-
-		if (!jget(p, "share") || !jget(p, key))
-			continue;
-		path_labels(out, name, p);
-		if (per > 1)
-			mp_strbuf_printf(out, "} %.6f\n", (double)mpctl_jint(p, key, 0) / (double)per);
-		else
-			mp_strbuf_printf(out, "} %lld\n", mpctl_jint(p, key, 0));
-	}
-}
-
-/* byte-share paths (those with a "share"): the share in the table per
- * direction ("70" is both, "80/20" read/write), the bytes the selector
- * started on the path, its throughput and mean request latency over the
- * last sample. */
-static void byte_share_metrics(struct json_object *paths, struct mp_strbuf *out)
-{
-	metric_head(out, "mpd_path_share", "gauge", "byte-share: the path's share in the table.");
-	for (size_t i = 0; i < jlen(paths); i++) {
-		struct json_object *p = json_object_array_get_idx(paths, i);
-		unsigned long rd, wr;
-		char *end;
-
-		if (!jget(p, "share"))
-			continue;
-		rd = strtoul(mpctl_jstr(p, "share"), &end, 10);
-		wr = *end == '/' ? strtoul(end + 1, NULL, 10) : rd;
-		path_labels(out, "mpd_path_share", p);
-		mp_strbuf_printf(out, ",dir=\"read\"} %lu\n", rd);
-		path_labels(out, "mpd_path_share", p);
-		mp_strbuf_printf(out, ",dir=\"write\"} %lu\n", wr);
-	}
-	share_path_metric(paths, out, "mpd_path_share_bytes_total", "counter",
-			  "byte-share: bytes the selector started on the path since its table was loaded.",
-			  "bytes", 1);
-	share_path_metric(paths, out, "mpd_path_throughput_bytes_per_second", "gauge",
-			  "byte-share: bytes the path carried per second over the last sample period.",
-			  "bytes_per_s", 1);
-	share_path_metric(paths, out, "mpd_path_latency_seconds", "gauge",
-			  "byte-share: mean request latency over the last sample period.",
-			  "latency_us", 1000000);
-}
-
-int mpctl_render_metrics(struct json_object *status, struct json_object *topology,
-			 struct json_object *paths, struct mp_strbuf *out)
-{
-	static const char *const states[] = { "up", "down", "shaky", "ghost", "pending", "unchecked" };
-	static const struct { const char *key, *name, *help; } counters[] = {
-		{ "checks", "mpd_checks_total", "Path checks run." },
-		{ "check_failures", "mpd_check_failures_total", "Path checks that did not find the path up." },
-		{ "path_state_changes", "mpd_path_state_changes_total", "Path state changes." },
-		{ "creates", "mpd_map_creates_total", "Maps created." },
-		{ "reloads", "mpd_map_reloads_total", "Map table reloads." },
-		{ "messages", "mpd_dm_messages_total", "Device-mapper messages sent." },
-	};
-
-	metric_head(out, "mpd_up", "gauge", "1 when the daemon answered.");
-	mp_strbuf_printf(out, "mpd_up %d\n", status ? 1 : 0);
-	if (status) {
-		metric_head(out, "mpd_uptime_seconds", "gauge", "Seconds since the daemon started.");
-		mp_strbuf_printf(out, "mpd_uptime_seconds %.3f\n", (double)mpctl_jint(status, "uptime_ms", 0) / 1000);
-		for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
-			if (!jget(status, counters[i].key))
-				continue;
-			metric_head(out, counters[i].name, "counter", counters[i].help);
-			mp_strbuf_printf(out, "%s %lld\n", counters[i].name, mpctl_jint(status, counters[i].key, 0));
-		}
-	}
-	metric_head(out, "mpd_map_paths", "gauge", "Paths of a map by checker state.");
-	for (size_t i = 0; i < jlen(topology); i++) {
-		struct json_object *m = json_object_array_get_idx(topology, i);
-
-		for (size_t s = 0; s < sizeof(states) / sizeof(states[0]); s++) {
-			mp_strbuf_puts(out, "mpd_map_paths{map=\"");
-			label(out, mpctl_jstr(m, "name"));
-			mp_strbuf_puts(out, "\",wwid=\"");
-			label(out, mpctl_jstr(m, "wwid"));
-			mp_strbuf_printf(out, "\",state=\"%s\"} %u\n", states[s], count_paths(m, states[s]));
-		}
-	}
-	metric_head(out, "mpd_map_usable_paths", "gauge", "Paths of a map usable for I/O.");
-	for (size_t i = 0; i < jlen(topology); i++) {
-		struct json_object *m = json_object_array_get_idx(topology, i);
-
-		mp_strbuf_puts(out, "mpd_map_usable_paths{map=\"");
-		label(out, mpctl_jstr(m, "name"));
-		mp_strbuf_printf(out, "\"} %lld\n", mpctl_jint(m, "usable_paths", 0));
-	}
-	metric_head(out, "mpd_map_queueing", "gauge", "1 when the map queues I/O with no usable path.");
-	for (size_t i = 0; i < jlen(topology); i++) {
-		struct json_object *m = json_object_array_get_idx(topology, i);
-
-		mp_strbuf_puts(out, "mpd_map_queueing{map=\"");
-		label(out, mpctl_jstr(m, "name"));
-		mp_strbuf_printf(out, "\"} %d\n", mpctl_jbool(m, "queueing") ? 1 : 0);
-	}
-	metric_head(out, "mpd_path_check_duration_seconds", "gauge", "Duration of the last path check.");
-	for (size_t i = 0; i < jlen(paths); i++) {
-		struct json_object *p = json_object_array_get_idx(paths, i);
-
-		if (!jget(p, "check_ms"))
-			continue;
-		mp_strbuf_puts(out, "mpd_path_check_duration_seconds{path=\"");
-		label(out, mpctl_jstr(p, "dev"));
-		mp_strbuf_puts(out, "\",map=\"");
-		label(out, mpctl_jstr(p, "map"));
-		mp_strbuf_printf(out, "\"} %.3f\n", (double)mpctl_jint(p, "check_ms", 0) / 1000);
-	}
-	metric_head(out, "mpd_path_up", "gauge", "1 when the path's checker state is up.");
-	for (size_t i = 0; i < jlen(paths); i++) {
-		struct json_object *p = json_object_array_get_idx(paths, i);
-
-		mp_strbuf_puts(out, "mpd_path_up{path=\"");
-		label(out, mpctl_jstr(p, "dev"));
-		mp_strbuf_puts(out, "\",map=\"");
-		label(out, mpctl_jstr(p, "map"));
-		mp_strbuf_printf(out, "\"} %d\n", !strcmp(mpctl_jstr(p, "checker_state"), "up"));
-	}
-	byte_share_metrics(paths, out);
-	return 0;
 }

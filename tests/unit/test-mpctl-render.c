@@ -14,6 +14,7 @@
 
 #include "../../mpctl/ipc.c"
 #include "../../mpctl/render.c"
+#include "../../mpctl/metrics.c"
 #include "unit.h"
 
 const char unit_suite_name[] = "mpctl-render";
