@@ -31,6 +31,15 @@
 #   every 0.2 s: where fio's 16 wait) and how busy the guest's CPUs were
 #   (a bed limited by its emulated CPUs ranks selectors by CPU per byte,
 #   not by latency).
+#   Paired rounds (BS_PAIRS, default 4; BS_PAIR_SECS s a run): the table
+#   each tuned search held at, per workload, pinned as static path_shares
+#   with tuning off, alternated with plain service-time, BS_PAIRS rounds,
+#   the order reversed every other round. Each round's ratio is tuned
+#   over the service-time run beside it, so drift in the host's load,
+#   which moves one selector's rounds by up to a quarter, cancels instead
+#   of deciding the comparison; the figures are the mean ratio and its
+#   spread (a table held at service-time's own weights reads 1.00 within
+#   that spread: the bed's noise floor).
 #   BS_TUNED=0 leaves the tuned runs out (a sweep of static splits alone).
 #   then gray failure: slow_path_factor 2, window BS_SLOW_WINDOW s, no
 #   tuning: the delayed path is demoted (event), carries its floor, and is
@@ -43,8 +52,11 @@
 # bench-share-<selector>-<workload>-{inflight-fast,inflight-slow,inflight-map,cpu-busy},
 # bench-share-<selector>-tuned-<workload>-{converge-seconds,converged,reloads-measured},
 # bench-share-<selector>-tuned-reloads,
-# bench-share-{demote,readmit}-seconds.
-# vm-timeout: 2400
+# bench-share-{demote,readmit}-seconds,
+# bench-share-pair<i>-<service-time|SELECTOR-tuned>-<workload>-* (each
+# paired run), bench-share-pair-<SELECTOR>-tuned-<workload>-{ratio-mean,
+# ratio-min,ratio-max,mbps-mean,st-mbps-mean}.
+# vm-timeout: 3500
 set -u
 . "$VM_LIB/guest.sh"
 . "$VM_BED/tests/mpd-lib.bash"
@@ -52,7 +64,10 @@ set -u
 [ -r "$(dirname "$0")/bs.env" ] && . "$(dirname "$0")/bs.env"
 : "${BS_SECS:=20}" "${BS_WARM_MAX:=240}" "${BS_DELAY:=20ms}" "${BS_SLOW_WINDOW:=6}"
 : "${BS_PREWARM:=10}" "${BS_SWEEP:=900 950 990}" "${BS_SWEEP_WORKLOADS:=mix}" "${BS_TUNED:=1}"
-: "${BS_TUNED_WITH:=byte-share service-time}"
+: "${BS_TUNED_WITH:=byte-share service-time}" "${BS_PAIRS:=4}" "${BS_PAIR_SECS:=15}"
+# the table each tuned search held at: frozen[<selector>/<workload>] =
+# "<fast path's share> <slow path's share>" as the table carried them
+declare -A frozen
 
 # conf SELECTOR [EXTRA LINES]: rewrites the config file only (mpd_setup_conf
 # would remove the directory, the daemon's socket and bindings with it)
@@ -146,6 +161,7 @@ run() {
 	say "$1 $2: $bw MiB/s, $iops IOPS, fast path carried $pct% of the bytes;" \
 		"fast $f_rq req/s at $f_ms ms, slow $s_rq req/s at $s_ms ms"
 	figure "bench-share-$1-$2-mbps" "$bw"
+	last_mbps=$bw
 	figure "bench-share-$1-$2-iops" "$iops"
 	figure "bench-share-$1-$2-fastpct" "$pct"
 	figure "bench-share-$1-$2-fast-iops" "$f_rq"
@@ -176,6 +192,9 @@ switch service-time "service-time 0"
 runs service-time
 switch byte-share-equal "byte-share 0"
 runs byte-share-equal
+share_of() { # DEV: its share (or relative_throughput) in the table
+	shares | awk -v d="$(devnum_of "$1")" '{ for (i = 1; i < NF; i += 2) if ($i == d) print $(i + 1) }'
+}
 bsj() { # the map's share object from show topology
 	mpd_ctl show topology | jq -c --arg m "$m" '.data[] | select(.name == $m) | .byte_share'
 }
@@ -222,6 +241,7 @@ tuned_runs() { # NAME SELECTOR: share_tuning on that selector, per workload
 	prewarm
 	for w in read write mix; do
 		converge "$name" "$w"
+		frozen[${2%% *}/$w]="$(share_of "$fast") $(share_of "$slow")"
 		r0=$(bsj | jq -r '.tuning_reloads // 0')
 		run "$name" "$w" "$BS_SECS"
 		r1=$(bsj | jq -r '.tuning_reloads // 0')
@@ -234,22 +254,75 @@ tuned_runs() { # NAME SELECTOR: share_tuning on that selector, per workload
 	say "$name topology: $(echo "$topo" | jq -c '{byte_share, paths: [.groups[].paths[] | {dev, share, relative_throughput, bytes, latency_us, cost_ms_per_mib}]}')"
 	figure "bench-share-$name-reloads" "$(echo "$topo" | jq -r '.byte_share.tuning_reloads // "nan"')"
 }
+has_shares() { # SELECTOR FAST SLOW: the table is that selector's with those shares
+	dmsetup table "$m" | grep -q " $1 " && [ "$(share_of "$fast")" = "$2" ] && [ "$(share_of "$slow")" = "$3" ]
+}
+pin() { # SELECTOR [FAST SLOW]: that selector, with those shares as path_shares
+	local sel=$1
+	if [ $# = 1 ]; then
+		conf "$sel 0"
+		set -- "$sel" 1 1	# what the kernel shows for service-time without weights
+	else
+		conf "$sel 0" "path_shares \"$fast=$2 $slow=$3\""
+	fi
+	kill -HUP "$(daemon_pid)"
+	must 30 "$m on $*" has_shares "$@"
+}
+# paired rounds: each frozen tuned table against plain service-time, the
+# order reversed every other round (ABC, CBA, ...) so that a steady drift
+# favours neither side
+paired() {
+	local w i lab order sel ratios
+	declare -A pr pt
+	for w in read write mix; do
+		prewarm
+		for i in $(seq 1 "$BS_PAIRS"); do
+			order="service-time"
+			for sel in $BS_TUNED_WITH; do order="$order $sel-tuned"; done
+			[ $((i % 2)) = 0 ] && order=$(echo "$order" | tr ' ' '\n' | tac | tr '\n' ' ')
+			for lab in $order; do
+				if [ "$lab" = service-time ]; then
+					pin service-time
+				else
+					sel=${lab%-tuned}
+					# shellcheck disable=SC2086 # two words: fast's and slow's share
+					pin "$sel" ${frozen[$sel/$w]}
+				fi
+				run "pair$i-$lab" "$w" "$BS_PAIR_SECS"
+				pt[$lab]=$last_mbps
+			done
+			for sel in $BS_TUNED_WITH; do
+				pr[$sel]="${pr[$sel]:-} ${pt[$sel-tuned]}/${pt[service-time]}"
+			done
+		done
+		for sel in $BS_TUNED_WITH; do
+			ratios=${pr[$sel]}
+			pr[$sel]=
+			read -r mean lo hi tm sm <<<"$(echo "$ratios" | tr ' ' '\n' | awk -F/ 'NF == 2 && $2 > 0 {
+				r = $1 / $2; s += r; n++; t += $1; u += $2
+				if (n == 1 || r < lo) lo = r; if (n == 1 || r > hi) hi = r }
+				END { if (n) printf "%.3f %.3f %.3f %.1f %.1f", s / n, lo, hi, t / n, u / n; else print "nan nan nan nan nan" }')"
+			say "paired $w: $sel tuned (frozen at ${frozen[$sel/$w]}) over service-time, per round:$ratios;" \
+				"mean ratio $mean (min $lo, max $hi), mean $tm against $sm MiB/s"
+			figure "bench-share-pair-$sel-tuned-$w-ratio-mean" "$mean"
+			figure "bench-share-pair-$sel-tuned-$w-ratio-min" "$lo"
+			figure "bench-share-pair-$sel-tuned-$w-ratio-max" "$hi"
+			figure "bench-share-pair-$sel-tuned-$w-mbps-mean" "$tm"
+			figure "bench-share-pair-$sel-tuned-$w-st-mbps-mean" "$sm"
+		done
+	done
+}
 if [ "$BS_TUNED" != 0 ]; then
 	# byte-share, then service-time with its relative_throughput tuned
 	for sel in $BS_TUNED_WITH; do tuned_runs "$sel-tuned" "$sel 0"; done
+	[ "$BS_PAIRS" -gt 0 ] && paired
 fi
 # reference points for the ceiling: static splits (the mix), then the fast
 # path alone; no tuning, no slow-path policy
-has_shares() { # FAST-PERMILLE SLOW-PERMILLE: the table carries them
-	local t
-	t=$(shares)
-	[ "$(echo "$t" | awk -v d="$(devnum_of "$fast")" '{ for (i = 1; i < NF; i += 2) if ($i == d) print $(i + 1) }')" = "$1" ] &&
-		[ "$(echo "$t" | awk -v d="$(devnum_of "$slow")" '{ for (i = 1; i < NF; i += 2) if ($i == d) print $(i + 1) }')" = "$2" ]
-}
 for p in $BS_SWEEP; do
 	conf "byte-share 0" "path_shares \"$fast=$p $slow=$((1000 - p))\""
 	kill -HUP "$(daemon_pid)"
-	must 30 "$m at $p/$((1000 - p))" has_shares "$p" "$((1000 - p))"
+	must 30 "$m at $p/$((1000 - p))" has_shares byte-share "$p" "$((1000 - p))"
 	say "static-$p table: $(dmsetup table "$m")"
 	prewarm
 	for w in $BS_SWEEP_WORKLOADS; do run "static-$p" "$w" "$BS_SECS"; done
