@@ -71,11 +71,14 @@ events() {
 		while read -r l; do say "$l"; done
 }
 # the slow path's share word in the table
-slow_share() {
-	local dt
-	dt=$(devnum_of "$slow")
-	dmsetup table "$m" | awk -v d="$dt" '{ for (i = 1; i < NF; i++) if ($i == d) print $(i + 1) }'
+# slow_word N [FORM]: the Nth word after the slow path's device in the
+# table (byte-share's share: 1; a weighted service-time table's
+# relative_throughput: 2), when the table matches the awk pattern FORM
+slow_word() {
+	dmsetup table "$m" | awk -v d="$(devnum_of "$slow")" -v n="$1" "${2:-//}"' {
+		for (i = 1; i < NF; i++) if ($i == d) print $(i + n) }'
 }
+slow_share() { slow_word 1; }
 
 # A trace for the record (and for the policy's design): every 2 s, per
 # path, the requests completed, their mean latency, the mean number in
@@ -149,11 +152,7 @@ say "re-admitted: table shares $(shares)"
 
 # The same policy on service-time: the demoted share becomes the path's
 # relative_throughput (50 permille against 950: 5 against 100).
-slow_rt() {
-	local dt
-	dt=$(devnum_of "$slow")
-	dmsetup table "$m" | awk -v d="$dt" '/ service-time 0 2 2 / { for (i = 1; i < NF; i++) if ($i == d) print $(i + 2) }'
-}
+slow_rt() { slow_word 2 '/ service-time 0 2 2 /'; }
 sed -i 's/path_selector "byte-share 0"/path_selector "service-time 0"/' "$MPD_TEST_DIR/multipath.conf" ||
 	fail "cannot edit the config"
 kill -HUP "$(daemon_pid)" || fail "cannot signal the daemon"
