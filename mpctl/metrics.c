@@ -4,6 +4,7 @@
  * clock; appends to the caller's mp_strbuf. Names and labels are part of
  * the interface: dashboards are built on them. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -149,21 +150,15 @@ int mpctl_render_metrics(struct json_object *status, struct json_object *topolog
 
 		if (!mpctl_jget(p, "check_ms"))
 			continue;
-		mp_strbuf_puts(out, "mpd_path_check_duration_seconds{path=\"");
-		label(out, mpctl_jstr(p, "dev"));
-		mp_strbuf_puts(out, "\",map=\"");
-		label(out, mpctl_jstr(p, "map"));
-		mp_strbuf_printf(out, "\"} %.3f\n", (double)mpctl_jint(p, "check_ms", 0) / 1000);
+		path_labels(out, "mpd_path_check_duration_seconds", p);
+		mp_strbuf_printf(out, "} %.3f\n", (double)mpctl_jint(p, "check_ms", 0) / 1000);
 	}
 	metric_head(out, "mpd_path_up", "gauge", "1 when the path's checker state is up.");
 	for (size_t i = 0; i < mpctl_jlen(paths); i++) {
 		struct json_object *p = json_object_array_get_idx(paths, i);
 
-		mp_strbuf_puts(out, "mpd_path_up{path=\"");
-		label(out, mpctl_jstr(p, "dev"));
-		mp_strbuf_puts(out, "\",map=\"");
-		label(out, mpctl_jstr(p, "map"));
-		mp_strbuf_printf(out, "\"} %d\n", !strcmp(mpctl_jstr(p, "checker_state"), "up"));
+		path_labels(out, "mpd_path_up", p);
+		mp_strbuf_printf(out, "} %d\n", !strcmp(mpctl_jstr(p, "checker_state"), "up"));
 	}
 	byte_share_metrics(paths, out);
 	return 0;

@@ -518,8 +518,8 @@ static int render_map(struct json_object *m, enum mpctl_tree_style st, bool colo
 		}
 	}
 	if (st == MPCTL_TREE_MPCTL) {
-		unsigned int n = mpctl_count_paths(m, ""), up = mpctl_count_paths(m, "up"), down = mpctl_count_paths(m, "down");
-		unsigned int shaky = mpctl_count_paths(m, "shaky");
+		unsigned int n = mpctl_count_paths(m, ""), up = mpctl_count_paths(m, "up");
+		unsigned int down = mpctl_count_paths(m, "down"), shaky = mpctl_count_paths(m, "shaky");
 
 		mp_strbuf_printf(out, "%s%s%s (%s) %s %s,%s size=%s\n", color ? C_BOLD : "", name,
 				 color ? C_OFF : "", wwid, dm, mpctl_jstr(fp, "vendor"),

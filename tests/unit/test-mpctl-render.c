@@ -243,6 +243,16 @@ static void test_metrics(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "mpd_map_paths{map=\"mpatha\",wwid=\"36001405aa\",state=\"down\"} 1\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "mpd_map_queueing{map=\"mpatha\"} 1\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "# TYPE mpd_checks_total counter\n"));
+	/* the per-path label set, the same for every path metric */
+	{
+		struct json_object *p0 = json_object_array_get_idx(p, 0);
+		char want[200];
+
+		snprintf(want, sizeof(want), "mpd_path_up{path=\"%s\",map=\"%s\"} %d\n",
+			 mpctl_jstr(p0, "dev"), mpctl_jstr(p0, "map"),
+			 !strcmp(mpctl_jstr(p0, "checker_state"), "up"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(s, want));
+	}
 	/* no byte-share path: the heads only */
 	CU_ASSERT_PTR_NULL(strstr(s, "mpd_path_share{"));
 	/* a byte-share path: share per direction, selector bytes, latency */

@@ -70,7 +70,6 @@ events() {
 		"event: \(.time) \(.dev) \(.from) -> \(.to): \(.detail)"' |
 		while read -r l; do say "$l"; done
 }
-# the slow path's share word in the table
 # slow_word N [FORM]: the Nth word after the slow path's device in the
 # table (byte-share's share: 1; a weighted service-time table's
 # relative_throughput: 2), when the table matches the awk pattern FORM
